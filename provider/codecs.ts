@@ -1,0 +1,139 @@
+// io-ts codecs: the single source of the wire and state types. Every Logz.io response is decoded
+// through one of these before the provider trusts it; the TypeScript types are derived with t.TypeOf.
+import * as t from "io-ts";
+import * as E from "fp-ts/Either";
+import { pipe } from "fp-ts/function";
+
+// --- shared refinements -------------------------------------------------------------------------
+
+export interface NonNegativeIntBrand {
+    readonly NonNegativeInt: unique symbol;
+}
+export const NonNegativeInt = t.brand(t.Int, (n): n is t.Branded<t.Int, NonNegativeIntBrand> => n >= 0, "NonNegativeInt");
+
+/** Logz.io: letters, digits, `-`, `.`, `_` and spaces; `< > : " / \ | ? *` are refused. */
+export const ACCOUNT_NAME_PATTERN = /^[\p{L}\p{N}._ -]+$/u;
+export interface AccountNameBrand {
+    readonly AccountName: unique symbol;
+}
+export const AccountName = t.brand(
+    t.string,
+    (s): s is t.Branded<string, AccountNameBrand> => ACCOUNT_NAME_PATTERN.test(s) && s.trim().length > 0,
+    "AccountName",
+);
+
+// Deliberately loose: Logz.io does the real check; this catches the typos a person makes.
+export const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+export interface EmailBrand {
+    readonly Email: unique symbol;
+}
+export const Email = t.brand(t.string, (s): s is t.Branded<string, EmailBrand> => EMAIL_PATTERN.test(s), "Email");
+
+/** `2018-04-01T19:18:38Z` in the spec; any string Date.parse accepts is taken. */
+export interface DateTimeBrand {
+    readonly DateTime: unique symbol;
+}
+export const DateTimeString = t.brand(
+    t.string,
+    (s): s is t.Branded<string, DateTimeBrand> => !Number.isNaN(Date.parse(s)),
+    "DateTime",
+);
+
+// --- POST /v2/account-management/siem -----------------------------------------------------------
+
+export const CreateSiemRequest = t.intersection([
+    t.type({ accountName: AccountName, email: Email }),
+    t.partial({ accountsToScan: t.array(NonNegativeInt), isUsingRepositoryAccount: t.boolean }),
+]);
+export type CreateSiemRequest = t.TypeOf<typeof CreateSiemRequest>;
+
+// The spec marks only accountName required; the id is what Pulumi needs, so it is required here too.
+export const CreateSiemResponse = t.intersection([
+    t.type({ accountId: t.Int, accountName: t.string }),
+    t.partial({ accountsToScan: t.array(t.Int), createdAt: DateTimeString, isUsingRepositoryAccount: t.boolean }),
+]);
+export type CreateSiemResponse = t.TypeOf<typeof CreateSiemResponse>;
+
+// --- GET /v1/associated-accounts, GET /v2/whoami ------------------------------------------------
+
+// `type` stays an open string: a type Logz.io adds later must not break every refresh.
+export const AccountView = t.type({ accountId: t.Int, accountName: t.string, type: t.string });
+export type AccountView = t.TypeOf<typeof AccountView>;
+export const AssociatedAccounts = t.array(AccountView);
+export const SECURITY_ACCOUNT = "SECURITY_ACCOUNT";
+
+export const Whoami = t.type({ accountId: t.Int, accountName: t.string });
+export type Whoami = t.TypeOf<typeof Whoami>;
+
+// --- Logz.io error bodies (parsed defensively: every documented shape) ---------------------------
+
+export const ErrorBody = t.union([
+    t.intersection([
+        t.type({ message: t.string }),
+        t.partial({ errorCode: t.string, requestId: t.string, parameters: t.unknown }),
+    ]),
+    t.intersection([t.type({ errorMessage: t.string }), t.partial({ errorCode: t.string, requestId: t.string })]),
+    t.intersection([t.type({ errorCode: t.string }), t.partial({ requestId: t.string })]),
+    t.string,
+]);
+export type ErrorBody = t.TypeOf<typeof ErrorBody>;
+
+// --- resource inputs and state --------------------------------------------------------------------
+
+/** What `check` guarantees to the rest of the provider (plain values: no Pulumi Inputs here). */
+export const SiemAccountInputs = t.intersection([
+    t.type({ accountName: AccountName, email: Email }),
+    t.partial({
+        accountsToScan: t.array(NonNegativeInt),
+        isUsingRepositoryAccount: t.boolean,
+        existingAccountId: NonNegativeInt,
+        configNamespace: t.string,
+    }),
+]);
+export type SiemAccountInputs = t.TypeOf<typeof SiemAccountInputs>;
+
+/** The state Pulumi stores: the inputs echoed (diff receives outputs as olds) plus what Logz.io returned. */
+export const SiemAccountState = t.intersection([
+    t.type({
+        accountId: t.Int,
+        accountName: t.string,
+        email: t.string,
+        accountsToScan: t.array(t.Int),
+        isUsingRepositoryAccount: t.boolean,
+        createdAt: t.string,
+    }),
+    t.partial({ existingAccountId: t.Int, configNamespace: t.string }),
+]);
+export type SiemAccountState = t.TypeOf<typeof SiemAccountState>;
+
+// --- decoding with readable errors ---------------------------------------------------------------
+
+function describe(value: unknown): string {
+    if (value === undefined) return "nothing";
+    const text = typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** One line per failing field: `createdAt: expected DateTime, received 42`. */
+export function formatDecodeErrors(errors: t.Errors): string[] {
+    const lines = errors.map((e) => {
+        // Intersection and union members show up as numeric keys of a non-array parent: not a field.
+        const path = e.context
+            .slice(1)
+            .filter((c, i) => c.key !== "" && (!/^\d+$/.test(c.key) || e.context[i].type instanceof t.ArrayType))
+            .map((c) => c.key)
+            .join(".");
+        const expected = e.context[e.context.length - 1]?.type.name ?? "value";
+        return `${path || "(body)"}: expected ${expected}, received ${describe(e.value)}`;
+    });
+    return [...new Set(lines)];
+}
+
+/** Decode, turning io-ts errors into a message value (the Pulumi boundary decides how to throw it). */
+export function decodeWith<A>(codec: t.Decoder<unknown, A>, what: string) {
+    return (value: unknown): E.Either<string, A> =>
+        pipe(
+            codec.decode(value),
+            E.mapLeft((errors) => `${what} did not match the expected shape: ${formatDecodeErrors(errors).join("; ")}`),
+        );
+}

@@ -1,0 +1,95 @@
+// Failures are values (fp-ts Either/TaskEither) inside the provider; `toError` turns one into the single
+// clear Error that Pulumi shows, at the boundary. Messages never carry the token: `scrub` removes it even
+// if Logz.io ever echoes it back in a body.
+
+export type Failure =
+    /** Bad provider settings (missing token, unknown region). */
+    | { readonly kind: "config"; readonly problems: readonly string[] }
+    /** Bad resource inputs, found before any HTTP call. */
+    | { readonly kind: "input"; readonly problems: readonly string[] }
+    /** Logz.io answered with an error status. */
+    | {
+          readonly kind: "http";
+          readonly operation: string;
+          readonly status: number;
+          readonly errorCode?: string;
+          readonly message?: string;
+          readonly requestId?: string;
+          readonly retryAfterMs?: number;
+      }
+    /** No usable answer: the connection failed or the attempt timed out. `sent` = the request may have arrived. */
+    | { readonly kind: "network"; readonly operation: string; readonly detail: string; readonly sent: boolean }
+    /** Logz.io answered 200 but the body failed its codec (or was not JSON). */
+    | {
+          readonly kind: "decode";
+          readonly operation: string;
+          readonly detail: string;
+          readonly requestId?: string;
+          /** An integer accountId found in the otherwise unusable body. */
+          readonly accountId?: number;
+      }
+    /** A lifecycle rule refused the operation (duplicate name, live account on delete, ...). */
+    | {
+          readonly kind: "refused";
+          readonly message: string;
+          /** Known when the account exists: the error then carries it so Pulumi keeps it in state. */
+          readonly id?: string;
+          readonly properties?: Record<string, unknown>;
+      };
+
+export function describeFailure(f: Failure): string {
+    switch (f.kind) {
+        case "config":
+            return `Logz.io provider configuration: ${f.problems.join("; ")}`;
+        case "input":
+            return `invalid SiemAccount inputs: ${f.problems.join("; ")}`;
+        case "http": {
+            const parts = [`${f.operation} failed: HTTP ${f.status}`];
+            if (f.errorCode) parts.push(`errorCode ${f.errorCode}`);
+            if (f.message) parts.push(`message ${JSON.stringify(f.message)}`);
+            if (f.requestId) parts.push(`requestId ${f.requestId}`);
+            let text = parts.join(", ");
+            if (f.status === 401) text += ". Logz.io refused the API token: check logzio:apiToken is a valid API token of the main (owner) account for this region";
+            if (f.status === 403) text += ". The token lacks the privileges: it must be an API token of the main (owner) Logs account";
+            return text;
+        }
+        case "network":
+            return `${f.operation} failed: ${f.detail}`;
+        case "decode":
+            return `${f.operation} returned an unusable body: ${f.detail}${f.requestId ? ` (requestId ${f.requestId})` : ""}`;
+        case "refused":
+            return f.message;
+    }
+}
+
+/** 429, 5xx and connection failures are transient; everything else is an answer. */
+export function isTransient(f: Failure): boolean {
+    if (f.kind === "network") return true;
+    return f.kind === "http" && (f.status === 429 || f.status === 500 || f.status === 502 || f.status === 503 || f.status === 504);
+}
+
+/**
+ * The Error Pulumi's host reports. With `id` (and `properties`), the host reports a partial create and the
+ * engine keeps the id in state, so an account that exists is never lost.
+ */
+export class SiemProviderError extends Error {
+    constructor(
+        message: string,
+        readonly id?: string,
+        readonly properties?: Record<string, unknown>,
+        readonly reasons?: string[],
+    ) {
+        super(message);
+        this.name = "SiemProviderError";
+    }
+}
+
+export function scrub(text: string, secrets: readonly string[]): string {
+    return secrets.reduce((acc, s) => (s.length >= 4 ? acc.split(s).join("[redacted]") : acc), text);
+}
+
+export function toError(f: Failure, secrets: readonly string[] = []): SiemProviderError {
+    const message = scrub(describeFailure(f), secrets);
+    if (f.kind === "refused" && f.id !== undefined) return new SiemProviderError(message, f.id, f.properties, [message]);
+    return new SiemProviderError(message);
+}

@@ -1,0 +1,88 @@
+// Field-by-field validation of SiemAccount inputs for `check`: one failure per bad property, named, with
+// what was received. Unknown values (preview) pass; nothing here touches the network.
+import { ACCOUNT_NAME_PATTERN, EMAIL_PATTERN } from "./codecs";
+
+/** The engine's placeholder for a value not known until apply (preview). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export const isUnknown = (v: unknown): boolean => v === UNKNOWN;
+
+export interface CheckFailure {
+    property: string;
+    reason: string;
+}
+
+const INPUT_KEYS = new Set([
+    "accountName",
+    "email",
+    "accountsToScan",
+    "isUsingRepositoryAccount",
+    "existingAccountId",
+    "configNamespace",
+]);
+// Keys a JavaScript user might use to pass the token: refused, so it can never reach state.
+const TOKEN_KEYS = /^(api[-_]?token|token|x-api-token)$/i;
+
+const show = (v: unknown) => (v === undefined ? "nothing" : JSON.stringify(v) ?? String(v));
+const isNonNegativeInt = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
+
+type Rule = (value: unknown) => string | undefined;
+
+const RULES: Record<string, Rule> = {
+    accountName: (v) =>
+        typeof v !== "string" || v.trim() === ""
+            ? `accountName is required: a non-empty string, got ${show(v)}`
+            : ACCOUNT_NAME_PATTERN.test(v)
+              ? undefined
+              : `accountName ${show(v)} may contain only letters, digits, '-', '.', '_' and spaces (Logz.io refuses < > : " / \\ | ? *)`,
+    email: (v) =>
+        typeof v === "string" && EMAIL_PATTERN.test(v) ? undefined : `email is required: an address like ops@example.com, got ${show(v)}`,
+    accountsToScan: (v) => {
+        if (v === undefined) return undefined;
+        if (!Array.isArray(v)) return `accountsToScan must be a list of account ids, got ${show(v)}`;
+        const bad = v.flatMap((x, i) => (isUnknown(x) || isNonNegativeInt(x) ? [] : [`[${i}] is ${show(x)}`]));
+        return bad.length === 0 ? undefined : `accountsToScan must hold non-negative integer account ids: ${bad.join(", ")}`;
+    },
+    isUsingRepositoryAccount: (v) =>
+        v === undefined || typeof v === "boolean" ? undefined : `isUsingRepositoryAccount must be true or false, got ${show(v)}`,
+    existingAccountId: (v) =>
+        v === undefined || (isNonNegativeInt(v) && v > 0)
+            ? undefined
+            : `existingAccountId must be the positive integer id of an existing SIEM account, got ${show(v)}`,
+    configNamespace: (v) =>
+        v === undefined || (typeof v === "string" && /^[A-Za-z0-9_.-]+$/.test(v))
+            ? undefined
+            : `configNamespace must be a config namespace such as "logzio-eu", got ${show(v)}`,
+};
+
+/** Validates `news` and returns them normalised (accountsToScan as a sorted set) with one failure per property. */
+export function checkInputs(news: Record<string, unknown>): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
+    const failures: CheckFailure[] = [];
+    const inputs: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(news)) {
+        if (key === "__provider") continue;
+        if (TOKEN_KEYS.test(key)) {
+            failures.push({
+                property: key,
+                reason: `${key}: the Logz.io token is never a resource input; set it with \`pulumi config set --secret logzio:apiToken <token>\``,
+            });
+            continue; // dropped, so it cannot be stored
+        }
+        if (!INPUT_KEYS.has(key)) {
+            failures.push({ property: key, reason: `${key} is not a SiemAccount input (inputs: ${[...INPUT_KEYS].join(", ")})` });
+            continue;
+        }
+        inputs[key] = value;
+    }
+    for (const [property, rule] of Object.entries(RULES)) {
+        const value = inputs[property];
+        if (isUnknown(value)) continue;
+        const reason = rule(value);
+        if (reason !== undefined) failures.push({ property, reason });
+    }
+    const scan = inputs.accountsToScan;
+    if (Array.isArray(scan) && scan.every(isNonNegativeInt)) {
+        // A set in Logz.io's eyes: order and repeats must not show up as changes.
+        inputs.accountsToScan = [...new Set(scan)].sort((a, b) => a - b);
+    }
+    return { inputs, failures };
+}

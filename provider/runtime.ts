@@ -1,0 +1,53 @@
+// What the serialized provider loads inside Pulumi's dynamic-provider host (`pulumi-logzio-siem/runtime`).
+// One host process serves every SiemAccount of a stack; module state here is therefore shared by all of
+// them: one client, one concurrency cap and one list cache per Logz.io main account.
+import { createHash } from "node:crypto";
+import * as E from "fp-ts/Either";
+import { pipe } from "fp-ts/function";
+import { AccountDirectory } from "./accountDirectory";
+import { Failure } from "./errors";
+import { LogzioClient, deadlineIn } from "./logzioClient";
+import { ConfigLookup, resolveSettings } from "./settings";
+import { Account, SiemAccountProvider } from "./siemAccountProvider";
+
+// Until `configure` runs (Pulumi CLIs before 3.139 never call it) only the environment is read.
+let stackConfig: ConfigLookup = () => undefined;
+const byNamespace = new Map<string, E.Either<Failure, Account>>();
+const byMainAccount = new Map<string, Account>();
+
+/** Called by the serialized provider's `configure` with the stack config the engine sent. */
+export function configure(config: ConfigLookup): void {
+    stackConfig = config;
+    byNamespace.clear();
+}
+
+/** Settings and shared services for a config namespace (`logzio`, or e.g. `logzio-eu`), made once. */
+export function accountFor(namespace: string): E.Either<Failure, Account> {
+    let account = byNamespace.get(namespace);
+    if (!account) {
+        account = pipe(
+            resolveSettings(namespace, stackConfig, process.env),
+            E.mapLeft((problems): Failure => ({ kind: "config", problems })),
+            E.map((settings) => {
+                // Namespaces that point at the same main account share its cap and list cache.
+                const key = `${settings.apiUrl}#${createHash("sha256").update(settings.apiToken).digest("hex")}`;
+                let shared = byMainAccount.get(key);
+                if (!shared) {
+                    const client = new LogzioClient(settings);
+                    shared = {
+                        settings,
+                        client,
+                        directory: new AccountDirectory(() => client.listAccounts(deadlineIn(settings.requestTimeoutMs))),
+                        claimedNames: new Set(),
+                    };
+                    byMainAccount.set(key, shared);
+                }
+                return shared;
+            }),
+        );
+        byNamespace.set(namespace, account);
+    }
+    return account;
+}
+
+export const provider = new SiemAccountProvider(accountFor);

@@ -1,0 +1,44 @@
+// The object Pulumi serializes into every SiemAccount's `__provider` (and so into state). It is a shim on
+// purpose: no fields, no captured modules, no secrets; each method requires the real implementation
+// (`pulumi-logzio-siem/runtime`) inside Pulumi's dynamic-provider host at run time. Capturing modules by
+// value breaks io-ts codecs and node-fetch (DYNAMIC-PROVIDERS.md) and would bloat state.
+//
+// Methods may use only `this`, `require` and `process`: anything else from this module would be captured.
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import type * as runtime from "./runtime";
+import type { SiemAccountState } from "./codecs";
+
+type Props = Record<string, unknown>;
+
+export class SiemAccountProviderShim implements dynamic.ResourceProvider<Props, SiemAccountState> {
+    /** Resolved from the host's cwd (the Pulumi program's folder): its node_modules, or this package itself. */
+    runtime(): typeof runtime {
+        const anchor = require("node:path").join(process.cwd(), "pulumi-logzio-siem-anchor.js");
+        try {
+            return require("node:module").createRequire(anchor)("pulumi-logzio-siem/runtime");
+        } catch (e) {
+            throw new Error(
+                `pulumi-logzio-siem could not be loaded from the Pulumi program's folder ${process.cwd()}: ` +
+                    `install it there (npm install pulumi-logzio-siem). ${(e as Error).message}`,
+            );
+        }
+    }
+    async configure(req: dynamic.ConfigureRequest): Promise<void> {
+        this.runtime().configure((key) => req.config.get(key));
+    }
+    check(olds: Props, news: Props) {
+        return this.runtime().provider.check(olds, news);
+    }
+    diff(id: string, olds: SiemAccountState, news: Props) {
+        return this.runtime().provider.diff(id, olds, news);
+    }
+    create(inputs: Props) {
+        return this.runtime().provider.create(inputs);
+    }
+    read(id: string, props?: SiemAccountState) {
+        return this.runtime().provider.read(id, props);
+    }
+    delete(id: string, props: SiemAccountState) {
+        return this.runtime().provider.delete(id, props);
+    }
+}

@@ -1,0 +1,50 @@
+// The resource users declare: `new SiemAccount(name, args, opts?)`. Inputs are Pulumi Inputs; the provider
+// behind it sees plain values. The Logz.io token is not an argument: it comes from stack config.
+import * as pulumi from "@pulumi/pulumi";
+import { SiemAccountProviderShim } from "./serializedProvider";
+
+export interface SiemAccountArgs {
+    /** Letters, digits, `-`, `.`, `_` and spaces. Changing it replaces the account. */
+    accountName: pulumi.Input<string>;
+    /** The SIEM account's email address. Changing it replaces the account. */
+    email: pulumi.Input<string>;
+    /** Ids of the log accounts the SIEM account scans; Logz.io defaults to the main account. A set: order is ignored. */
+    accountsToScan?: pulumi.Input<pulumi.Input<number>[]>;
+    /** Whether the account uses a shared Repository account. */
+    isUsingRepositoryAccount?: pulumi.Input<boolean>;
+    /** Adopt an existing SIEM account with this id instead of creating one (`pulumi import` cannot work here). */
+    existingAccountId?: pulumi.Input<number>;
+    /**
+     * The stack-config namespace holding this account's `apiToken`, `region` and `apiUrl` (default `logzio`),
+     * for stacks that manage SIEM accounts under more than one Logz.io main account.
+     */
+    configNamespace?: pulumi.Input<string>;
+}
+
+// One shim for every resource: Pulumi serializes it once and the host configures it once.
+const provider = new SiemAccountProviderShim();
+
+export class SiemAccount extends pulumi.dynamic.Resource {
+    declare readonly accountId: pulumi.Output<number>;
+    declare readonly accountName: pulumi.Output<string>;
+    declare readonly email: pulumi.Output<string>;
+    declare readonly accountsToScan: pulumi.Output<number[]>;
+    declare readonly isUsingRepositoryAccount: pulumi.Output<boolean>;
+    declare readonly createdAt: pulumi.Output<string>;
+    declare readonly existingAccountId: pulumi.Output<number | undefined>;
+    declare readonly configNamespace: pulumi.Output<string | undefined>;
+
+    constructor(name: string, args: SiemAccountArgs, opts?: pulumi.CustomResourceOptions) {
+        // Output names exist only when seeded; a fresh object per resource (Resource writes __provider into it).
+        const props = {
+            accountId: undefined,
+            createdAt: undefined,
+            accountsToScan: undefined,
+            isUsingRepositoryAccount: undefined,
+            existingAccountId: undefined,
+            configNamespace: undefined,
+            ...args,
+        };
+        super(provider, name, props, opts, "logzio", "SiemAccount");
+    }
+}
