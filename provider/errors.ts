@@ -37,7 +37,8 @@ export type Failure =
           readonly properties?: Record<string, unknown>;
       };
 
-export function describeFailure(f: Failure): string {
+/** `namespace` is the config namespace whose token was used, so guidance names the right key. */
+export function describeFailure(f: Failure, namespace = "logzio"): string {
     switch (f.kind) {
         case "config":
             return `Logz.io provider configuration: ${f.problems.join("; ")}`;
@@ -49,7 +50,7 @@ export function describeFailure(f: Failure): string {
             if (f.message) parts.push(`message ${JSON.stringify(f.message)}`);
             if (f.requestId) parts.push(`requestId ${f.requestId}`);
             let text = parts.join(", ");
-            if (f.status === 401) text += ". Logz.io refused the API token: check logzio:apiToken is a valid API token of the main (owner) account for this region";
+            if (f.status === 401) text += `. Logz.io refused the API token: check ${namespace}:apiToken is a valid API token of the main (owner) account for this region`;
             if (f.status === 403) text += ". The token lacks the privileges: it must be an API token of the main (owner) Logs account";
             return text;
         }
@@ -88,8 +89,8 @@ export function scrub(text: string, secrets: readonly string[]): string {
     return secrets.reduce((acc, s) => (s.length >= 4 ? acc.split(s).join("[redacted]") : acc), text);
 }
 
-export function toError(f: Failure, secrets: readonly string[] = []): SiemProviderError {
-    const message = scrub(describeFailure(f), secrets);
+export function toError(f: Failure, secrets: readonly string[] = [], namespace?: string): SiemProviderError {
+    const message = scrub(describeFailure(f, namespace), secrets);
     if (f.kind === "refused" && f.id !== undefined) return new SiemProviderError(message, f.id, f.properties, [message]);
     return new SiemProviderError(message);
 }

@@ -9,7 +9,7 @@ import * as E from "fp-ts/Either";
 import * as TE from "fp-ts/TaskEither";
 import { pipe } from "fp-ts/function";
 import { AssociatedAccounts, AccountView, CreateSiemRequest, CreateSiemResponse, ErrorBody, Whoami, decodeWith } from "./codecs";
-import { Failure, isTransient } from "./errors";
+import { Failure, isTransient, scrub } from "./errors";
 import { Limiter } from "./limiter";
 import { Settings } from "./settings";
 
@@ -126,7 +126,9 @@ export class LogzioClient {
                     const text = await res.text();
                     const requestId = res.headers.get("x-request-id") ?? undefined;
                     if (res.status < 200 || res.status >= 300) {
-                        return E.left(httpFailure(operation, res.status, text, requestId, res.headers.get("retry-after")));
+                        // Scrubbed before anything is cut or parsed, so no fragment of an echoed token survives.
+                        const body = scrub(text, [this.settings.apiToken]);
+                        return E.left(httpFailure(operation, res.status, body, requestId, res.headers.get("retry-after")));
                     }
                     const json = E.tryCatch(() => JSON.parse(text) as unknown, () => `not JSON: ${excerpt(text)}`);
                     return pipe(
@@ -176,6 +178,8 @@ export function httpFailure(
 ): Failure {
     const parsed = pipe(
         E.tryCatch(() => JSON.parse(text) as unknown, () => text),
+        // Some Logz.io endpoints answer a list of errors: the first one speaks for the request.
+        E.map((json) => (Array.isArray(json) && json.length > 0 ? (json[0] as unknown) : json)),
         E.chainW((json) => pipe(ErrorBody.decode(json), E.mapLeft(() => text))),
     );
     const fields: { errorCode?: string; message?: string; requestId?: string } = pipe(
@@ -205,7 +209,9 @@ export function httpFailure(
 /** Retry-After is seconds or an HTTP date (RFC 9110); anything else is ignored. */
 export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
     if (!value) return undefined;
-    if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+    const text = value.trim();
+    if (/^\d+(\.\d+)?$/.test(text)) return Number(text) * 1000;
+    if (/^[-+]?[\d.]+$/.test(text)) return undefined; // a number, but not a valid delay
     const at = Date.parse(value);
     return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }

@@ -23,6 +23,8 @@ export class SiemAccountProviderShim implements dynamic.ResourceProvider<Props, 
             );
         }
     }
+    // Synchronous on purpose: the host caches the provider before awaiting configure, so calls that arrive
+    // meanwhile would otherwise run unconfigured.
     async configure(req: dynamic.ConfigureRequest): Promise<void> {
         this.runtime().configure((key) => req.config.get(key));
     }

@@ -1,6 +1,7 @@
 // Provider settings: read once per provider in `configure`, from stack config with environment fallbacks.
 // The token lives only in the returned object (in the host's memory): never in inputs, state or messages.
 import * as E from "fp-ts/Either";
+import { scrub } from "./errors";
 
 export const DEFAULT_NAMESPACE = "logzio";
 
@@ -114,5 +115,6 @@ export function resolveSettings(
         maxBackoffMs: DEFAULTS.maxBackoffMs,
         provisioningGraceMs: number("provisioningGraceMinutes", DEFAULTS.provisioningGraceMinutes, 0, 24 * 60) * 60_000,
     };
-    return problems.length > 0 ? E.left(problems) : E.right(settings);
+    // A token pasted into the wrong key must not be echoed back by the message about that key.
+    return problems.length > 0 ? E.left(problems.map((p) => scrub(p, [settings.apiToken]))) : E.right(settings);
 }

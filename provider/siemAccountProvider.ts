@@ -101,7 +101,7 @@ export class SiemAccountProvider implements dynamic.ResourceProvider<Props, Siem
         const account = this.resolve(namespace ?? DEFAULT_NAMESPACE);
         if (E.isLeft(account)) throw toError(account.left);
         const result = await op(account.right)();
-        if (E.isLeft(result)) throw toError(result.left, [account.right.settings.apiToken]);
+        if (E.isLeft(result)) throw toError(result.left, [account.right.settings.apiToken], account.right.settings.namespace);
         return result.right;
     }
 }
@@ -184,14 +184,13 @@ function postUntilSettled(
         ...(inputs.accountsToScan === undefined ? {} : { accountsToScan: inputs.accountsToScan }),
         ...(inputs.isUsingRepositoryAccount === undefined ? {} : { isUsingRepositoryAccount: inputs.isUsingRepositoryAccount }),
     };
-    const failedAt = () => Date.now();
     return pipe(
         account.client.createSiemAccount(body, deadline),
         TE.map((res) => stateFromResponse(inputs, res)),
         TE.orElse((failure) => {
             // A definite answer (400, 401, 429 after every retry, never connected): nothing was created.
             if (!mayHaveCreated(failure)) return TE.left(failure);
-            const since = failedAt();
+            const since = Date.now();
             return pipe(
                 lookupCreated(account, inputs.accountName, since),
                 TE.mapLeft((lookupFailure) => refused(unsettled(inputs, failure, lookupFailure))),
@@ -205,6 +204,9 @@ function postUntilSettled(
                                 : refused(unsettled(inputs, failure)),
                         );
                     }
+                    // "Not listed" proves "not created" only where Logz.io lists new accounts at once
+                    // (logzio:provisioningGraceMinutes 0). Otherwise a second POST could bill a second account.
+                    if (account.settings.provisioningGraceMs > 0) return TE.left(refused(unsettled(inputs, failure, undefined, account)));
                     if (round >= MAX_CREATE_ROUNDS || Date.now() >= deadline.at) {
                         return TE.left(refused(notCreated(inputs, failure, round)));
                     }
@@ -344,13 +346,16 @@ function stillProvisioning(id: string, state: Props): string {
     );
 }
 
-function unsettled(inputs: SiemAccountInputs, failure: Failure, lookupFailure?: Failure): string {
+function unsettled(inputs: SiemAccountInputs, failure: Failure, lookupFailure?: Failure, account?: Account): string {
     const cause = failure.kind === "decode" ? `Logz.io answered but the body was unusable (${failure.detail})` : describeBrief(failure);
-    const lookup = lookupFailure ? `; looking it up failed too (${describeBrief(lookupFailure)})` : "; it is not listed yet";
+    const lookup = lookupFailure
+        ? `; looking it up failed too (${describeBrief(lookupFailure)})`
+        : "; Logz.io does not list it (yet: new accounts can take minutes to appear), so the request was not repeated";
+    const wait = account ? `wait ${Math.ceil(account.settings.provisioningGraceMs / 60_000)} minutes (logzio:provisioningGraceMinutes), then ` : "";
     return (
         `could not establish whether SIEM account "${inputs.accountName}" was created: ${cause}${lookup}. ` +
         `Check Logz.io under Settings > Manage accounts: if "${inputs.accountName}" exists, add existingAccountId: <its id> to the resource args ` +
-        `and run \`pulumi up\` again; if it does not, just run \`pulumi up\` again`
+        `and run \`pulumi up\` again; if it does not, ${wait}run \`pulumi up\` again (the duplicate-name guard stops a second account once it is listed)`
     );
 }
 

@@ -6,19 +6,16 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { LogzioEmulator } from "../emulator";
+import { EXAMPLES, ExampleName, PreparedExample, prepareExample } from "../harness/exampleScenarios";
 import { runProgram } from "../harness/programRunner";
 
-const repoRoot = path.resolve(__dirname, "..", "..");
-
-function exampleName(argv: string[]): string {
+function exampleName(argv: string[]): ExampleName {
     const i = argv.indexOf("--example");
     const name = i >= 0 ? argv[i + 1] : "quickstart";
-    const available = fs.readdirSync(path.join(repoRoot, "examples")).filter((d) => fs.existsSync(path.join(repoRoot, "examples", d, "Pulumi.yaml")));
-    if (!name || !available.includes(name)) {
-        throw new Error(`unknown example ${JSON.stringify(name)}: choose one of ${available.join(", ")}`);
+    if (!(EXAMPLES as readonly string[]).includes(name ?? "")) {
+        throw new Error(`unknown example ${JSON.stringify(name)}: choose one of ${EXAMPLES.join(", ")}`);
     }
-    return name;
+    return name as ExampleName;
 }
 
 function hasPulumiCli(): boolean {
@@ -26,52 +23,48 @@ function hasPulumiCli(): boolean {
 }
 
 /** A real `pulumi up` on a temporary file backend; the stack's config file lives there too, not in the repo. */
-function pulumiUp(dir: string, emulator: LogzioEmulator): Record<string, unknown> {
+function pulumiUp(example: PreparedExample): Record<string, unknown> {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "logzio-siem-demo-"));
-    const env = { ...process.env, PULUMI_BACKEND_URL: `file://${tmp}`, PULUMI_CONFIG_PASSPHRASE: "demo", PULUMI_SKIP_UPDATE_CHECK: "true" };
+    const env = { ...process.env, ...example.env, PULUMI_BACKEND_URL: `file://${tmp}`, PULUMI_CONFIG_PASSPHRASE: "demo", PULUMI_SKIP_UPDATE_CHECK: "true" };
     const configFile = path.join(tmp, "Pulumi.demo.yaml");
     const pulumi = (...args: string[]) => {
-        const r = spawnSync("pulumi", [...args, "--non-interactive", "--config-file", configFile], { cwd: dir, env, encoding: "utf8" });
-        if (r.status !== 0) throw new Error(`pulumi ${args.join(" ")} failed:\n${r.stdout}\n${r.stderr}`);
+        const r = spawnSync("pulumi", [...args, "--non-interactive", "--config-file", configFile], { cwd: path.dirname(example.program), env, encoding: "utf8" });
+        if (r.status !== 0) throw new Error(`pulumi ${args[0]} failed:\n${r.stdout}\n${r.stderr}`);
         return r.stdout;
     };
     pulumi("stack", "init", "demo");
-    pulumi("config", "set", "logzio:apiUrl", emulator.url);
-    pulumi("config", "set", "--secret", "logzio:apiToken", emulator.token);
+    for (const [key, value] of Object.entries(example.config)) {
+        pulumi("config", "set", ...(example.secretKeys.includes(key) ? ["--secret"] : []), key, value);
+    }
     process.stdout.write(pulumi("up", "--yes", "--skip-preview"));
     return JSON.parse(pulumi("stack", "output", "--json")) as Record<string, unknown>;
 }
 
 async function main(): Promise<void> {
-    const example = exampleName(process.argv.slice(2));
-    const dir = path.join(repoRoot, "examples", example);
-    const emulator = await LogzioEmulator.start();
-    console.log(`Logz.io emulator listening on ${emulator.url}`);
+    const name = exampleName(process.argv.slice(2));
+    const example = await prepareExample(name);
+    for (const [ns, e] of Object.entries(example.emulators)) console.log(`Logz.io emulator for ${ns}:* listening on ${e.url}`);
     try {
         let outputs: Record<string, unknown>;
-        if (hasPulumiCli()) {
-            console.log(`Running \`pulumi up\` for examples/${example} on a temporary local backend...`);
-            outputs = pulumiUp(dir, emulator);
+        if (hasPulumiCli() && example.realCliPossible) {
+            console.log(`Running \`pulumi up\` for examples/${name} on a temporary local backend...`);
+            outputs = pulumiUp(example);
         } else {
             console.log(
-                `The Pulumi CLI is not installed, so examples/${example} runs under Pulumi's runtime mocks, ` +
-                    `with each SiemAccount created through Pulumi's real dynamic-provider host (as \`pulumi up\` does).`,
+                `${hasPulumiCli() ? `examples/${name} needs cloud resources besides Logz.io, so it` : `The Pulumi CLI is not installed, so examples/${name}`} ` +
+                    `runs under Pulumi's runtime mocks, with each SiemAccount created through Pulumi's real dynamic-provider host (as \`pulumi up\` does).`,
             );
-            const result = await runProgram({
-                program: path.join(dir, "index.ts"),
-                config: { "logzio:apiUrl": emulator.url, "logzio:apiToken": emulator.token },
-                secretKeys: ["logzio:apiToken"],
-            });
+            const result = await runProgram({ ...example, program: example.program });
             outputs = result.outputs;
         }
         console.log("\nStack outputs:");
         for (const [k, v] of Object.entries(outputs)) console.log(`  ${k}: ${JSON.stringify(v)}`);
-        console.log("\nSIEM accounts now in the emulator:");
-        for (const a of emulator.siemAccounts()) {
-            console.log(`  accountId ${a.accountId}  name "${a.accountName}"  createdAt ${a.createdAt}`);
+        for (const [ns, e] of Object.entries(example.emulators)) {
+            console.log(`\nSIEM accounts created under the ${ns} main account:`);
+            for (const a of e.siemAccounts()) console.log(`  accountId ${a.accountId}  name "${a.accountName}"  createdAt ${a.createdAt}`);
         }
     } finally {
-        await emulator.close();
+        await example.close();
     }
 }
 
