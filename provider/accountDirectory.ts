@@ -31,6 +31,11 @@ export class AccountDirectory {
         };
     }
 
+    /** Whether the latest list was requested at or after `since` (so it cannot predate a change made before). */
+    isFreshSince(since: number): boolean {
+        return this.latest !== undefined && this.latest.startedAt >= since;
+    }
+
     /** Called after this host created an account, so no later lookup is answered from an older list. */
     noteChange(): void {
         this.changedAt = Date.now();

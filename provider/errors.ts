@@ -16,9 +16,19 @@ export type Failure =
           readonly message?: string;
           readonly requestId?: string;
           readonly retryAfterMs?: number;
+          /** How many times the request was sent before giving up (retries included). */
+          readonly attempts?: number;
       }
     /** No usable answer: the connection failed or the attempt timed out. `sent` = the request may have arrived. */
-    | { readonly kind: "network"; readonly operation: string; readonly detail: string; readonly sent: boolean }
+    | {
+          readonly kind: "network";
+          readonly operation: string;
+          readonly detail: string;
+          readonly sent: boolean;
+          /** Sent, and no answer before the attempt's timeout: Logz.io may still be acting on it. */
+          readonly timedOut?: boolean;
+          readonly attempts?: number;
+      }
     /** Logz.io answered 200 but the body failed its codec (or was not JSON). */
     | {
           readonly kind: "decode";
@@ -49,19 +59,21 @@ export function describeFailure(f: Failure, namespace = "logzio"): string {
             if (f.errorCode) parts.push(`errorCode ${f.errorCode}`);
             if (f.message) parts.push(`message ${JSON.stringify(f.message)}`);
             if (f.requestId) parts.push(`requestId ${f.requestId}`);
-            let text = parts.join(", ");
+            let text = parts.join(", ") + afterAttempts(f.attempts);
             if (f.status === 401) text += `. Logz.io refused the API token: check ${namespace}:apiToken is a valid API token of the main (owner) account for this region`;
             if (f.status === 403) text += ". The token lacks the privileges: it must be an API token of the main (owner) Logs account";
             return text;
         }
         case "network":
-            return `${f.operation} failed: ${f.detail}`;
+            return `${f.operation} failed: ${f.detail}${afterAttempts(f.attempts)}`;
         case "decode":
             return `${f.operation} returned an unusable body: ${f.detail}${f.requestId ? ` (requestId ${f.requestId})` : ""}`;
         case "refused":
             return f.message;
     }
 }
+
+const afterAttempts = (n: number | undefined) => (n !== undefined && n > 1 ? ` (after ${n} attempts)` : "");
 
 /** 429, 5xx and connection failures are transient; everything else is an answer. */
 export function isTransient(f: Failure): boolean {

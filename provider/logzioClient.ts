@@ -152,15 +152,12 @@ function idIn(json: E.Either<string, unknown>): number | undefined {
 }
 
 function withAttempts(f: Failure, attempts: number): Failure {
-    if (attempts <= 1 || (f.kind !== "http" && f.kind !== "network")) return f;
-    return f.kind === "http"
-        ? { ...f, message: `${f.message ?? "no message"} (after ${attempts} attempts)` }
-        : { ...f, detail: `${f.detail} (after ${attempts} attempts)` };
+    return f.kind === "http" || f.kind === "network" ? { ...f, attempts } : f;
 }
 
 function networkFailure(operation: string, e: unknown, timedOut: boolean, timeoutMs: number): Failure {
     if (timedOut) {
-        return { kind: "network", operation, detail: `no answer within ${Math.round(timeoutMs / 1000)}s`, sent: true };
+        return { kind: "network", operation, detail: `no answer within ${Math.round(timeoutMs / 1000)}s`, sent: true, timedOut: true };
     }
     const code = e instanceof FetchError ? (e.code ?? e.errno) : (e as { code?: string }).code;
     const sent = !(code !== undefined && NOT_SENT_CODES.has(code));

@@ -38,7 +38,7 @@ export function accountFor(namespace: string): E.Either<Failure, Account> {
                         settings,
                         client,
                         directory: new AccountDirectory(() => client.listAccounts(deadlineIn(settings.requestTimeoutMs))),
-                        claimedNames: new Set(),
+                        claims: new Map(),
                     };
                     byMainAccount.set(key, shared);
                 }

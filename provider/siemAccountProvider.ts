@@ -20,8 +20,11 @@ export interface Account {
     readonly settings: Settings;
     readonly client: LogzioClient;
     readonly directory: AccountDirectory;
-    /** accountNames this host is creating or has created: two resources must never race to the same name. */
-    readonly claimedNames: Set<string>;
+    /**
+     * accountNames this host is creating (no id yet) or has created (their id): Logz.io may not list a new
+     * account for minutes, so the list alone cannot stop two resources making one name twice.
+     */
+    readonly claims: Map<string, number | undefined>;
 }
 export type AccountResolver = (namespace: string) => E.Either<Failure, Account>;
 
@@ -68,14 +71,20 @@ export class SiemAccountProvider implements dynamic.ResourceProvider<Props, Siem
     }
 
     delete(id: string, state: SiemAccountState): Promise<void> {
+        const asked = Date.now();
         return this.runWith(state.configNamespace, (account) =>
             pipe(
                 account.directory.list(),
+                // A refusal is confirmed with a list requested after this call: a UI deletion moments ago must not
+                // be hidden by a cached list.
+                TE.chain((accounts) =>
+                    findSiem(accounts, Number(id)) && !account.directory.isFreshSince(asked) ? account.directory.list(asked) : TE.right(accounts),
+                ),
                 TE.chain((accounts) => {
                     const live = findSiem(accounts, Number(id));
                     if (live) return TE.left(refused(stillExists(live)));
                     if (provisioning(account, state)) return TE.left(refused(stillProvisioning(id, state)));
-                    account.claimedNames.delete(String(state.accountName));
+                    for (const [name, claimed] of account.claims) if (String(claimed) === id) account.claims.delete(name);
                     return TE.right(undefined);
                 }),
             ),
@@ -140,15 +149,18 @@ function sameSet(a: unknown, b: unknown): boolean {
 
 function createNew(account: Account, inputs: SiemAccountInputs): TE.TaskEither<Failure, SiemAccountState> {
     const name = inputs.accountName;
-    if (account.claimedNames.has(name)) {
+    if (account.claims.has(name)) {
+        const id = account.claims.get(name);
         return TE.left(
             refused(
-                `another SiemAccount in this stack is already creating accountName "${name}" under the same Logz.io account; ` +
-                    `Logz.io would make two billed accounts with one name, so give each resource its own accountName`,
+                id !== undefined
+                    ? duplicateName({ accountId: id as t.Int, accountName: name, type: SECURITY_ACCOUNT })
+                    : `another SiemAccount in this stack is creating accountName "${name}" under the same Logz.io account right now; ` +
+                          `Logz.io would make two billed accounts with one name, so give each resource its own accountName`,
             ),
         );
     }
-    account.claimedNames.add(name);
+    account.claims.set(name, undefined);
     const deadline = deadlineIn(account.settings.requestTimeoutMs);
     return pipe(
         account.directory.list(),
@@ -157,12 +169,14 @@ function createNew(account: Account, inputs: SiemAccountInputs): TE.TaskEither<F
             return existing ? TE.left(refused(duplicateName(existing))) : postUntilSettled(account, inputs, deadline, 1);
         }),
         TE.map((state) => {
+            account.claims.set(name, state.accountId);
             account.directory.noteChange();
             return state;
         }),
         TE.orElseFirst((failure) => {
-            // Keep the claim when the account may exist: a second try in this host must look before it posts.
-            if (!(failure.kind === "refused" && failure.id !== undefined)) account.claimedNames.delete(name);
+            // A partial create has an id: keep the claim. Otherwise nothing of ours holds the name.
+            if (failure.kind === "refused" && failure.id !== undefined) account.claims.set(name, Number(failure.id));
+            else account.claims.delete(name);
             return TE.right(undefined);
         }),
     );
@@ -204,6 +218,9 @@ function postUntilSettled(
                                 : refused(unsettled(inputs, failure)),
                         );
                     }
+                    // A POST that timed out may still be running at Logz.io: not listed now proves nothing.
+                    // Keep looking until the deadline; never send it again.
+                    if (failure.kind === "network" && failure.timedOut) return awaitListed(account, inputs, failure, deadline, 0);
                     // "Not listed" proves "not created" only where Logz.io lists new accounts at once
                     // (logzio:provisioningGraceMinutes 0). Otherwise a second POST could bill a second account.
                     if (account.settings.provisioningGraceMs > 0) return TE.left(refused(unsettled(inputs, failure, undefined, account)));
@@ -214,6 +231,26 @@ function postUntilSettled(
                 }),
             );
         }),
+    );
+}
+
+/** Looks the account up again, backing off, until it is listed or the operation's time is up. */
+function awaitListed(
+    account: Account,
+    inputs: SiemAccountInputs,
+    failure: Failure,
+    deadline: Deadline,
+    poll: number,
+): TE.TaskEither<Failure, SiemAccountState> {
+    const { retryBaseMs, maxBackoffMs, provisioningGraceMs } = account.settings;
+    const wait = Math.min(maxBackoffMs, Math.max(50, retryBaseMs) * 2 ** poll);
+    if (Date.now() + wait >= deadline.at) {
+        return TE.left(refused(unsettled(inputs, failure, undefined, provisioningGraceMs > 0 ? account : undefined)));
+    }
+    return pipe(
+        TE.fromTask(() => new Promise<void>((resolve) => setTimeout(resolve, wait))),
+        TE.chain(() => pipe(lookupCreated(account, inputs.accountName, Date.now()), TE.mapLeft((f) => refused(unsettled(inputs, failure, f))))),
+        TE.chain((found) => (found ? TE.right(stateFromLookup(inputs, found)) : awaitListed(account, inputs, failure, deadline, poll + 1))),
     );
 }
 
@@ -341,8 +378,8 @@ function stillExists(live: AccountView): string {
 function stillProvisioning(id: string, state: Props): string {
     return (
         `SIEM account ${id} ("${String(state.accountName)}") was created at ${String(state.createdAt)} and Logz.io does not list it yet ` +
-        `(new accounts take a few minutes to set up), so it cannot be confirmed gone. Retry in a few minutes, ` +
-        `or set the resource option \`retainOnDelete: true\` to drop it from the stack without deleting it`
+        `(new accounts take a few minutes to set up), so it cannot be confirmed gone. Retry once it is older than ` +
+        `logzio:provisioningGraceMinutes, or set the resource option \`retainOnDelete: true\` to drop it from the stack without deleting it`
     );
 }
 

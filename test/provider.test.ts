@@ -52,7 +52,7 @@ describe("SiemAccountProvider (against the emulator)", function () {
             settings,
             client,
             directory: new AccountDirectory(() => client.listAccounts(deadlineIn(settings.requestTimeoutMs))),
-            claimedNames: new Set(),
+            claims: new Map(),
         };
     }
 
@@ -137,7 +137,7 @@ describe("SiemAccountProvider (against the emulator)", function () {
             provider = providerWith({ "logzio-eu": eu });
             const res = await created("siem-eu", { configNamespace: "logzio-eu" });
             expect(res.outs.configNamespace).to.equal("logzio-eu");
-            expect(eu.claimedNames.has("siem-eu")).to.equal(true);
+            expect(eu.claims.get("siem-eu")).to.equal(res.outs.accountId);
         });
 
         it("bad inputs make no HTTP request and name the property", async () => {
@@ -181,7 +181,7 @@ describe("SiemAccountProvider (against the emulator)", function () {
             const results = await Promise.allSettled([provider.create(inputs), provider.create(inputs)]);
             expect(results.map((r) => r.status).sort()).to.deep.equal(["fulfilled", "rejected"]);
             const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected")!;
-            expect(String(failed.reason.message)).to.include("already creating");
+            expect(String(failed.reason.message)).to.include(`is creating accountName "siem-race"`);
             expect(emulator.count(CREATE)).to.equal(1);
             expect(emulator.siemAccounts()).to.have.length(1);
         });
