@@ -9,6 +9,7 @@
 import * as http from "node:http";
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
+import { setMaxListeners } from "node:events";
 import type { AddressInfo } from "node:net";
 
 /** AccountViewV3.type in the spec. */
@@ -115,6 +116,8 @@ export class LogzioEmulator {
   private closing: Promise<void> | undefined;
 
   private constructor(opts: EmulatorOptions) {
+    // Every request waiting out its latency listens on this one signal: hundreds at once are expected.
+    setMaxListeners(0, this.shutdown.signal);
     this.token = opts.token ?? "emulator-token";
     this.ownerId = opts.ownerAccountId ?? 100000;
     this.ownerName = opts.ownerAccountName ?? "main-account";
