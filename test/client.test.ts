@@ -4,6 +4,7 @@ import { expect } from "chai";
 import * as E from "fp-ts/Either";
 import type * as TE from "fp-ts/TaskEither";
 import { LogzioEmulator, ROUTES } from "../emulator/server";
+import { emulatorPerSuite } from "./support";
 import { CreateSiemRequest } from "../provider/codecs";
 import { Failure, describeFailure, toError } from "../provider/errors";
 import { LogzioClient, deadlineIn, httpFailure, parseRetryAfter, safeToRepeatPost } from "../provider/logzioClient";
@@ -57,18 +58,7 @@ describe("LogzioClient (against the emulator)", function () {
         return client;
     }
 
-    before(async () => {
-        emulator = await LogzioEmulator.start({ token: TOKEN, ownerAccountId: OWNER });
-    });
-    after(async () => {
-        await emulator.close();
-    });
-    beforeEach(() => {
-        emulator.reset();
-        emulator.setLatency(0);
-        emulator.setMaxInFlight(undefined);
-        emulator.setProvisioningMs(0);
-    });
+    emulatorPerSuite({ token: TOKEN, ownerAccountId: OWNER }, (e) => (emulator = e));
     afterEach(() => {
         for (const c of clients.splice(0)) c.close();
     });

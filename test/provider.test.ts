@@ -3,6 +3,7 @@
 import { expect } from "chai";
 import * as E from "fp-ts/Either";
 import { LogzioEmulator, ROUTES } from "../emulator/server";
+import { emulatorPerSuite } from "./support";
 import { AccountDirectory } from "../provider/accountDirectory";
 import { SiemAccountState } from "../provider/codecs";
 import { Failure } from "../provider/errors";
@@ -75,17 +76,8 @@ describe("SiemAccountProvider (against the emulator)", function () {
     /** A state as Pulumi would hand it back (plain numbers where the codec has branded ones). */
     const stateOf = (props: Record<string, unknown>) => props as unknown as SiemAccountState;
 
-    before(async () => {
-        emulator = await LogzioEmulator.start({ token: TOKEN, ownerAccountId: OWNER });
-    });
-    after(async () => {
-        await emulator.close();
-    });
+    emulatorPerSuite({ token: TOKEN, ownerAccountId: OWNER }, (e) => (emulator = e));
     beforeEach(() => {
-        emulator.reset();
-        emulator.setLatency(0);
-        emulator.setProvisioningMs(0);
-        emulator.setMaxInFlight(undefined);
         provider = providerWith();
     });
     afterEach(() => {

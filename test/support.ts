@@ -30,6 +30,27 @@ export function startEmulator(opts: EmulatorOptions = {}): Promise<LogzioEmulato
     return LogzioEmulator.start({ token: `tok-${randomUUID()}`, ...opts });
 }
 
+/**
+ * Mocha hooks for one emulator shared by a describe block: started before it, closed after it, and before
+ * each test emptied and given back its start-up behaviour (no latency, no in-flight limit, no provisioning delay).
+ */
+export function emulatorPerSuite(opts: EmulatorOptions, use: (emulator: LogzioEmulator) => void): void {
+    let emulator: LogzioEmulator | undefined;
+    before(async () => {
+        emulator = await LogzioEmulator.start(opts);
+        use(emulator);
+    });
+    after(async () => {
+        await emulator?.close();
+    });
+    beforeEach(() => {
+        emulator!.reset();
+        emulator!.setLatency(0);
+        emulator!.setMaxInFlight(undefined);
+        emulator!.setProvisioningMs(0);
+    });
+}
+
 /** The environment without any LOGZIO_* variable, so only what a test configures is used. */
 export function envWithoutLogzio(extra: Record<string, string> = {}): Record<string, string | undefined> {
     const env: Record<string, string | undefined> = {};
