@@ -17,10 +17,7 @@ export class SiemAccountProviderShim implements dynamic.ResourceProvider<Props, 
         try {
             return require("node:module").createRequire(anchor)("pulumi-logzio-siem/runtime");
         } catch (e) {
-            throw new Error(
-                `pulumi-logzio-siem could not be loaded from the Pulumi program's folder ${process.cwd()}: ` +
-                    `install it there (npm install pulumi-logzio-siem). ${(e as Error).message}`,
-            );
+            throw new Error(`install pulumi-logzio-siem in the Pulumi program's folder ${process.cwd()}: ${(e as Error).message}`);
         }
     }
     // Synchronous on purpose: the host caches the provider before awaiting configure, so calls that arrive
@@ -39,6 +36,9 @@ export class SiemAccountProviderShim implements dynamic.ResourceProvider<Props, 
     }
     read(id: string, props?: SiemAccountState) {
         return this.runtime().provider.read(id, props);
+    }
+    update(id: string, olds: SiemAccountState, news: Props) {
+        return this.runtime().provider.update(id, olds, news);
     }
     delete(id: string, props: SiemAccountState) {
         return this.runtime().provider.delete(id, props);

@@ -70,6 +70,15 @@ export class SiemAccountProvider implements dynamic.ResourceProvider<Props, Siem
         );
     }
 
+    /**
+     * Never a real change (diff replaces on every change); the engine calls it to retry a resource whose
+     * create ended as a partial create. Keep the state, refreshed from the list, so accountId is not lost.
+     */
+    async update(id: string, olds: SiemAccountState, _news: Props): Promise<dynamic.UpdateResult<SiemAccountState>> {
+        const read = await this.read(id, olds);
+        return { outs: read.props ?? olds };
+    }
+
     delete(id: string, state: SiemAccountState): Promise<void> {
         const asked = Date.now();
         return this.runWith(state.configNamespace, (account) =>

@@ -449,6 +449,18 @@ describe("lifecycle through Pulumi's dynamic-provider host", function () {
         });
     });
 
+    describe("update: only the engine's retry of a partial create", () => {
+        it("keeps accountId and the rest of the state, refreshed from the list, without a POST", async () => {
+            const name = uniqueName("partial");
+            const m = await up(host, "partial", { accountName: name, email: "p@example.com" });
+            emulator.renameAccount(Number(m.id), `${name}-ui`);
+            const updated = await host.update(m.id, m.urn, m.outs, m.inputs);
+            expect(updated.properties).to.include({ accountId: Number(m.id), accountName: `${name}-ui`, email: "p@example.com" });
+            expect(updated.properties.createdAt).to.equal(m.outs.createdAt);
+            expect(posts()).to.equal(1);
+        });
+    });
+
     describe("adoption: existingAccountId", () => {
         it("adopts an existing SIEM account without a POST, and manages it from then on", async () => {
             const name = uniqueName("adopt");
