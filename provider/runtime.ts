@@ -7,7 +7,7 @@ import { pipe } from "fp-ts/function";
 import { AccountDirectory } from "./accountDirectory";
 import { Failure } from "./errors";
 import { LogzioClient, deadlineIn } from "./logzioClient";
-import { ConfigLookup, resolveSettings } from "./settings";
+import { ConfigLookup, Settings, resolveSettings } from "./settings";
 import { Account, SiemAccountProvider } from "./siemAccountProvider";
 
 // Until `configure` runs (Pulumi CLIs before 3.139 never call it) only the environment is read.
@@ -33,13 +33,7 @@ export function accountFor(namespace: string): E.Either<Failure, Account> {
                 const key = `${settings.apiUrl}#${createHash("sha256").update(settings.apiToken).digest("hex")}`;
                 let shared = byMainAccount.get(key);
                 if (!shared) {
-                    const client = new LogzioClient(settings);
-                    shared = {
-                        settings,
-                        client,
-                        directory: new AccountDirectory(() => client.listAccounts(deadlineIn(settings.requestTimeoutMs))),
-                        claims: new Map(),
-                    };
+                    shared = newAccount(settings);
                     byMainAccount.set(key, shared);
                 }
                 return shared;
@@ -48,6 +42,17 @@ export function accountFor(namespace: string): E.Either<Failure, Account> {
         byNamespace.set(namespace, account);
     }
     return account;
+}
+
+/** One main account's client (with its concurrency cap), list cache and claimed names. */
+export function newAccount(settings: Settings): Account {
+    const client = new LogzioClient(settings);
+    return {
+        settings,
+        client,
+        directory: new AccountDirectory(() => client.listAccounts(deadlineIn(settings.requestTimeoutMs))),
+        claims: new Map(),
+    };
 }
 
 export const provider = new SiemAccountProvider(accountFor);

@@ -355,7 +355,7 @@ function provisioning(account: Account, state: Props): boolean {
 const refused = (message: string): Failure => ({ kind: "refused", message });
 
 function partialCreate(inputs: SiemAccountInputs, id: number, detail: string): Failure {
-    const state = { ...stateFromLookup(inputs, { accountId: id as t.Int, accountName: inputs.accountName, type: SECURITY_ACCOUNT }) };
+    const state = stateFromLookup(inputs, { accountId: id as t.Int, accountName: inputs.accountName, type: SECURITY_ACCOUNT });
     return {
         kind: "refused",
         id: String(id),

@@ -4,7 +4,7 @@ import { expect } from "chai";
 import * as E from "fp-ts/Either";
 import type * as TE from "fp-ts/TaskEither";
 import { LogzioEmulator, ROUTES } from "../emulator/server";
-import { emulatorPerSuite } from "./support";
+import { emulatorPerSuite, testSettings } from "./support";
 import { CreateSiemRequest } from "../provider/codecs";
 import { Failure, describeFailure, toError } from "../provider/errors";
 import { LogzioClient, deadlineIn, httpFailure, parseRetryAfter, safeToRepeatPost } from "../provider/logzioClient";
@@ -41,18 +41,7 @@ describe("LogzioClient (against the emulator)", function () {
     const clients: LogzioClient[] = [];
 
     function clientWith(over: Partial<Settings> = {}): LogzioClient {
-        const settings: Settings = {
-            namespace: "logzio",
-            apiUrl: emulator.url,
-            apiToken: TOKEN,
-            maxConcurrency: 5,
-            maxRetries: 3,
-            requestTimeoutMs: 5000,
-            retryBaseMs: 5,
-            maxBackoffMs: 20,
-            provisioningGraceMs: 60_000,
-            ...over,
-        };
+        const settings = testSettings(emulator, over);
         const client = new LogzioClient(settings);
         clients.push(client);
         return client;

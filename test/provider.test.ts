@@ -3,14 +3,14 @@
 import { expect } from "chai";
 import * as E from "fp-ts/Either";
 import { LogzioEmulator, ROUTES } from "../emulator/server";
-import { emulatorPerSuite } from "./support";
-import { AccountDirectory } from "../provider/accountDirectory";
+import { emulatorPerSuite, testSettings } from "./support";
 import { SiemAccountState } from "../provider/codecs";
 import { Failure } from "../provider/errors";
 import { UNKNOWN } from "../provider/inputs";
-import { LogzioClient, deadlineIn } from "../provider/logzioClient";
+import { LogzioClient } from "../provider/logzioClient";
 import { Settings } from "../provider/settings";
 import { Account, SiemAccountProvider } from "../provider/siemAccountProvider";
+import { newAccount } from "../provider/runtime";
 
 const TOKEN = "fake-token-provider-c0ffee00";
 const OWNER = 100000;
@@ -35,26 +35,9 @@ describe("SiemAccountProvider (against the emulator)", function () {
     let provider: SiemAccountProvider;
 
     function accountWith(over: Partial<Settings> = {}): Account {
-        const settings: Settings = {
-            namespace: "logzio",
-            apiUrl: emulator.url,
-            apiToken: TOKEN,
-            maxConcurrency: 5,
-            maxRetries: 2,
-            requestTimeoutMs: 5000,
-            retryBaseMs: 5,
-            maxBackoffMs: 20,
-            provisioningGraceMs: 15 * 60_000,
-            ...over,
-        };
-        const client = new LogzioClient(settings);
-        clients.push(client);
-        return {
-            settings,
-            client,
-            directory: new AccountDirectory(() => client.listAccounts(deadlineIn(settings.requestTimeoutMs))),
-            claims: new Map(),
-        };
+        const account = newAccount(testSettings(emulator, { maxRetries: 2, ...over }));
+        clients.push(account.client);
+        return account;
     }
 
     /** A fresh "host": new client, list cache and claims, as runtime.ts builds them per main account. */

@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import * as path from "node:path";
 import { expect } from "chai";
 import { SiemAccount, SiemAccountArgs } from "../provider";
+import { Settings } from "../provider/settings";
 import { EmulatorOptions, LogzioEmulator } from "../emulator";
 import { captureResources } from "../harness/providerCapture";
 import { HostCallError, ProviderHost, urnFor } from "../harness/hostDriver";
@@ -49,6 +50,22 @@ export function emulatorPerSuite(opts: EmulatorOptions, use: (emulator: LogzioEm
         emulator!.setMaxInFlight(undefined);
         emulator!.setProvisioningMs(0);
     });
+}
+
+/** Settings for a client or provider pointed at an emulator, fast to retry; tests override what they exercise. */
+export function testSettings(emulator: LogzioEmulator, over: Partial<Settings> = {}): Settings {
+    return {
+        namespace: "logzio",
+        apiUrl: emulator.url,
+        apiToken: emulator.token,
+        maxConcurrency: 5,
+        maxRetries: 3,
+        requestTimeoutMs: 5000,
+        retryBaseMs: 5,
+        maxBackoffMs: 20,
+        provisioningGraceMs: 15 * 60_000,
+        ...over,
+    };
 }
 
 /** The environment without any LOGZIO_* variable, so only what a test configures is used. */
