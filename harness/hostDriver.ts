@@ -23,6 +23,8 @@ export interface HostOptions {
     cwd: string;
     /** Merged over process.env (undefined removes a variable). */
     env?: Record<string, string | undefined>;
+    /** Extra node flags before the host script (opt-in, e.g. the benchmark's CPU-profile preload). */
+    nodeArgs?: string[];
 }
 
 export interface PartialCreate { id: string; properties: Obj; reasons: string[] }
@@ -107,7 +109,7 @@ export class ProviderHost {
         // The host's Config.get("key") prefixes the project read from here.
         env.PULUMI_NODEJS_PROJECT ??= DEFAULT_PROJECT;
         env.PULUMI_NODEJS_STACK ??= DEFAULT_STACK;
-        const proc = spawn(process.execPath, [script, "127.0.0.1:1"], { cwd: opts.cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+        const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), script, "127.0.0.1:1"], { cwd: opts.cwd, env, stdio: ["ignore", "pipe", "pipe"] });
         live.add(proc);
         const logs = { out: "", err: "" };
         proc.stdout!.setEncoding("utf8").on("data", (d: string) => (logs.out += d));

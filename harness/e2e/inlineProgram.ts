@@ -12,6 +12,8 @@ interface Options {
     expectNoChanges?: boolean;
     refresh?: boolean;
     configFile?: string;
+    /** Environment for the `pulumi` process only (the Automation API's envVars), not for this one. */
+    engineEnv?: Record<string, string>;
 }
 
 /** `name` and `main` of a Pulumi.yaml: the two keys the language host reads to find the program. */
@@ -50,7 +52,7 @@ async function main(): Promise<void> {
     const pulumiCommand = await auto.PulumiCommand.get({ root: path.dirname(process.env.PULUMI_E2E_BIN_DIR ?? "") });
     const stack = await auto.LocalWorkspace.selectStack(
         { stackName, projectName: project.name, program: async () => req(program) },
-        { workDir: projectDir, pulumiCommand },
+        { workDir: projectDir, pulumiCommand, ...(options.engineEnv ? { envVars: options.engineEnv } : {}) },
     );
     const events = fs.openSync(eventsFile, "a");
     const common = {

@@ -101,13 +101,13 @@ export class E2EStack {
     }
 
     /** Runs `pulumi <args>` in the project folder. */
-    pulumi(args: string[], input?: string): Promise<RunResult> {
+    pulumi(args: string[], input?: string, extraEnv?: Record<string, string>): Promise<RunResult> {
         const config = this.configFile && !["stack", "login"].includes(args[0] ?? "") ? ["--config-file", this.configFile] : [];
         const extra = ["--non-interactive", "--color", "never", ...config];
         // Flags go before a `--` that ends them (config values may start with "-").
         const end = args.indexOf("--");
         const full = end < 0 ? [...args, ...extra] : [...args.slice(0, end), ...extra, ...args.slice(end)];
-        return this.spawn(path.join(this.opts.cli.binDir, "pulumi"), full, input);
+        return this.spawn(path.join(this.opts.cli.binDir, "pulumi"), full, input, extraEnv);
     }
 
     /** Like pulumi(), failing with the whole output when the command fails. */
@@ -128,11 +128,11 @@ export class E2EStack {
         await this.must(["config", "set", ...(secret ? ["--secret"] : []), key, "--", value]);
     }
 
-    preview(opts: { expectNoChanges?: boolean } = {}): Promise<RunResult> {
+    preview(opts: { expectNoChanges?: boolean; engineEnv?: Record<string, string> } = {}): Promise<RunResult> {
         return this.program("preview", opts);
     }
 
-    up(opts: { refresh?: boolean } = {}): Promise<RunResult> {
+    up(opts: { refresh?: boolean; engineEnv?: Record<string, string> } = {}): Promise<RunResult> {
         return this.program("up", opts);
     }
 
@@ -187,12 +187,16 @@ export class E2EStack {
         fs.rmSync(this.scratch, { recursive: true, force: true });
     }
 
-    private program(op: "preview" | "up", opts: { expectNoChanges?: boolean; refresh?: boolean }): Promise<RunResult> {
+    /**
+     * `engineEnv` goes to the `pulumi` process only (and so to the plugins it starts, such as the provider host),
+     * not to the program's process: the benchmark profiles the host through NODE_OPTIONS this way.
+     */
+    private program(op: "preview" | "up", opts: { expectNoChanges?: boolean; refresh?: boolean; engineEnv?: Record<string, string> }): Promise<RunResult> {
         if (this.opts.cli.languageHost) {
             const flags = op === "up" ? ["--yes", "--skip-preview"] : [];
             if (opts.expectNoChanges) flags.push("--expect-no-changes");
             if (opts.refresh) flags.push("--refresh");
-            return this.withEvents((events) => this.pulumi([op, ...flags, "--event-log", events]));
+            return this.withEvents((events) => this.pulumi([op, ...flags, "--event-log", events], undefined, opts.engineEnv));
         }
         const child = path.join(__dirname, "inlineProgram.js");
         const options = JSON.stringify({ ...opts, ...(this.configFile ? { configFile: this.configFile } : {}) });
@@ -210,10 +214,10 @@ export class E2EStack {
         return result;
     }
 
-    private spawn(command: string, args: string[], input?: string): Promise<RunResult> {
+    private spawn(command: string, args: string[], input?: string, extraEnv?: Record<string, string>): Promise<RunResult> {
         const timeoutMs = this.opts.timeoutMs ?? 180_000;
         return new Promise((resolve, reject) => {
-            const child = spawn(command, args, { cwd: this.dir, env: this.env, stdio: ["pipe", "pipe", "pipe"] });
+            const child = spawn(command, args, { cwd: this.dir, env: { ...this.env, ...extraEnv }, stdio: ["pipe", "pipe", "pipe"] });
             let output = "";
             child.stdout.setEncoding("utf8").on("data", (d: string) => (output += d));
             child.stderr.setEncoding("utf8").on("data", (d: string) => (output += d));
