@@ -1,14 +1,17 @@
 // The quick mode of `npm run bench`, so the benchmark itself cannot rot. Only the goals that do not depend on
-// timing are asserted here (size, list calls, correctness at scale); the timing ratios are measured and
-// judged by `npm run bench`, not by a timed unit test on a shared machine.
+// timing are asserted here (size, list calls, correctness at scale, the requests each engine command makes);
+// the timing ratios are measured and judged by `npm run bench`, not by a timed unit test on a shared machine.
 import { expect } from "chai";
 import { BenchResults, GOALS, formatTable, runBenchmarks } from "../bench/benchmarks";
+import { ENGINE_OPS } from "../bench/engine";
 
 describe("bench: quick mode of npm run bench", function () {
     this.timeout(120_000);
     let results: BenchResults;
 
-    before(async () => {
+    before(async function () {
+        // The engine part (5 resources per side, one round) installs the packed package once and runs 8 commands.
+        this.timeout(600_000);
         results = await runBenchmarks({ quick: true });
     });
 
@@ -16,21 +19,42 @@ describe("bench: quick mode of npm run bench", function () {
         for (const key of ["providerBytes", "createOverhead", "hostOverhead", "coldStart"] as const) {
             expect(results[key], key).to.be.a("number").and.satisfy(Number.isFinite).and.be.greaterThan(0);
         }
-        for (const key of ["n", "wallMs", "idealMs", "maxInFlight", "requests"] as const) {
+        for (const key of ["n", "wallMs", "floorMs", "ratioToFloor", "idealMs", "maxInFlight", "requests", "listCalls"] as const) {
             expect(results.scale[key], `scale.${key}`).to.be.a("number").and.satisfy(Number.isFinite);
         }
+        expect(results.scale.ratioToFloor).to.be.closeTo(results.scale.wallMs / results.scale.floorMs, 1e-9);
         for (const key of ["n", "listCalls", "wallMs"] as const) {
             expect(results.refresh[key], `refresh.${key}`).to.be.a("number").and.satisfy(Number.isFinite);
         }
+        for (const op of ENGINE_OPS) {
+            // A number when the engine part ran, null (with the reason in results.engine) when it could not.
+            if (results.engine.available) expect(results[op], op).to.be.a("number").and.satisfy(Number.isFinite).and.be.greaterThan(0);
+            else expect(results[op], op).to.equal(null);
+        }
         expect(results.meta.mode).to.equal("quick");
         // Ratios are ratios of the medians that are reported with them.
-        for (const c of [results.details.createOverhead, results.details.hostOverhead, results.details.coldStart]) {
+        const comparisons = [results.details.createOverhead, results.details.hostOverhead, results.details.coldStart];
+        if (results.engine.available) comparisons.push(...ENGINE_OPS.map((op) => (results.engine.available ? results.engine.figures[op] : results.details.coldStart)));
+        for (const c of comparisons) {
             expect(c.ratio).to.be.closeTo(c.ours.median / c.baseline.median, 1e-9);
             expect(c.ours.min).to.be.at.most(c.ours.median).and.greaterThan(0);
             expect(c.baseline.max).to.be.at.least(c.baseline.median);
         }
         expect(JSON.parse(JSON.stringify(results))).to.deep.equal(results);
-        expect(results.goals.map((g) => g.metric)).to.deep.equal(["providerBytes", "createOverhead", "hostOverhead", "coldStart", "scale", "refresh"]);
+        expect(results.goals.map((g) => g.metric)).to.deep.equal([
+            "providerBytes",
+            "createOverhead",
+            "hostOverhead",
+            "coldStart",
+            "scale",
+            "scaleCalls",
+            "refresh",
+            ...ENGINE_OPS,
+            "engineRefreshCalls",
+            "enginePreviewCalls",
+        ]);
+        // A goal that was not measured is never reported as met.
+        for (const g of results.goals) if (!results.engine.available && g.metric.startsWith("engine")) expect(g.met, g.metric).to.equal(null);
         const table = formatTable(results);
         for (const g of results.goals) expect(table).to.include(g.metric);
     });
@@ -45,14 +69,33 @@ describe("bench: quick mode of npm run bench", function () {
         expect(results.refresh.misses).to.equal(0);
     });
 
-    it("creates n accounts at once with no failure, no duplicate and never more than 100 requests in flight", () => {
+    it(`creates n accounts at once with ${GOALS.scaleListCalls} list calls or fewer, no failure, no duplicate, never past the cap`, () => {
         const s = results.scale;
         expect(s.firstFailure, "first failure").to.equal(undefined);
         expect(s.failures).to.equal(0);
         expect(s.duplicates).to.equal(0);
         expect(s.posts).to.equal(s.n);
+        expect(s.listCalls).to.be.at.least(1).and.at.most(GOALS.scaleListCalls);
         expect(s.rejected429).to.equal(0);
         expect(s.maxInFlight).to.be.at.most(GOALS.scaleMaxInFlight).and.at.most(s.cap);
+        // The floor queues through the same cap, so the ratio compares like with like.
+        for (const run of s.runs) expect(run.floorMaxInFlight).to.be.at.most(s.cap);
         expect(s.idealMs).to.equal((s.n * s.latencyMs) / s.cap);
+    });
+
+    it(`through the engine: refresh with ${GOALS.engineRefreshListCalls} list calls or fewer, a no-change preview with at most one token check`, function () {
+        if (!results.engine.available) {
+            console.log(`      (skipped: ${results.engine.reason})`);
+            this.skip();
+        }
+        const f = results.engine.figures;
+        expect(f.engineRefresh.calls.ours.list).to.be.at.least(1).and.at.most(GOALS.engineRefreshListCalls);
+        const preview = f.enginePreview.calls.ours;
+        expect(preview.whoami).to.be.at.most(GOALS.enginePreviewWhoami);
+        expect(preview.list + preview.create + preview.other).to.equal(0);
+        // Every create reached Logz.io exactly once on both sides; destroy (retainOnDelete) called nothing.
+        expect(f.engineUp.calls.ours.create).to.equal(results.engine.count);
+        expect(f.engineUp.calls.baseline.create).to.equal(results.engine.count);
+        expect(f.engineDestroyRetained.calls.ours).to.deep.equal({ list: 0, create: 0, whoami: 0, other: 0 });
     });
 });

@@ -1,0 +1,198 @@
+// The engine figures: `pulumi up`, a no-change `pulumi preview`, `pulumi refresh` and `pulumi destroy` (every
+// resource with retainOnDelete) of n SiemAccounts, each divided by the same command for n resources of the
+// minimal provider. Same CLI, same engine, same dynamic-provider host, an emulator of its own per side with the
+// same settings. It uses the e2e harness (harness/e2e): the package as a user installs it (npm pack), a local
+// backend, and programs run as Automation API inline programs where the CLI has no Node.js language host.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { performance } from "node:perf_hooks";
+import { LogzioEmulator } from "../emulator";
+import { consumerInstall } from "../harness/e2e/consumer";
+import { existingPulumiCli, PulumiCli } from "../harness/e2e/pulumiCli";
+import { E2EStack, RunResult, stepsFor } from "../harness/e2e/stack";
+import { CREATE, Comparison, LIST, MINIMAL_TYPE, REPO_ROOT, SIEM_TYPE, URL_KEY, WHOAMI, compare, emulatorToken } from "./common";
+import { ProfileSummary, collectProfile, profilingEngineEnv } from "./profile";
+
+export interface EnginePlan {
+    /** Resources per stack. */
+    count: number;
+    /** Rounds thrown away, then rounds kept: a round is up, preview, refresh and destroy of each side. */
+    warmup: number;
+    samples: number;
+    latencyMs: number;
+    maxInFlight: number;
+}
+
+export const ENGINE_OPS = ["engineUp", "enginePreview", "engineRefresh", "engineDestroyRetained"] as const;
+export type EngineOp = (typeof ENGINE_OPS)[number];
+
+/** Requests one command made to its emulator; the most any kept round made. */
+export interface Calls { list: number; create: number; whoami: number; other: number }
+
+export interface EngineComparison extends Comparison {
+    calls: { ours: Calls; baseline: Calls };
+}
+
+/** The engine figures of one bench run. */
+export interface EngineRun {
+    available: true;
+    cli: { version: string; programPath: PulumiCli["programPath"] };
+    count: number;
+    latencyMs: number;
+    emulatorMaxInFlight: number;
+    warmup: number;
+    figures: Record<EngineOp, EngineComparison>;
+}
+export interface EngineSkipped { available: false; reason: string }
+export type EngineResult = (EngineRun & { profiles?: { siem: ProfileSummary; minimal: ProfileSummary } }) | EngineSkipped;
+
+const LABELS: Record<EngineOp, string> = {
+    engineUp: "pulumi up (creates)",
+    enginePreview: "pulumi preview (no changes)",
+    engineRefresh: "pulumi refresh",
+    engineDestroyRetained: "pulumi destroy (retainOnDelete)",
+};
+
+/** The project folder of one side: the program, the minimal provider next to it, and a Pulumi.yaml pointing at it. */
+function projectFiles(): Record<string, string> {
+    return {
+        "Pulumi.yaml": "name: bench-engine\nruntime: nodejs\nmain: engine-program/index.ts\n",
+        "engine-program/index.ts": fs.readFileSync(path.join(REPO_ROOT, "bench", "engine-program", "index.ts"), "utf8"),
+        "minimalProvider.ts": fs.readFileSync(path.join(REPO_ROOT, "bench", "minimalProvider.ts"), "utf8"),
+    };
+}
+
+interface Side {
+    kind: "siem" | "minimal";
+    type: string;
+    stack: E2EStack;
+    emulator: LogzioEmulator;
+    samples: Record<EngineOp, number[]>;
+    calls: Record<EngineOp, Calls>;
+}
+
+const noCalls = (): Calls => ({ list: 0, create: 0, whoami: 0, other: 0 });
+
+function callsOf(emulator: LogzioEmulator): Calls {
+    const list = emulator.count(LIST);
+    const create = emulator.count(CREATE);
+    const whoami = emulator.count(WHOAMI);
+    return { list, create, whoami, other: emulator.requests.length - list - create - whoami };
+}
+
+const minus = (a: Calls, b: Calls): Calls => ({ list: a.list - b.list, create: a.create - b.create, whoami: a.whoami - b.whoami, other: a.other - b.other });
+const most = (a: Calls, b: Calls): Calls => ({
+    list: Math.max(a.list, b.list),
+    create: Math.max(a.create, b.create),
+    whoami: Math.max(a.whoami, b.whoami),
+    other: Math.max(a.other, b.other),
+});
+
+/** Runs one command of one side, checks that it did what it must, and returns its wall time and requests. */
+async function runOp(side: Side, op: EngineOp, count: number, engineEnv?: Record<string, string>): Promise<{ ms: number; calls: Calls }> {
+    const before = callsOf(side.emulator);
+    const t0 = performance.now();
+    let result: RunResult;
+    if (op === "engineUp") result = await side.stack.up({ engineEnv });
+    else if (op === "enginePreview") result = await side.stack.preview({ expectNoChanges: true });
+    else if (op === "engineRefresh") result = await side.stack.refresh();
+    else result = await side.stack.destroy();
+    const ms = performance.now() - t0;
+    const calls = minus(callsOf(side.emulator), before);
+    const fail = (why: string): never => {
+        throw new Error(`${LABELS[op]} of ${count} ${side.kind} resources: ${why}\n${result.output.slice(-4000)}`);
+    };
+    if (!result.ok) fail(`exited ${result.code}`);
+    const steps = stepsFor(result, side.type);
+    const expected = { engineUp: "create", enginePreview: "same", engineRefresh: "refresh", engineDestroyRetained: "delete" }[op];
+    if (steps.length !== count || steps.some((s) => s !== expected)) fail(`expected ${count} × ${expected}, the engine did ${steps.join(", ") || "nothing"}`);
+    if (op === "engineUp" && calls.create !== count) fail(`${calls.create} POSTs reached the emulator`);
+    if (op !== "engineUp" && calls.create !== 0) fail(`${calls.create} POSTs reached the emulator`);
+    return { ms, calls };
+}
+
+/**
+ * Interleaved rounds: each round resets both emulators, then runs up, preview, refresh and destroy; for each
+ * command the two sides run back to back, the order alternating from one command and one round to the next.
+ * destroy leaves the stacks empty (the accounts stay in the emulator, retained), so every round starts alike.
+ */
+export async function measureEngine(plan: EnginePlan, opts: { log?: (line: string) => void; profileDir?: string } = {}): Promise<EngineResult> {
+    const lookup = existingPulumiCli();
+    if (!lookup.ok) return { available: false, reason: lookup.reason };
+    const cli = lookup.cli;
+    const log = opts.log ?? (() => undefined);
+    log(`engine: Pulumi CLI ${cli.version} (${cli.programPath === "cli" ? "pulumi up/preview" : "Automation API inline programs"}); installing the packed package ...`);
+    const consumer = consumerInstall();
+    const sides: Side[] = [];
+    try {
+        for (const kind of ["siem", "minimal"] as const) {
+            const emulator = await LogzioEmulator.start({ token: emulatorToken(), latencyMs: plan.latencyMs, maxInFlight: plan.maxInFlight });
+            const stack = new E2EStack({ cli, consumer, files: projectFiles(), stack: kind, timeoutMs: 600_000 });
+            const side: Side = {
+                kind,
+                type: kind === "siem" ? SIEM_TYPE : MINIMAL_TYPE,
+                stack,
+                emulator,
+                samples: { engineUp: [], enginePreview: [], engineRefresh: [], engineDestroyRetained: [] },
+                calls: { engineUp: noCalls(), enginePreview: noCalls(), engineRefresh: noCalls(), engineDestroyRetained: noCalls() },
+            };
+            sides.push(side);
+            await stack.init({ kind, count: String(plan.count), [URL_KEY]: emulator.url }, { "logzio:apiToken": emulator.token });
+        }
+        const [ours, minimal] = sides;
+        for (let round = 0; round < plan.warmup + plan.samples; round++) {
+            const keep = round >= plan.warmup;
+            log(`engine: round ${round + 1} of ${plan.warmup + plan.samples}${keep ? "" : " (warm-up)"} ...`);
+            for (const side of sides) side.emulator.reset();
+            for (const [k, op] of ENGINE_OPS.entries()) {
+                const order = (round + k) % 2 === 0 ? [ours, minimal] : [minimal, ours];
+                for (const side of order) {
+                    const r = await runOp(side, op, plan.count);
+                    if (!keep) continue;
+                    side.samples[op].push(r.ms);
+                    side.calls[op] = most(side.calls[op], r.calls);
+                }
+            }
+        }
+        const figures = {} as Record<EngineOp, EngineComparison>;
+        for (const op of ENGINE_OPS) {
+            const c = compare(ours.samples[op], minimal.samples[op], `${LABELS[op]}, ${plan.count} SiemAccounts`, `${LABELS[op]}, ${plan.count} minimal resources`);
+            figures[op] = { ...c, calls: { ours: ours.calls[op], baseline: minimal.calls[op] } };
+        }
+        let profiles: { siem: ProfileSummary; minimal: ProfileSummary } | undefined;
+        if (opts.profileDir) {
+            log("engine: one more pulumi up of each side with the provider host under the CPU profiler ...");
+            const profileOne = async (side: Side): Promise<ProfileSummary> => {
+                const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-profile-"));
+                try {
+                    side.emulator.reset();
+                    await runOp(side, "engineUp", plan.count, profilingEngineEnv(dir));
+                    const summary = collectProfile(dir, `engineUp-${side.kind}`);
+                    fs.mkdirSync(opts.profileDir!, { recursive: true });
+                    const kept = path.join(opts.profileDir!, path.basename(summary.file));
+                    fs.copyFileSync(summary.file, kept);
+                    return { ...summary, file: kept };
+                } finally {
+                    fs.rmSync(dir, { recursive: true, force: true });
+                }
+            };
+            profiles = { siem: await profileOne(ours), minimal: await profileOne(minimal) };
+        }
+        return {
+            available: true,
+            cli: { version: cli.version, programPath: cli.programPath },
+            count: plan.count,
+            latencyMs: plan.latencyMs,
+            emulatorMaxInFlight: plan.maxInFlight,
+            warmup: plan.warmup,
+            figures,
+            ...(profiles ? { profiles } : {}),
+        };
+    } finally {
+        for (const side of sides) {
+            side.stack.cleanup();
+            await side.emulator.close();
+        }
+    }
+}

@@ -1,0 +1,187 @@
+// The goals, the verdicts, and the table `npm run bench` prints.
+import type { BenchResults } from "./benchmarks";
+import type { CpuUse } from "./atScale";
+import type { Comparison, Stats } from "./common";
+import { ENGINE_OPS, EngineOp } from "./engine";
+import { formatProfile } from "./profile";
+
+export const GOALS = {
+    providerBytes: 4096,
+    createOverhead: 1.15,
+    hostOverhead: 1.2,
+    coldStart: 1.3,
+    /** scale.wallMs at most this many times the floor's (the minimal provider with the same cap). */
+    scaleRatioToFloor: 1.2,
+    /** List calls for the n creates of one scale run (the duplicate guard shares lists). */
+    scaleListCalls: 5,
+    /** Logz.io's own limit on requests in flight per account. */
+    scaleMaxInFlight: 100,
+    refreshListCalls: 5,
+    engineUp: 1.1,
+    engineRefresh: 1.1,
+    enginePreview: 1.1,
+    engineDestroyRetained: 1.1,
+    /** List calls of one `pulumi refresh` of all the engine benchmark's resources. */
+    engineRefreshListCalls: 3,
+    /** Requests of a no-change `pulumi preview`: the token check (GET /v2/whoami) at most, once per host. */
+    enginePreviewWhoami: 1,
+} as const;
+
+/** met: null when the figure was not measured (the engine part skipped); `value` then says why. */
+export interface GoalRow { metric: string; value: string; goal: string; met: boolean | null }
+
+const x = (v: number) => `${v.toFixed(3)}x`;
+
+export function evaluateGoals(r: Omit<BenchResults, "goals">): GoalRow[] {
+    const s = r.scale;
+    const rows: GoalRow[] = [
+        { metric: "providerBytes", value: `${r.providerBytes} B`, goal: `<= ${GOALS.providerBytes} B`, met: r.providerBytes <= GOALS.providerBytes },
+        { metric: "createOverhead", value: x(r.createOverhead), goal: `<= ${GOALS.createOverhead}x`, met: r.createOverhead <= GOALS.createOverhead },
+        { metric: "hostOverhead", value: x(r.hostOverhead), goal: `<= ${GOALS.hostOverhead}x`, met: r.hostOverhead <= GOALS.hostOverhead },
+        { metric: "coldStart", value: x(r.coldStart), goal: `<= ${GOALS.coldStart}x`, met: r.coldStart <= GOALS.coldStart },
+        {
+            metric: "scale",
+            value: `${x(s.ratioToFloor)} floor (${Math.round(s.wallMs)} / ${Math.round(s.floorMs)} ms)`,
+            goal: `<= ${GOALS.scaleRatioToFloor}x floor`,
+            met: s.ratioToFloor <= GOALS.scaleRatioToFloor,
+        },
+        {
+            metric: "scaleCalls",
+            value: `${s.listCalls} list call(s), ${s.failures} failed, ${s.duplicates} dup, max ${s.maxInFlight} in flight, ${s.rejected429} x 429`,
+            goal: `<= ${GOALS.scaleListCalls} list calls, 0 failed, 0 dup, <= cap ${s.cap} in flight`,
+            met:
+                s.listCalls <= GOALS.scaleListCalls &&
+                s.failures === 0 &&
+                s.duplicates === 0 &&
+                s.rejected429 === 0 &&
+                s.maxInFlight <= Math.min(s.cap, GOALS.scaleMaxInFlight),
+        },
+        {
+            metric: "refresh",
+            value: `${r.refresh.listCalls} list call(s), ${r.refresh.misses} missed`,
+            goal: `<= ${GOALS.refreshListCalls} list calls`,
+            met: r.refresh.listCalls <= GOALS.refreshListCalls && r.refresh.misses === 0,
+        },
+    ];
+    const e = r.engine;
+    for (const op of ENGINE_OPS) {
+        rows.push(
+            e.available
+                ? { metric: op, value: x(e.figures[op].ratio), goal: `<= ${GOALS[op]}x`, met: e.figures[op].ratio <= GOALS[op] }
+                : { metric: op, value: `not measured: ${e.reason}`, goal: `<= ${GOALS[op]}x`, met: null },
+        );
+    }
+    const refreshCalls = e.available ? e.figures.engineRefresh.calls.ours : undefined;
+    rows.push({
+        metric: "engineRefreshCalls",
+        value: refreshCalls ? `${refreshCalls.list} list call(s)` : "not measured",
+        goal: `<= ${GOALS.engineRefreshListCalls} list calls`,
+        met: refreshCalls ? refreshCalls.list <= GOALS.engineRefreshListCalls : null,
+    });
+    const previewCalls = e.available ? e.figures.enginePreview.calls.ours : undefined;
+    rows.push({
+        metric: "enginePreviewCalls",
+        value: previewCalls ? `${previewCalls.whoami} token check(s), ${previewCalls.list + previewCalls.create + previewCalls.other} other call(s)` : "not measured",
+        goal: `<= ${GOALS.enginePreviewWhoami} token check, no other call`,
+        met: previewCalls ? previewCalls.whoami <= GOALS.enginePreviewWhoami && previewCalls.list + previewCalls.create + previewCalls.other === 0 : null,
+    });
+    return rows;
+}
+
+// ------------------------------------------------------------------------------------------------ the table
+
+const ms = (v: number): string => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2));
+const spread = (s: Stats): string => `${ms(s.median)} ms [${ms(s.min)}–${ms(s.max)}] n=${s.n}`;
+
+function pad(rows: string[][]): string {
+    const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => (r[c] ?? "").length)));
+    return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c])).join("  ").trimEnd()).join("\n");
+}
+
+function medianOf(values: number[]): number {
+    const s = [...values].sort((a, b) => a - b);
+    const mid = Math.floor(s.length / 2);
+    return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+function medianCpu(cpus: CpuUse[]): CpuUse {
+    const host = cpus.flatMap((c) => (c.hostMs === undefined ? [] : [c.hostMs]));
+    return { hostMs: host.length > 0 ? medianOf(host) : undefined, driverMs: medianOf(cpus.map((c) => c.driverMs)) };
+}
+
+function cpuText(c: CpuUse): string {
+    return `host ${c.hostMs === undefined ? "?" : Math.round(c.hostMs)} ms + driver ${Math.round(c.driverMs)} ms`;
+}
+
+const verdict = (g: GoalRow): string => (g.met === null ? "not measured" : g.met ? "met" : "MISSED");
+
+export function formatTable(r: BenchResults): string {
+    const goal = (metric: string) => r.goals.find((g) => g.metric === metric)!;
+    const met = (metric: string) => verdict(goal(metric));
+    const d = r.details;
+    const s = r.scale;
+    const ratioRow = (metric: string, c: Comparison): string[] => [metric, `${c.ratio.toFixed(3)}x`, spread(c.ours), spread(c.baseline), goal(metric).goal, met(metric)];
+    const rows: string[][] = [
+        ["metric", "result", "ours: median [min–max]", "baseline: median [min–max]", "goal", ""],
+        ["providerBytes", `${r.providerBytes} B`, "SiemAccount __provider", `minimal provider: ${d.minimalProviderBytes} B`, goal("providerBytes").goal, met("providerBytes")],
+        ratioRow("createOverhead", d.createOverhead),
+        ratioRow("hostOverhead", d.hostOverhead),
+        ratioRow("coldStart", d.coldStart),
+        [
+            "scale",
+            `${s.ratioToFloor.toFixed(3)}x`,
+            `${ms(s.wallMs)} ms [${ms(s.wallMsMin)}–${ms(s.wallMsMax)}] n=${s.runs.length}`,
+            `floor ${ms(s.floorMs)} ms [${ms(s.floorMsMin)}–${ms(s.floorMsMax)}]`,
+            goal("scale").goal,
+            met("scale"),
+        ],
+        ["scaleCalls", `${s.listCalls} list call(s)`, `${s.posts} POSTs, max ${s.maxInFlight} in flight`, `cap ${s.cap}`, goal("scaleCalls").goal, met("scaleCalls")],
+        ["refresh", `${r.refresh.listCalls} list call(s)`, `wall ${ms(r.refresh.wallMs)} ms [${ms(r.refresh.wallMsMin)}–${ms(r.refresh.wallMsMax)}]`, `${r.refresh.n} reads, ${r.refresh.latencyMs} ms latency`, goal("refresh").goal, met("refresh")],
+    ];
+    const e = r.engine;
+    for (const op of ENGINE_OPS) {
+        rows.push(e.available ? ratioRow(op, e.figures[op]) : [op, "-", goal(op).value, "", goal(op).goal, met(op)]);
+    }
+    for (const metric of ["engineRefreshCalls", "enginePreviewCalls"]) rows.push([metric, goal(metric).value, "", "", goal(metric).goal, met(metric)]);
+
+    const notes = [
+        `createOverhead  A = ${d.createOverhead.ourLabel}; B = ${d.createOverhead.baselineLabel} (emulator latency 0); ` +
+            `A adds ${ms(d.createOverhead.addedMs)} ms per create`,
+        `hostOverhead    A = ${d.hostOverhead.ourLabel}; B = ${d.hostOverhead.baselineLabel} (emulator latency 0); ` +
+            `A adds ${ms(d.hostOverhead.addedMs)} ms per create`,
+        `                info: vs a POST-only minimal provider ${d.hostOverheadVsPostOnly.ratio.toFixed(3)}x ` +
+            `(${spread(d.hostOverheadVsPostOnly.ours)} vs ${spread(d.hostOverheadVsPostOnly.baseline)}): the duplicate guard's own round trip`,
+        `scale           n=${s.n}, cap ${s.cap} (${s.capSource}), emulator ${s.latencyMs} ms latency, 429 past ${s.emulatorMaxInFlight} in flight: ` +
+            `median run ${s.requests} requests (${s.posts} POST), list calls per run ${s.runs.map((x) => x.listCalls).join(", ")}, ` +
+            `max ${s.maxInFlight} in flight, ${s.rejected429} x 429, ${s.failures} failed, ${s.duplicates} duplicate(s)${s.firstFailure ? `; first failure: ${s.firstFailure}` : ""}`,
+        `                floor: the POST-only minimal provider capped at ${s.cap}, same host and emulator settings (max ${Math.max(...s.runs.map((x) => x.floorMaxInFlight))} in flight); ` +
+            `info: ideal ${ms(s.idealMs)} ms = ${s.n} x ${s.latencyMs} ms / ${s.cap} (ours ${(s.wallMs / s.idealMs).toFixed(2)}x, floor ${(s.floorMs / s.idealMs).toFixed(2)}x)`,
+        `                CPU during the burst, median run: ${cpuText(medianCpu(s.runs.map((x) => x.cpu)))} (SiemAccount); ` +
+            `${cpuText(medianCpu(s.runs.map((x) => x.floorCpu)))} (floor)`,
+        `coldStart       A = ${d.coldStart.ourLabel}; B = ${d.coldStart.baselineLabel}; A adds ${ms(d.coldStart.addedMs)} ms`,
+        `refresh         per run list calls: ${r.refresh.runs.map((x) => x.listCalls).join(", ")}; ${r.refresh.misses} read(s) missed their account`,
+    ];
+    if (e.available) {
+        const calls = (op: EngineOp, side: "ours" | "baseline") => {
+            const c = e.figures[op].calls[side];
+            return `${c.list} list/${c.create} POST/${c.whoami} whoami${c.other ? `/${c.other} other` : ""}`;
+        };
+        notes.push(
+            `engine          Pulumi CLI ${e.cli.version} (${e.cli.programPath === "cli" ? "pulumi up/preview" : "up/preview as Automation API inline programs"}), ` +
+                `${e.count} resources per stack, emulator ${e.latencyMs} ms latency, ${e.warmup} warm-up round(s); wall time of each command`,
+            ...ENGINE_OPS.map((op) => `                ${op}: requests (most in a round) ours ${calls(op, "ours")}; minimal ${calls(op, "baseline")}; ours adds ${ms(e.figures[op].addedMs)} ms`),
+        );
+    } else notes.push(`engine          not measured: ${e.reason}`);
+    notes.push(
+        `machine         ${r.meta.cpus} x ${r.meta.cpuModel}, node ${r.meta.node}, @pulumi/pulumi ${r.meta.pulumi}, ${r.meta.mode} mode, ${r.meta.totalSeconds.toFixed(1)} s, ` +
+            `load average ${r.meta.loadAverage.start.map((l) => l.toFixed(1)).join("/")} at start, ${r.meta.loadAverage.end.map((l) => l.toFixed(1)).join("/")} at end`,
+    );
+    const profiles: string[] = [];
+    if (r.profiles) {
+        profiles.push(formatProfile("profile: host, scale burst, SiemAccount", r.profiles.scale.siem), formatProfile("profile: host, scale burst, floor", r.profiles.scale.floor));
+        if (r.profiles.engineUp) {
+            profiles.push(formatProfile("profile: host, engineUp, SiemAccount", r.profiles.engineUp.siem), formatProfile("profile: host, engineUp, minimal", r.profiles.engineUp.minimal));
+        }
+    }
+    return [pad(rows), notes.join("\n"), ...profiles].join("\n\n");
+}
