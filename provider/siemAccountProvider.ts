@@ -76,6 +76,7 @@ export class SiemAccountProvider implements dynamic.ResourceProvider<Props, Siem
             pipe(
                 createOrAdopt(account, inputs.right, asked, deadline),
                 TE.map((outs) => ({ id: String(outs.accountId), outs })),
+                TE.mapLeft((failure) => withProvider(failure, raw.__provider)),
             ),
         );
     }
@@ -196,4 +197,13 @@ function sameSet(a: unknown, b: unknown): boolean {
     const left = new Set(a);
     const right = new Set(b);
     return left.size === right.size && [...left].every((x) => right.has(x));
+}
+
+/**
+ * The engine stores a partial create's properties as the resource's outputs verbatim (the host adds `__provider`
+ * only to successful results), and the next refresh or update loads the provider from them: keep it there.
+ */
+function withProvider(failure: Failure, provider: unknown): Failure {
+    if (failure.kind !== "refused" || failure.id === undefined || provider === undefined) return failure;
+    return { ...failure, properties: { ...failure.properties, __provider: provider } };
 }

@@ -11,7 +11,7 @@ import { PulumiCli } from "./pulumiCli";
 
 export interface EngineEvent {
     summaryEvent?: { resourceChanges?: Record<string, number> };
-    resourcePreEvent?: { metadata: { op: string; urn: string; type: string } };
+    resourcePreEvent?: { metadata: { op: string; urn: string; type: string; keys?: string[]; diffs?: string[] } };
     resOutputsEvent?: { metadata: { op: string; urn: string; type: string } };
     resOpFailedEvent?: { metadata: { op: string; urn: string; type: string } };
     diagnosticEvent?: { urn?: string; message: string; severity: string };
@@ -88,6 +88,8 @@ export class E2EStack {
             PULUMI_SKIP_UPDATE_CHECK: "true",
             PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
             PULUMI_E2E_BIN_DIR: opts.cli.binDir,
+            // Unhides --event-log (the Automation API sets it too): the tests read the engine's events from it.
+            PULUMI_DEBUG_COMMANDS: "true",
             NO_COLOR: "1",
             ...opts.env,
         };
@@ -226,6 +228,13 @@ export class E2EStack {
 /** What the engine did per resource type in one run: op names from its events (create, replace, same, ...). */
 export function stepsFor(result: RunResult, type = SIEM_TYPE): string[] {
     return result.events.flatMap((e) => (e.resourcePreEvent?.metadata.type === type ? [e.resourcePreEvent.metadata.op] : []));
+}
+
+/** The properties that made the engine plan a replacement, per its events. */
+export function replaceKeysOf(result: RunResult, type = SIEM_TYPE): string[] {
+    return result.events.flatMap((e) =>
+        e.resourcePreEvent?.metadata.type === type && e.resourcePreEvent.metadata.op === "replace" ? (e.resourcePreEvent.metadata.keys ?? []) : [],
+    );
 }
 
 /** The change counts of the run's summary (`{ create: 2 }`), {} when the engine printed none. */
