@@ -33,8 +33,18 @@ async function main(): Promise<void> {
     const req = createRequire(path.join(projectDir, "inline-program.js"));
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const auto: any = req("@pulumi/pulumi/automation");
-    // What the Node.js language host does for a TypeScript program with PULUMI_NODEJS_TRANSPILE_ONLY.
-    req("ts-node").register({ transpileOnly: true, compilerOptions: { module: "commonjs" } });
+    // What the Node.js language host does for a TypeScript program (with PULUMI_NODEJS_TRANSPILE_ONLY): its
+    // defaults, overridden by the project's own tsconfig.json when there is one.
+    process.chdir(projectDir);
+    const tsconfig = path.join(projectDir, "tsconfig.json");
+    const skipProject = !fs.existsSync(tsconfig);
+    const fromProject = skipProject ? {} : req("@pulumi/pulumi/tsutils").loadTypeScriptCompilerOptions(tsconfig);
+    req("ts-node").register({
+        transpileOnly: true,
+        project: tsconfig,
+        skipProject,
+        compilerOptions: { target: "ES2020", module: "nodenext", moduleResolution: "nodenext", sourceMap: "true", ...fromProject },
+    });
     const program = path.resolve(projectDir, project.main);
 
     const pulumiCommand = await auto.PulumiCommand.get({ root: path.dirname(process.env.PULUMI_E2E_BIN_DIR ?? "") });

@@ -95,6 +95,11 @@ export class E2EStack {
         };
     }
 
+    /** The environment every command of this stack runs with (PATH, PULUMI_HOME, backend, passphrase). */
+    environment(): NodeJS.ProcessEnv {
+        return { ...this.env };
+    }
+
     /** Runs `pulumi <args>` in the project folder. */
     pulumi(args: string[], input?: string): Promise<RunResult> {
         const config = this.configFile && !["stack", "login"].includes(args[0] ?? "") ? ["--config-file", this.configFile] : [];

@@ -64,13 +64,15 @@ export function e2eDescribe(title: string, body: (ctx: E2EContext) => void): voi
     });
 }
 
-/** index.ts of a program folder plus a Pulumi.yaml naming the project. */
+/** index.ts (and tsconfig.json) of a program folder, plus a Pulumi.yaml naming the project. */
 export function programFiles(program: string, name = path.basename(program)): Record<string, string> {
     const dir = path.join(REPO_ROOT, program);
-    return {
+    const files: Record<string, string> = {
         "index.ts": fs.readFileSync(path.join(dir, "index.ts"), "utf8"),
         "Pulumi.yaml": `name: ${name}\nruntime: nodejs\n`,
     };
+    if (fs.existsSync(path.join(dir, "tsconfig.json"))) files["tsconfig.json"] = fs.readFileSync(path.join(dir, "tsconfig.json"), "utf8");
+    return files;
 }
 
 /** Stack config pointing a namespace at an emulator: the URL as plain config, the token as a secret. */
