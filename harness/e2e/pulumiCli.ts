@@ -44,11 +44,21 @@ function describe(binDir: string): CliLookup {
     };
 }
 
+/** A CLI that is there already: PULUMI_E2E_CLI_DIR, the script's cached build, or `pulumi` on PATH. Builds nothing. */
+export function existingPulumiCli(): CliLookup {
+    const given = process.env.PULUMI_E2E_CLI_DIR;
+    if (given) return describe(given);
+    const built = spawnSync("bash", [path.join(REPO_ROOT, "scripts", "pulumi-cli.sh"), "--check"], { cwd: REPO_ROOT, encoding: "utf8" });
+    if (built.status === 0 && built.stdout.trim()) return describe(built.stdout.trim());
+    const found = onPath("pulumi");
+    if (found) return describe(found);
+    return { ok: false, reason: "the Pulumi CLI is not installed (build it with `npm run pulumi-cli`, which needs Go)" };
+}
+
 /** The CLI to test with, building it first where Go is installed (minutes the first time, instant after). */
 export function providePulumiCli(): CliLookup {
     if (cached) return cached;
-    const given = process.env.PULUMI_E2E_CLI_DIR;
-    if (given) return (cached = describe(given));
+    if (process.env.PULUMI_E2E_CLI_DIR) return (cached = existingPulumiCli());
     if (onPath("go")) {
         // stderr is inherited: a first build prints what it does instead of sitting silent for minutes.
         const r = spawnSync("bash", [path.join(REPO_ROOT, "scripts", "pulumi-cli.sh")], {

@@ -55,6 +55,21 @@ e2eDescribe("composition", (ctx) => {
         expect(await siem.outputs()).to.deep.equal({ siemAccountId: account.accountId, scannedAccountIds: logIds });
     });
 
+    it("an input unknown until apply (another account's id) passes preview, and up creates the accounts in order", async () => {
+        const main = await emulator();
+        const stack = ctx.project("test/e2e/programs/chained");
+        await initAgainst(stack, main, { email: "chain@example.com" });
+        const preview = await stack.preview();
+        expectOk(preview, "pulumi preview");
+        expect(stepsFor(preview)).to.deep.equal(["create", "create"]);
+        expect(preview.output).to.match(/secondScans\s*:\s*\[unknown\]|secondScans\s*:\s*\[\s*\n?\s*\[0\]: \[unknown\]/);
+        expect(main.count(ROUTES.createSiem)).to.equal(0);
+        expectOk(await stack.up(), "pulumi up");
+        const [first, second] = main.siemAccounts();
+        expect(second.accountsToScan).to.deep.equal([first.accountId]);
+        expect(await stack.outputs()).to.deep.equal({ firstId: first.accountId, secondScans: [first.accountId] });
+    });
+
     it("the repository root: `pulumi up` with the top-level Pulumi.yaml (main: examples/quickstart/)", async () => {
         const main = await emulator();
         // The root's project files, in a folder of their own so stack files never land in the work tree; the

@@ -38,6 +38,15 @@ e2eDescribe("lifecycle", (ctx) => {
     const declare = (stack: E2EStack, accounts: Declared[]) => stack.setConfig("accounts", JSON.stringify(accounts));
     const posts = () => emulator.count(ROUTES.createSiem);
 
+    it("bad inputs fail `pulumi preview` with the property named, before any call to Logz.io", async () => {
+        const stack = await stackWith([{ resourceName: "siem", accountName: "bad/name", email: "not-an-email" }]);
+        const preview = await stack.preview();
+        expectFailed(preview, "pulumi preview with bad inputs");
+        expect(preview.output).to.include('accountName "bad/name" may contain only letters');
+        expect(preview.output).to.include("email is required");
+        expect(emulator.requests).to.deep.equal([]);
+    });
+
     it("refresh takes a rename made in the UI, and the next preview proposes a replacement", async () => {
         const declared = [{ resourceName: "siem", accountName: "siem-drift", email: "d@example.com" }];
         const stack = await stackWith(declared);
