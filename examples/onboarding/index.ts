@@ -33,8 +33,8 @@ export async function provisionTenant(tenant: Tenant, logzio: LogzioConnection):
                 return { accountId: siem.accountId, accountName: siem.accountName };
             },
         },
-        // The engine starts the SiemAccount provider in the project's folder: it must be one where this package
-        // and @pulumi/pulumi resolve (without workDir, inline programs get an empty temporary folder).
+        // Each tenant's stack settings (the passphrase salt, the token encrypted) go to Pulumi.<tenant>.yaml here:
+        // a lasting folder, not the temporary one an inline program gets without workDir.
         { workDir: __dirname },
     );
     // The token is stack config, encrypted in state; never log `result.summary`: it holds the decrypted config.
