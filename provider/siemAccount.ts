@@ -21,6 +21,19 @@ export interface SiemAccountArgs {
     configNamespace?: pulumi.Input<string>;
 }
 
+/**
+ * What `SiemAccount.get` can be told about an existing account. Logz.io's list returns only an account's id and
+ * name, so `email`, `accountsToScan` and `isUsingRepositoryAccount` are echoed from here (empty when left out).
+ */
+export interface SiemAccountLookupState {
+    accountName?: pulumi.Input<string>;
+    email?: pulumi.Input<string>;
+    accountsToScan?: pulumi.Input<pulumi.Input<number>[]>;
+    isUsingRepositoryAccount?: pulumi.Input<boolean>;
+    /** The stack-config namespace of the main account that owns the account (default `logzio`). */
+    configNamespace?: pulumi.Input<string>;
+}
+
 // One shim for every resource: Pulumi serializes it once and the host configures it once.
 const provider = new SiemAccountProviderShim();
 
@@ -34,6 +47,16 @@ export class SiemAccount extends pulumi.dynamic.Resource {
     declare readonly existingAccountId: pulumi.Output<number | undefined>;
     declare readonly configNamespace: pulumi.Output<string | undefined>;
 
+    /**
+     * Reads an existing SIEM account without managing it: `pulumi up` never creates, replaces or deletes it, and
+     * `pulumi refresh` re-reads it. Fails when no SIEM account with that id is listed under the main account.
+     * The same as `new SiemAccount(name, state, { id })`.
+     */
+    static get(name: string, id: pulumi.Input<pulumi.ID>, state?: SiemAccountLookupState, opts?: pulumi.CustomResourceOptions): SiemAccount {
+        return new SiemAccount(name, (state ?? {}) as SiemAccountArgs, { ...opts, id });
+    }
+
+    /** With the `id` resource option, the account is read (see `SiemAccount.get`), not created. */
     constructor(name: string, args: SiemAccountArgs, opts?: pulumi.CustomResourceOptions) {
         // Output names exist only when seeded; a fresh object per resource (Resource writes __provider into it).
         const props = {

@@ -62,7 +62,7 @@ export class SiemAccountProvider implements dynamic.ResourceProvider<Props, Siem
                 account.directory.list(),
                 TE.map((accounts): dynamic.ReadResult<SiemAccountState> => {
                     const live = findSiem(accounts, Number(id));
-                    if (live) return { id, props: { ...props, accountName: live.accountName } };
+                    if (live) return { id, props: { ...unlisted(id), ...props, accountName: live.accountName } };
                     // Missing: still provisioning (kept), or deleted outside Pulumi (no id: refresh drops it).
                     return provisioning(account, props) ? { id, props } : {};
                 }),
@@ -338,6 +338,14 @@ function stateFromLookup(inputs: SiemAccountInputs, found: AccountView): SiemAcc
         createdAt: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
         ...baseState(inputs),
     };
+}
+
+/**
+ * What a read starts from when it has no state (`SiemAccount.get` with only an id): the list returns id and name
+ * only, so the rest is empty unless the caller passed it.
+ */
+function unlisted(id: string): SiemAccountState {
+    return { accountId: Number(id) as t.Int, accountName: "", email: "", accountsToScan: [], isUsingRepositoryAccount: false, createdAt: "" };
 }
 
 function findSiem(accounts: readonly AccountView[], id: number): AccountView | undefined {
