@@ -4,13 +4,15 @@
  *   GET  /v1/associated-accounts       (getRelatedAccounts)
  *   GET  /v2/whoami                    (whoAmI)
  * It is a real HTTP server on loopback (node:http only) so clients are exercised over real sockets,
- * keep-alive included. Shapes follow logzio-public-api.yml and /work/shared/logzio-api/FACTS.md.
+ * keep-alive included. Shapes follow Logz.io's public API spec, as summarized in docs/logzio-api.md.
+ * Under /__emulator it also serves an admin API (admin.ts): UI-like changes and fault injection.
  */
 import * as http from "node:http";
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { setMaxListeners } from "node:events";
 import type { AddressInfo } from "node:net";
+import { ADMIN_PREFIX, adminReply } from "./admin";
 
 /** AccountViewV3.type in the spec. */
 export const ACCOUNT_TYPES = [
@@ -55,6 +57,8 @@ export interface EmulatorOptions {
   maxInFlight?: number;
   provisioningMs?: number;
   now?: () => number;
+  /** Called after accounts change (created, added, deleted, renamed, reset): e.g. to save them (--state). */
+  onChange?: () => void;
 }
 
 export interface RequestRecord {
@@ -101,6 +105,7 @@ export class LogzioEmulator {
   private readonly ownerId: number;
   private readonly ownerName: string;
   private readonly clock: () => number;
+  private readonly onChange: () => void;
   private readonly shutdown = new AbortController(); // cancels latency/delay waits on close()
   private readonly faults = new Map<string, Fault[]>();
   private store = new Map<number, StoredAccount>();
@@ -122,6 +127,7 @@ export class LogzioEmulator {
     this.ownerId = opts.ownerAccountId ?? 100000;
     this.ownerName = opts.ownerAccountName ?? "main-account";
     this.clock = opts.now ?? Date.now;
+    this.onChange = opts.onChange ?? (() => undefined);
     this.latencyMs = nonNegative(opts.latencyMs ?? 0, "latencyMs");
     this.inFlightLimit = opts.maxInFlight === undefined ? undefined : nonNegative(opts.maxInFlight, "maxInFlight");
     this.provisioningMs = nonNegative(opts.provisioningMs ?? 0, "provisioningMs");
@@ -191,18 +197,22 @@ export class LogzioEmulator {
     if (account.email === undefined) delete account.email;
     this.nextId = Math.max(this.nextId, accountId + 1);
     this.store.set(accountId, account);
+    this.onChange();
     return publicCopy(account);
   }
 
   /** "Deleted in the UI". The owner account cannot be deleted. */
   deleteAccount(id: number): boolean {
-    return id !== this.ownerId && this.store.delete(id);
+    const deleted = id !== this.ownerId && this.store.delete(id);
+    if (deleted) this.onChange();
+    return deleted;
   }
 
   /** "Renamed in the UI". */
   renameAccount(id: number, name: string): boolean {
     const account = this.store.get(id);
     if (account) account.accountName = name;
+    if (account) this.onChange();
     return account !== undefined;
   }
 
@@ -215,6 +225,7 @@ export class LogzioEmulator {
     this.requests.length = 0; // in place: callers may hold the array
     this.inFlightHighWater = this.inFlight;
     this.rejected429 = 0;
+    this.onChange();
   }
 
   // ---------------------------------------------------------------- clock
@@ -284,6 +295,12 @@ export class LogzioEmulator {
     const path = new URL(req.url ?? "/", "http://emulator").pathname;
     const token = headerValue(req, "x-api-token");
     const at = this.nowMs();
+    if (path.startsWith(`${ADMIN_PREFIX}/`)) {
+      // Admin calls are the "UI", not API traffic: not recorded, not counted in flight, never faulted.
+      const { status, json } = adminReply(this, method, path, token, await readBody(req));
+      this.send(res, requestId, json === undefined ? { status, body: "", contentType: "text/plain" } : jsonReply(status, json));
+      return;
+    }
     const record = (status: number, raw: string): void => {
       this.requests.push({ method, path, token, body: parseLoosely(raw), at, status });
     };

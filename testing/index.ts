@@ -61,7 +61,10 @@ export interface StackTestResult {
 }
 
 /** Stack config that points a config namespace at an emulator (the token as a secret, as `--secret` stores it). */
-export function emulatorConfig(emulators: Record<string, LogzioEmulator>): { config: Record<string, string>; secretKeys: string[] } {
+export function emulatorConfig(emulators: Record<string, { url: string; token: string }>): {
+    config: Record<string, string>;
+    secretKeys: string[];
+} {
     const config: Record<string, string> = {};
     const secretKeys: string[] = [];
     for (const [ns, e] of Object.entries(emulators)) {
