@@ -59,15 +59,18 @@ export class SiemAccount extends pulumi.dynamic.Resource {
     /** With the `id` resource option, the account is read (see `SiemAccount.get`), not created. */
     constructor(name: string, args: SiemAccountArgs, opts?: pulumi.CustomResourceOptions) {
         // Output names exist only when seeded; a fresh object per resource (Resource writes __provider into it).
-        const props = {
+        // accountName and email too: `SiemAccount.get` may pass no args at all.
+        const outputs: Record<keyof SiemAccountArgs | "accountId" | "createdAt", undefined> = {
             accountId: undefined,
+            accountName: undefined,
+            email: undefined,
             createdAt: undefined,
             accountsToScan: undefined,
             isUsingRepositoryAccount: undefined,
             existingAccountId: undefined,
             configNamespace: undefined,
-            ...args,
         };
+        const props = { ...outputs, ...args };
         super(provider, name, props, opts, "logzio", "SiemAccount");
     }
 }
