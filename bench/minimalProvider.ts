@@ -3,7 +3,7 @@
 // no codecs: node-fetch required inside the method bodies, the token read in `configure`, bare requests.
 //
 // Methods may use only `this`, `require` and `process`: anything else from this module would be captured
-// by Pulumi's serializer (DYNAMIC-PROVIDERS.md), and this must stay as small as the real thing can be.
+// by Pulumi's serializer (docs/pulumi-dynamic-providers.md), and this must stay as small as the real thing can be.
 import * as pulumi from "@pulumi/pulumi";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 

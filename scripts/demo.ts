@@ -9,6 +9,15 @@ import * as path from "node:path";
 import { EXAMPLES, ExampleName, PreparedExample, prepareExample } from "../harness/exampleScenarios";
 import { runProgram } from "../harness/programRunner";
 
+const USAGE = `Usage: npm run demo [-- --example <name>] [-- --help]
+
+Starts the embedded Logz.io emulator and runs an example stack against it, then prints the stack outputs and the
+SIEM accounts the emulator holds. With the Pulumi CLI installed: a real \`pulumi up\` on a temporary local backend.
+Without it: the program runs under Pulumi's runtime mocks, each SiemAccount through Pulumi's real dynamic-provider host.
+
+  --example <name>   ${EXAMPLES.join(", ")} (default quickstart)
+  -h, --help         show this help`;
+
 function exampleName(argv: string[]): ExampleName {
     const i = argv.indexOf("--example");
     const name = i >= 0 ? argv[i + 1] : "quickstart";
@@ -25,10 +34,20 @@ function hasPulumiCli(): boolean {
 /** A real `pulumi up` on a temporary file backend; the stack's config file lives there too, not in the repo. */
 function pulumiUp(example: PreparedExample): Record<string, unknown> {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "logzio-siem-demo-"));
-    const env = { ...process.env, ...example.env, PULUMI_BACKEND_URL: `file://${tmp}`, PULUMI_CONFIG_PASSPHRASE: "demo", PULUMI_SKIP_UPDATE_CHECK: "true" };
+    const env = {
+        ...process.env,
+        ...example.env,
+        PULUMI_BACKEND_URL: `file://${tmp}`,
+        PULUMI_CONFIG_PASSPHRASE: "demo",
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+    };
     const configFile = path.join(tmp, "Pulumi.demo.yaml");
     const pulumi = (...args: string[]) => {
-        const r = spawnSync("pulumi", [...args, "--non-interactive", "--config-file", configFile], { cwd: path.dirname(example.program), env, encoding: "utf8" });
+        const r = spawnSync("pulumi", [...args, "--non-interactive", "--config-file", configFile], {
+            cwd: path.dirname(example.program),
+            env,
+            encoding: "utf8",
+        });
         if (r.status !== 0) throw new Error(`pulumi ${args[0]} failed:\n${r.stdout}\n${r.stderr}`);
         return r.stdout;
     };
@@ -41,7 +60,12 @@ function pulumiUp(example: PreparedExample): Record<string, unknown> {
 }
 
 async function main(): Promise<void> {
-    const name = exampleName(process.argv.slice(2));
+    const argv = process.argv.slice(2);
+    if (argv.includes("--help") || argv.includes("-h")) {
+        console.log(USAGE);
+        return;
+    }
+    const name = exampleName(argv);
     const example = await prepareExample(name);
     for (const [ns, e] of Object.entries(example.emulators)) console.log(`Logz.io emulator for ${ns}:* listening on ${e.url}`);
     try {

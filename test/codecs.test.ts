@@ -1,4 +1,4 @@
-// The io-ts codecs against bodies shaped like Logz.io's spec (logzio-public-api.yml, FACTS.md), and the
+// The io-ts codecs against bodies shaped like Logz.io's spec (docs/logzio-api.md), and the
 // readable decode errors (`field.path: expected Type, received value`).
 import { expect } from "chai";
 import * as t from "io-ts";
@@ -144,7 +144,7 @@ describe("codecs", () => {
         });
     });
 
-    describe("Logz.io error bodies (every shape in FACTS.md)", () => {
+    describe("Logz.io error bodies (every shape in docs/logzio-api.md)", () => {
         it("decodes the usual { errorCode, message, requestId, parameters }", () => {
             const body = {
                 errorCode: "TimeBasedAccount/ILLEGAL_PLAN_REQUEST",

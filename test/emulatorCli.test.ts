@@ -185,3 +185,16 @@ async function list(url: string): Promise<unknown[]> {
     const res = await fetch(`${url}/v1/associated-accounts`, { headers: { "X-API-TOKEN": TOKEN } });
     return (await res.json()) as unknown[];
 }
+
+describe("npm run demo -- --help", () => {
+    it("prints the demo's usage and runs nothing", () => {
+        const r = spawnSync(process.execPath, [path.join(REPO_ROOT, "dist", "scripts", "demo.js"), "--help"], {
+            encoding: "utf8",
+            timeout: 60_000,
+        });
+        expect(r.status).to.equal(0);
+        expect(r.stdout).to.include("Usage: npm run demo");
+        expect(r.stdout).to.include("quickstart, compose, multi-account");
+        expect(r.stdout).to.not.include("emulator for");
+    });
+});

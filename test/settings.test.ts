@@ -69,7 +69,7 @@ describe("resolveSettings", () => {
             wa: "https://api-wa.logz.io",
         };
 
-        it("knows exactly the regions of FACTS.md", () => {
+        it("knows exactly the regions of docs/logzio-api.md", () => {
             expect(REGIONS).to.deep.equal(expected);
         });
 
