@@ -51,6 +51,7 @@ export class SiemAccountProvider implements dynamic.ResourceProvider<Props, Siem
             pipe(
                 inputs.existingAccountId !== undefined ? adopt(account, inputs, inputs.existingAccountId) : createNew(account, inputs),
                 TE.map((outs) => ({ id: String(outs.accountId), outs })),
+                TE.mapLeft((failure) => withProvider(failure, raw.__provider)),
             ),
         );
     }
@@ -361,6 +362,15 @@ function provisioning(account: Account, state: Props): boolean {
 // --- messages ----------------------------------------------------------------------------------------
 
 const refused = (message: string): Failure => ({ kind: "refused", message });
+
+/**
+ * The engine stores a partial create's properties as the resource's outputs verbatim (the host adds `__provider`
+ * only to successful results), and the next refresh or update loads the provider from them: keep it there.
+ */
+function withProvider(failure: Failure, provider: unknown): Failure {
+    if (failure.kind !== "refused" || failure.id === undefined || provider === undefined) return failure;
+    return { ...failure, properties: { ...failure.properties, __provider: provider } };
+}
 
 function partialCreate(inputs: SiemAccountInputs, id: number, detail: string): Failure {
     const state = stateFromLookup(inputs, { accountId: id as t.Int, accountName: inputs.accountName, type: SECURITY_ACCOUNT });

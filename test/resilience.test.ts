@@ -251,6 +251,10 @@ describe("resilience: faults through Pulumi's dynamic-provider host", function (
             expect(err.partialCreate!.properties).to.include({ accountId: account.accountId, accountName: a.accountName, email: a.email });
             expectClearError(err, a.accountName, `accountId ${account.accountId}`, "accountName");
             expect(counts()).to.deep.equal({ posts: 1, lists: 2, accounts: 1 });
+            // The engine stores these properties as the outputs and refreshes from them: they must load the provider.
+            expect(err.partialCreate!.properties.__provider).to.equal(provider);
+            const refreshed = await host.read(err.partialCreate!.id, urnFor("v200hidden"), err.partialCreate!.properties);
+            expect(refreshed.id).to.equal(String(account.accountId));
         });
 
         it("malformed200 and no id anywhere: never posts again, fails naming the account and what to check", async () => {
