@@ -11,6 +11,7 @@ import { pipe } from "fp-ts/function";
 import { AssociatedAccounts, AccountView, CreateSiemRequest, CreateSiemResponse, ErrorBody, Whoami, decodeWith } from "./codecs";
 import { Failure, isTransient, scrub } from "./errors";
 import { Limiter } from "./limiter";
+import { ServerClock } from "./serverClock";
 import { Settings } from "./settings";
 
 const CREATE_PATH = "/v2/account-management/siem";
@@ -32,6 +33,8 @@ export function safeToRepeatPost(f: Failure): boolean {
 export class LogzioClient {
     private readonly agent: http.Agent;
     readonly limiter: Limiter;
+    /** Logz.io's clock, from the `Date` header of every answer (any status). */
+    readonly clock = new ServerClock();
 
     constructor(
         readonly settings: Settings,
@@ -122,6 +125,7 @@ export class LogzioClient {
                         },
                         body: body === undefined ? undefined : JSON.stringify(body),
                     });
+                    this.clock.observe(res.headers.get("date"));
                     const text = await res.text();
                     const requestId = res.headers.get("x-request-id") ?? undefined;
                     if (res.status < 200 || res.status >= 300) {

@@ -46,6 +46,10 @@ export class SiemAccount extends pulumi.dynamic.Resource {
     declare readonly createdAt: pulumi.Output<string>;
     declare readonly existingAccountId: pulumi.Output<number | undefined>;
     declare readonly configNamespace: pulumi.Output<string | undefined>;
+    /** The Logz.io main account that owns this SIEM account (its id from GET /v2/whoami). */
+    declare readonly mainAccountId: pulumi.Output<number>;
+    /** The API URL the main account was reached at when this was recorded. */
+    declare readonly apiUrl: pulumi.Output<string>;
 
     /**
      * Reads an existing SIEM account without managing it: `pulumi up` never creates, replaces or deletes it, and
@@ -60,7 +64,7 @@ export class SiemAccount extends pulumi.dynamic.Resource {
     constructor(name: string, args: SiemAccountArgs, opts?: pulumi.CustomResourceOptions) {
         // Output names exist only when seeded; a fresh object per resource (Resource writes __provider into it).
         // accountName and email too: `SiemAccount.get` may pass no args at all.
-        const outputs: Record<keyof SiemAccountArgs | "accountId" | "createdAt", undefined> = {
+        const outputs: Record<keyof SiemAccountArgs | "accountId" | "createdAt" | "mainAccountId" | "apiUrl", undefined> = {
             accountId: undefined,
             accountName: undefined,
             email: undefined,
@@ -69,6 +73,8 @@ export class SiemAccount extends pulumi.dynamic.Resource {
             isUsingRepositoryAccount: undefined,
             existingAccountId: undefined,
             configNamespace: undefined,
+            mainAccountId: undefined,
+            apiUrl: undefined,
         };
         const props = { ...outputs, ...args };
         super(provider, name, props, opts, "logzio", "SiemAccount");

@@ -39,6 +39,9 @@ describe("SiemAccount.get: read an existing account without managing it", functi
                 accountsToScan: [],
                 isUsingRepositoryAccount: false,
                 createdAt: "",
+                // The owning main account, as for a managed account (GET /v2/whoami).
+                mainAccountId: 100000,
+                apiUrl: emulator.url,
             });
             expect(emulator.count("POST /v2/account-management/siem")).to.equal(0);
         } finally {

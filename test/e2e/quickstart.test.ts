@@ -4,7 +4,7 @@ import { expect } from "chai";
 import { LogzioEmulator } from "../../emulator";
 import { changesOf, stepsFor } from "../../harness/e2e/stack";
 import { ROUTES } from "../../emulator/server";
-import { SIEM_TYPE, e2eDescribe, expectOk, initAgainst, startEmulator } from "./support";
+import { SIEM_TYPE, e2eDescribe, emulatorConfig, expectFailed, expectOk, initAgainst, startEmulator } from "./support";
 
 e2eDescribe("quickstart", (ctx) => {
     let emulator: LogzioEmulator;
@@ -63,5 +63,28 @@ e2eDescribe("quickstart", (ctx) => {
         expect(stack.stackConfigText()).to.not.include(emulator.token);
         // The token went to the emulator and nowhere else (the emulator is the only host the stack knows).
         expect(new Set(emulator.requests.map((r) => r.token))).to.deep.equal(new Set([emulator.token]));
+    });
+
+    it("preview fails on a missing or a wrong token, naming the key and never printing the token", async () => {
+        const stack = ctx.project("examples/quickstart", { name: "logzio-siem-quickstart" });
+        const { config } = emulatorConfig(emulator);
+        await stack.init(config);
+
+        const missing = await stack.preview();
+        expectFailed(missing, "pulumi preview without a token");
+        expect(missing.output).to.include("logzio:apiToken");
+        expect(emulator.requests, "no call without a token").to.deep.equal([]);
+
+        const wrong = "wrong-token-e2e-0123456789abcdef";
+        await stack.setConfig("logzio:apiToken", wrong, true);
+        const refused = await stack.preview();
+        expectFailed(refused, "pulumi preview with a wrong token");
+        expect(refused.output).to.include("logzio:apiToken").and.include("HTTP 401");
+        expect(refused.output).to.not.include(wrong);
+        expect(emulator.requests.map((r) => `${r.method} ${r.path}`)).to.deep.equal([ROUTES.whoami]);
+
+        await stack.setConfig("logzio:apiToken", emulator.token, true);
+        expectOk(await stack.preview(), "pulumi preview with the right token");
+        expect(emulator.count(ROUTES.createSiem)).to.equal(0);
     });
 });
