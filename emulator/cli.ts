@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   }
   const emulator = await LogzioEmulator.start(opts);
   console.log(`Logz.io emulator listening on ${emulator.url} (token: ${emulator.token})`);
-  console.log(`Point the provider at it with: LOGZIO_API_URL=${emulator.url} LOGZIO_API_TOKEN=${emulator.token}`);
+  console.log(`Point the provider at it with: LOGZIO_CUSTOM_API_URL=${emulator.url} LOGZIO_API_TOKEN=${emulator.token}`);
 
   const stop = (signal: NodeJS.Signals): void => {
     console.log(`${signal} received, closing the emulator`);

@@ -11,7 +11,7 @@ import { pipe } from "fp-ts/function";
 import { AssociatedAccounts, AccountView, CreateSiemRequest, CreateSiemResponse, ErrorBody, Whoami, decodeWith } from "./codecs";
 import { Failure, isTransient, scrub } from "./errors";
 import { Limiter } from "./limiter";
-import { Settings } from "./settings";
+import { Settings, tuningKey } from "./settings";
 
 const CREATE_PATH = "/v2/account-management/siem";
 const LIST_PATH = "/v1/associated-accounts";
@@ -104,7 +104,7 @@ export class LogzioClient {
             this.limiter.run(async (): Promise<E.Either<Failure, A>> => {
                 const remaining = deadline.at - Date.now();
                 if (remaining <= 0) {
-                    return E.left({ kind: "network", operation, detail: "no time left in logzio:requestTimeoutSeconds", sent: false });
+                    return E.left({ kind: "network", operation, detail: `no time left in ${tuningKey(this.settings.namespace, "requestTimeoutSeconds")}`, sent: false });
                 }
                 // One attempt may use a third of the operation's budget, so a hung request leaves room to recover.
                 const timeoutMs = Math.min(remaining, Math.max(1000, this.settings.requestTimeoutMs / 3));

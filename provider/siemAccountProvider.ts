@@ -13,7 +13,7 @@ import { AccountView, CreateSiemResponse, SECURITY_ACCOUNT, SiemAccountInputs, S
 import { Failure, isTransient, toError } from "./errors";
 import { checkInputs, isUnknown } from "./inputs";
 import { Deadline, LogzioClient, deadlineIn } from "./logzioClient";
-import { DEFAULT_NAMESPACE, Settings } from "./settings";
+import { DEFAULT_NAMESPACE, Settings, tuningKey } from "./settings";
 
 /** Everything one Logz.io main account needs, shared by all resources in the host that use it. */
 export interface Account {
@@ -92,7 +92,7 @@ export class SiemAccountProvider implements dynamic.ResourceProvider<Props, Siem
                 TE.chain((accounts) => {
                     const live = findSiem(accounts, Number(id));
                     if (live) return TE.left(refused(stillExists(live)));
-                    if (provisioning(account, state)) return TE.left(refused(stillProvisioning(id, state)));
+                    if (provisioning(account, state)) return TE.left(refused(stillProvisioning(account, id, state)));
                     for (const [name, claimed] of account.claims) if (String(claimed) === id) account.claims.delete(name);
                     return TE.right(undefined);
                 }),
@@ -231,7 +231,7 @@ function postUntilSettled(
                     // Keep looking until the deadline; never send it again.
                     if (failure.kind === "network" && failure.timedOut) return awaitListed(account, inputs, failure, deadline, 0);
                     // "Not listed" proves "not created" only where Logz.io lists new accounts at once
-                    // (logzio:provisioningGraceMinutes 0). Otherwise a second POST could bill a second account.
+                    // (provisioningGraceMinutes 0). Otherwise a second POST could bill a second account.
                     if (account.settings.provisioningGraceMs > 0) return TE.left(refused(unsettled(inputs, failure, undefined, account)));
                     if (round >= MAX_CREATE_ROUNDS || Date.now() >= deadline.at) {
                         return TE.left(refused(notCreated(inputs, failure, round)));
@@ -384,11 +384,11 @@ function stillExists(live: AccountView): string {
     );
 }
 
-function stillProvisioning(id: string, state: Props): string {
+function stillProvisioning(account: Account, id: string, state: Props): string {
     return (
         `SIEM account ${id} ("${String(state.accountName)}") was created at ${String(state.createdAt)} and Logz.io does not list it yet ` +
         `(new accounts take a few minutes to set up), so it cannot be confirmed gone. Retry once it is older than ` +
-        `logzio:provisioningGraceMinutes, or set the resource option \`retainOnDelete: true\` to drop it from the stack without deleting it`
+        `${tuningKey(account.settings.namespace, "provisioningGraceMinutes")}, or set the resource option \`retainOnDelete: true\` to drop it from the stack without deleting it`
     );
 }
 
@@ -397,7 +397,7 @@ function unsettled(inputs: SiemAccountInputs, failure: Failure, lookupFailure?: 
     const lookup = lookupFailure
         ? `; looking it up failed too (${describeBrief(lookupFailure)})`
         : "; Logz.io does not list it (yet: new accounts can take minutes to appear), so the request was not repeated";
-    const wait = account ? `wait ${Math.ceil(account.settings.provisioningGraceMs / 60_000)} minutes (logzio:provisioningGraceMinutes), then ` : "";
+    const wait = account ? `wait ${Math.ceil(account.settings.provisioningGraceMs / 60_000)} minutes (${tuningKey(account.settings.namespace, "provisioningGraceMinutes")}), then ` : "";
     return (
         `could not establish whether SIEM account "${inputs.accountName}" was created: ${cause}${lookup}. ` +
         `Check Logz.io under Settings > Manage accounts: if "${inputs.accountName}" exists, add existingAccountId: <its id> to the resource args ` +

@@ -127,9 +127,9 @@ describe("real `pulumi up`, refresh and destroy of the quickstart (needs the Pul
         try {
             const emulator = example.emulators.logzio;
             pulumi("stack", "init", "test");
-            pulumi("config", "set", "logzio:apiUrl", emulator.url);
+            pulumi("config", "set", "logzio:customApiUrl", emulator.url);
             pulumi("config", "set", "--secret", "logzio:apiToken", emulator.token);
-            pulumi("config", "set", "logzio:provisioningGraceMinutes", "0");
+            pulumi("config", "set", "logzio-siem:provisioningGraceMinutes", "0");
             pulumi("up", "--yes", "--skip-preview");
             const outputs = JSON.parse(pulumi("stack", "output", "--json")) as { accountId: number };
             expect(emulator.siemAccounts().map((a) => a.accountId)).to.deep.equal([outputs.accountId]);

@@ -28,11 +28,11 @@ describe("resilience: faults through Pulumi's dynamic-provider host", function (
     let emulator: LogzioEmulator;
     /**
      * Short budget (3 s, so one attempt times out after 1 s), fast backoff, default maxRetries (5), and
-     * logzio:provisioningGraceMinutes 0 ("Logz.io lists a new account at once", as this emulator does by
+     * logzio-siem:provisioningGraceMinutes 0 ("Logz.io lists a new account at once", as this emulator does by
      * default): a lookup that misses the account may repeat the POST.
      */
     let host: ProviderHost;
-    /** logzio:maxRetries 2 (three attempts at most) and the default provisioningGraceMinutes (15). */
+    /** logzio-siem:maxRetries 2 (three attempts at most) and the default provisioningGraceMinutes (15). */
     let tight: ProviderHost;
     let seq = 0;
 
@@ -83,17 +83,17 @@ describe("resilience: faults through Pulumi's dynamic-provider host", function (
         [host, tight] = await Promise.all([
             startHost(emulator, {
                 config: {
-                    "logzio:retryBaseMs": "5",
-                    "logzio:requestTimeoutSeconds": "3",
-                    "logzio:provisioningGraceMinutes": "0",
+                    "logzio-siem:retryBaseMs": "5",
+                    "logzio-siem:requestTimeoutSeconds": "3",
+                    "logzio-siem:provisioningGraceMinutes": "0",
                     // A second namespace whose API refuses every connection.
-                    "logzio-down:apiUrl": down,
+                    "logzio-down:customApiUrl": down,
                     "logzio-down:apiToken": emulator.token,
                     "logzio-down:retryBaseMs": "5",
                     "logzio-down:maxRetries": "2",
                 },
             }),
-            startHost(emulator, { config: { "logzio:retryBaseMs": "5", "logzio:maxRetries": "2", "logzio:requestTimeoutSeconds": "10" } }),
+            startHost(emulator, { config: { "logzio-siem:retryBaseMs": "5", "logzio-siem:maxRetries": "2", "logzio-siem:requestTimeoutSeconds": "10" } }),
         ]);
     });
     after(async () => {
@@ -142,7 +142,7 @@ describe("resilience: faults through Pulumi's dynamic-provider host", function (
             expect(second.at, "not before the date").to.be.at.least(Date.parse(at) - 50);
         });
 
-        it("a Retry-After beyond logzio:requestTimeoutSeconds fails at once with a clear error and no account", async () => {
+        it("a Retry-After beyond logzio-siem:requestTimeoutSeconds fails at once with a clear error and no account", async () => {
             const a = args("429far");
             emulator.injectFaults(CREATE, { kind: "status", status: 429, headers: { "retry-after": "60" } });
             const started = Date.now();
@@ -153,7 +153,7 @@ describe("resilience: faults through Pulumi's dynamic-provider host", function (
             expect(counts()).to.deep.equal({ posts: 1, lists: 1, accounts: 0 });
         });
 
-        it("429 past logzio:maxRetries: maxRetries+1 POSTs, each with the full body, then a clear error and no account", async () => {
+        it("429 past logzio-siem:maxRetries: maxRetries+1 POSTs, each with the full body, then a clear error and no account", async () => {
             const a = args("429x");
             emulator.injectFaults(CREATE, ...Array.from({ length: 5 }, (): Fault => ({ kind: "status", status: 429 })));
             const err = await hostError(createVia(tight, provider, "r429x", a));
@@ -275,7 +275,7 @@ describe("resilience: faults through Pulumi's dynamic-provider host", function (
         });
     });
 
-    describe("with the default logzio:provisioningGraceMinutes, a lookup miss never repeats the POST", () => {
+    describe("with the default logzio-siem:provisioningGraceMinutes, a lookup miss never repeats the POST", () => {
         it("503 before Logz.io acted: one POST, a clear error that says what to check, no account", async () => {
             const a = args("g503");
             emulator.injectFaults(CREATE, { kind: "status", status: 503 });
@@ -501,7 +501,7 @@ describe("resilience: faults through Pulumi's dynamic-provider host", function (
             expect(counts()).to.deep.equal({ posts: 0, lists: 1, accounts: 1 });
         });
 
-        it("5xx past logzio:maxRetries on refresh: maxRetries+1 lists, a clear error", async () => {
+        it("5xx past logzio-siem:maxRetries on refresh: maxRetries+1 lists, a clear error", async () => {
             const account = seeded();
             emulator.injectFaults(LIST, ...Array.from({ length: 5 }, (): Fault => ({ kind: "status", status: 503 })));
             const err = await hostError(readVia(tight, account));
@@ -509,7 +509,7 @@ describe("resilience: faults through Pulumi's dynamic-provider host", function (
             expect(counts()).to.deep.equal({ posts: 0, lists: 3, accounts: 1 });
         });
 
-        it("a list that keeps hanging is bounded by logzio:requestTimeoutSeconds (3 s)", async () => {
+        it("a list that keeps hanging is bounded by logzio-siem:requestTimeoutSeconds (3 s)", async () => {
             const account = seeded();
             emulator.injectFaults(LIST, ...Array.from({ length: 6 }, (): Fault => ({ kind: "hang" })));
             const started = Date.now();
@@ -561,9 +561,9 @@ describe("resilience: a stack-sized run through one host", function () {
         return { elapsed, ids };
     }
 
-    it("300 concurrent creates with the default logzio:maxConcurrency: all created, no 429, never above 100 in flight", async () => {
+    it("300 concurrent creates with the default logzio-siem:maxConcurrency: all created, no 429, never above 100 in flight", async () => {
         const emulator = await startEmulator({ latencyMs: 30, maxInFlight: 100 });
-        const host = await startHost(emulator, { config: { "logzio:retryBaseMs": "10" } });
+        const host = await startHost(emulator, { config: { "logzio-siem:retryBaseMs": "10" } });
         try {
             const { elapsed } = await run(emulator, host, "stack");
             expect(emulator.stats.rejected429, "429s").to.equal(0);
@@ -578,9 +578,9 @@ describe("resilience: a stack-sized run through one host", function () {
         }
     });
 
-    it("logzio:maxConcurrency 100 against a Logz.io that allows 40: 429s are recovered, nothing duplicated", async () => {
+    it("logzio-siem:maxConcurrency 100 against a Logz.io that allows 40: 429s are recovered, nothing duplicated", async () => {
         const emulator = await startEmulator({ latencyMs: 30, maxInFlight: 40 });
-        const host = await startHost(emulator, { config: { "logzio:retryBaseMs": "10", "logzio:maxConcurrency": "100" } });
+        const host = await startHost(emulator, { config: { "logzio-siem:retryBaseMs": "10", "logzio-siem:maxConcurrency": "100" } });
         try {
             const { elapsed } = await run(emulator, host, "flood");
             expect(emulator.stats.rejected429, "429s happened").to.be.above(0);

@@ -80,13 +80,13 @@ export interface HostSetup {
     /** Stack config beyond the emulator's URL and token (token sent as a secret, as `--secret` does). */
     config?: Record<string, string>;
     env?: Record<string, string>;
-    /** Leave out the default apiUrl/apiToken config. */
+    /** Leave out the default customApiUrl/apiToken config. */
     bare?: boolean;
 }
 
 export async function startHost(emulator: LogzioEmulator | undefined, setup: HostSetup = {}): Promise<ProviderHost> {
     const host = await ProviderHost.start({ cwd: setup.cwd ?? REPO_ROOT, env: envWithoutLogzio(setup.env) });
-    const base: Record<string, string> = setup.bare || !emulator ? {} : { "logzio:apiUrl": emulator.url, "logzio:apiToken": emulator.token };
+    const base: Record<string, string> = setup.bare || !emulator ? {} : { "logzio:customApiUrl": emulator.url, "logzio:apiToken": emulator.token };
     const config = { ...base, ...setup.config };
     await host.configure(config, Object.keys(config).filter((k) => /apiToken$/.test(k)));
     return host;
