@@ -11,6 +11,7 @@ import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { setMaxListeners } from "node:events";
 import type { AddressInfo } from "node:net";
+import { Pace, sendPaced } from "./pacing";
 
 /** AccountViewV3.type in the spec. */
 export const ACCOUNT_TYPES = [
@@ -43,7 +44,11 @@ export type Fault =
   | { kind: "statusAfterCommit"; status: number; body?: string; contentType?: string }
   | { kind: "malformed200" }
   | { kind: "schemaViolating200"; body?: unknown }
-  | { kind: "hang" };
+  | { kind: "hang" }
+  /** The route's real answer (the account is created), sent slowly: late headers, a dripping or stalled body. */
+  | ({ kind: "slowBody" } & Pace)
+  /** A redirect to `location` (before auth: nothing is done). */
+  | { kind: "redirect"; status: 301 | 302 | 303 | 307 | 308; location: string };
 
 export interface EmulatorOptions {
   host?: string;
@@ -80,7 +85,7 @@ const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** What the pipeline decided to do with a request. */
 type Outcome = { kind: "reply"; reply: Reply } | { kind: "reset" } | { kind: "hang" };
-interface Reply { status: number; body: string; contentType: string; headers?: Record<string, string> }
+interface Reply { status: number; body: string; contentType: string; headers?: Record<string, string>; pace?: Pace }
 /** A route handler's result before faults are applied. */
 interface JsonResult { status: number; json: unknown }
 interface StoredAccount extends EmulatedAccount { createdAtMs: number }
@@ -325,10 +330,14 @@ export class LogzioEmulator {
     if (fault?.kind === "status") return reply(faultReply(fault));
     if (fault?.kind === "resetBeforeCommit") return { kind: "reset" };
     if (fault?.kind === "hang") return { kind: "hang" };
+    if (fault?.kind === "redirect") {
+      return reply({ status: fault.status, body: "", contentType: "text/plain", headers: { location: fault.location } });
+    }
     if (fault?.kind === "delay") await sleep(fault.ms, undefined, { signal: this.shutdown.signal });
 
     if (token !== this.token) return reply(jsonReply(401, { message: UNAUTHORIZED_MESSAGE }));
     const result = route.handle(raw, requestId);
+    if (fault?.kind === "slowBody") return reply({ ...jsonReply(result.status, result.json), pace: fault });
     // "After commit" faults only bite when the request succeeded; otherwise the real error is answered.
     if (result.status !== 200 || fault === undefined) return reply(jsonReply(result.status, result.json));
     switch (fault.kind) {
@@ -364,12 +373,12 @@ export class LogzioEmulator {
   private send(res: http.ServerResponse, requestId: string, r: Reply): void {
     if (res.destroyed || res.headersSent) return;
     const body = Buffer.from(r.body, "utf8");
-    res.writeHead(r.status, {
-      "content-type": r.contentType,
-      "content-length": body.length,
-      "x-request-id": requestId,
-      ...r.headers,
-    });
+    const headers = { "content-type": r.contentType, "content-length": body.length, "x-request-id": requestId, ...r.headers };
+    if (r.pace) {
+      void sendPaced(res, r.status, headers, body, r.pace, this.shutdown.signal);
+      return;
+    }
+    res.writeHead(r.status, headers);
     res.end(body);
   }
 

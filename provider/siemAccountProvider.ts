@@ -405,8 +405,13 @@ function unsettled(inputs: SiemAccountInputs, failure: Failure, lookupFailure?: 
     );
 }
 
+/** Only what is known: each POST may have acted, and a list that lags would not show it. */
 function notCreated(inputs: SiemAccountInputs, failure: Failure, rounds: number): string {
-    return `SIEM account "${inputs.accountName}" was not created: ${describeBrief(failure)}; after ${rounds} attempt(s) Logz.io lists no such account`;
+    return (
+        `SIEM account "${inputs.accountName}" could not be created: ${describeBrief(failure)}; after ${rounds} attempt(s) Logz.io lists no such account. ` +
+        `provisioningGraceMinutes 0 assumes Logz.io lists new accounts at once; if it lists them late, up to ${rounds} may exist: ` +
+        `check Settings > Manage accounts before running \`pulumi up\` again`
+    );
 }
 
 function describeBrief(f: Failure): string {

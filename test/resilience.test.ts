@@ -193,7 +193,7 @@ describe("resilience: faults through Pulumi's dynamic-provider host", function (
             const a = args("s503x");
             emulator.injectFaults(CREATE, ...Array.from({ length: 5 }, (): Fault => ({ kind: "status", status: 503 })));
             const err = await hostError(createVia(host, provider, "s503x", a));
-            expectClearError(err, a.accountName, "HTTP 503", "was not created");
+            expectClearError(err, a.accountName, "HTTP 503", "could not be created", "up to 3 may exist");
             expect(err.partialCreate).to.equal(undefined);
             // Three rounds of POST then lookup, after the guard list.
             expect(counts()).to.deep.equal({ posts: 3, lists: 4, accounts: 0 });
@@ -228,11 +228,19 @@ describe("resilience: faults through Pulumi's dynamic-provider host", function (
             expectOneAccount(created, a.accountName);
         });
 
-        it("schemaViolating200: a 200 whose body fails the codec (accountId as a string)", async () => {
+        it("schemaViolating200: a 200 whose body fails the codec (accountName a number, no id)", async () => {
             const a = args("v200");
-            emulator.injectFaults(CREATE, { kind: "schemaViolating200" });
+            emulator.injectFaults(CREATE, { kind: "schemaViolating200", body: { accountName: 17 } });
             const created = await createVia(host, provider, "v200", a);
             expect(counts()).to.deep.equal({ posts: 1, lists: 2, accounts: 1 });
+            expectOneAccount(created, a.accountName);
+        });
+
+        it("a 200 whose accountId is a numeric string: that id is the result, no lookup needed", async () => {
+            const a = args("v200str");
+            emulator.injectFaults(CREATE, { kind: "schemaViolating200" });
+            const created = await createVia(host, provider, "v200str", a);
+            expect(counts()).to.deep.equal({ posts: 1, lists: 1, accounts: 1 });
             expectOneAccount(created, a.accountName);
         });
     });
@@ -253,10 +261,21 @@ describe("resilience: faults through Pulumi's dynamic-provider host", function (
             expect(counts()).to.deep.equal({ posts: 1, lists: 2, accounts: 1 });
         });
 
-        it("malformed200 and no id anywhere: never posts again, fails naming the account and what to check", async () => {
-            const a = args("m200hidden");
+        it("malformed200 (JSON cut after the id): a partial create that keeps the id in Pulumi's state", async () => {
+            const a = args("m200cut");
             emulator.setProvisioningMs(60_000);
             emulator.injectFaults(CREATE, { kind: "malformed200" });
+            const err = await hostError(createVia(host, provider, "m200cut", a));
+            const [account] = emulator.siemAccounts();
+            expect(err.partialCreate, "ErrorResourceInitFailed").to.not.equal(undefined);
+            expect(err.partialCreate!.id).to.equal(String(account.accountId));
+            expect(counts()).to.deep.equal({ posts: 1, lists: 2, accounts: 1 });
+        });
+
+        it("a 200 with no id anywhere: never posts again, fails naming the account and what to check", async () => {
+            const a = args("m200hidden");
+            emulator.setProvisioningMs(60_000);
+            emulator.injectFaults(CREATE, { kind: "statusAfterCommit", status: 200, body: '{"accountNa', contentType: "application/json" });
             const err = await hostError(createVia(host, provider, "m200hidden", a));
             expectClearError(err, `could not establish whether SIEM account "${a.accountName}" was created`, "Settings > Manage accounts", "existingAccountId");
             expect(err.partialCreate).to.equal(undefined);
