@@ -44,6 +44,8 @@ export type Fault =
   | { kind: "statusAfterCommit"; status: number; body?: string; contentType?: string }
   | { kind: "malformed200" }
   | { kind: "schemaViolating200"; body?: unknown }
+  /** A list that parses but is not the whole truth: empty, or missing the main (owner) account. */
+  | { kind: "hostileList"; shape: "empty" | "withoutOwner" }
   | { kind: "hang" }
   /** The route's real answer (the account is created), sent slowly: late headers, a dripping or stalled body. */
   | ({ kind: "slowBody" } & Pace)
@@ -60,6 +62,8 @@ export interface EmulatorOptions {
   maxInFlight?: number;
   provisioningMs?: number;
   now?: () => number;
+  /** How far the emulator's clock (createdAt, the `Date` header) is ahead of `now` (negative: behind). */
+  clockSkewMs?: number;
 }
 
 export interface RequestRecord {
@@ -111,6 +115,7 @@ export class LogzioEmulator {
   private store = new Map<number, StoredAccount>();
   private nextId: number;
   private clockOffset = 0;
+  private sendDate = true;
   private latencyMs: number;
   private inFlightLimit: number | undefined;
   private provisioningMs: number;
@@ -127,6 +132,7 @@ export class LogzioEmulator {
     this.ownerId = opts.ownerAccountId ?? 100000;
     this.ownerName = opts.ownerAccountName ?? "main-account";
     this.clock = opts.now ?? Date.now;
+    this.clockOffset = opts.clockSkewMs ?? 0;
     this.latencyMs = nonNegative(opts.latencyMs ?? 0, "latencyMs");
     this.inFlightLimit = opts.maxInFlight === undefined ? undefined : nonNegative(opts.maxInFlight, "maxInFlight");
     this.provisioningMs = nonNegative(opts.provisioningMs ?? 0, "provisioningMs");
@@ -226,6 +232,17 @@ export class LogzioEmulator {
 
   advanceClock(ms: number): void {
     this.clockOffset += ms;
+  }
+
+  /** Sets the emulator's clock this far from the machine's (an hour ahead: 3_600_000; a day behind: -86_400_000). */
+  setClockSkew(ms: number): void {
+    if (!Number.isFinite(ms)) throw new Error(`clock skew must be a finite number, got ${ms}`);
+    this.clockOffset = ms;
+  }
+
+  /** Whether answers carry a `Date` header (from the emulator's clock, as Logz.io's carry its own). Default true. */
+  setSendDate(on: boolean): void {
+    this.sendDate = on;
   }
 
   nowMs(): number {
@@ -352,6 +369,10 @@ export class LogzioEmulator {
       }
       case "schemaViolating200":
         return reply(jsonReply(200, fault.body !== undefined ? fault.body : stringifyAccountIds(result.json)));
+      case "hostileList": {
+        const all = Array.isArray(result.json) ? (result.json as { accountId?: unknown }[]) : [];
+        return reply(jsonReply(200, fault.shape === "empty" ? [] : all.filter((a) => a.accountId !== this.ownerId)));
+      }
       default:
         return reply(jsonReply(result.status, result.json));
     }
@@ -373,7 +394,15 @@ export class LogzioEmulator {
   private send(res: http.ServerResponse, requestId: string, r: Reply): void {
     if (res.destroyed || res.headersSent) return;
     const body = Buffer.from(r.body, "utf8");
-    const headers = { "content-type": r.contentType, "content-length": body.length, "x-request-id": requestId, ...r.headers };
+    // Node would add the machine's time; Logz.io's answers carry Logz.io's, which is this emulator's clock.
+    res.sendDate = false;
+    const headers = {
+      "content-type": r.contentType,
+      "content-length": body.length,
+      "x-request-id": requestId,
+      ...(this.sendDate ? { date: new Date(this.nowMs()).toUTCString() } : {}),
+      ...r.headers,
+    };
     if (r.pace) {
       void sendPaced(res, r.status, headers, body, r.pace, this.shutdown.signal);
       return;

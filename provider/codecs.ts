@@ -120,7 +120,9 @@ export const SiemAccountState = t.intersection([
         isUsingRepositoryAccount: t.boolean,
         createdAt: t.string,
     }),
-    t.partial({ existingAccountId: t.Int, configNamespace: t.string }),
+    // The main account that owns the resource (GET /v2/whoami) and the API URL it was reached at. Optional:
+    // state written before they were recorded must stay readable.
+    t.partial({ existingAccountId: t.Int, configNamespace: t.string, mainAccountId: t.Int, apiUrl: t.string }),
 ]);
 export type SiemAccountState = t.TypeOf<typeof SiemAccountState>;
 

@@ -48,6 +48,8 @@ export type Failure =
           /** Known when the account exists: the error then carries it so Pulumi keeps it in state. */
           readonly id?: string;
           readonly properties?: Record<string, unknown>;
+          /** A create whose outcome is unknown: Logz.io may have made the account. */
+          readonly unsettled?: boolean;
       };
 
 /** `namespace` is the config namespace whose token was used, so guidance names the right key. */

@@ -11,6 +11,7 @@ import { pipe } from "fp-ts/function";
 import { AssociatedAccounts, AccountView, CreateSiemRequest, CreateSiemResponse, ErrorBody, Whoami, accountIdIn, decodeWith } from "./codecs";
 import { Failure, isTransient, scrub } from "./errors";
 import { Limiter } from "./limiter";
+import { ServerClock } from "./serverClock";
 import { Settings, tuningKey } from "./settings";
 import { excerpt, stripHtml } from "./text";
 
@@ -35,6 +36,8 @@ const bodyOnly = <A>(a: Answered<A>): A => a.body;
 export class LogzioClient {
     private readonly agent: http.Agent;
     readonly limiter: Limiter;
+    /** Logz.io's clock, from the `Date` header of every answer (any status). */
+    readonly clock = new ServerClock();
 
     constructor(
         readonly settings: Settings,
@@ -154,6 +157,8 @@ export class LogzioClient {
                 body: body === undefined ? undefined : JSON.stringify(body),
             });
             status = res.status;
+            // Logz.io's clock, from the `Date` header of every answer (any status).
+            this.clock.observe(res.headers.get("date"));
             const requestId = res.headers.get("x-request-id") ?? undefined;
             if (status >= 300 && status < 400) {
                 controller.abort(); // nothing of a redirect's body is wanted
@@ -168,8 +173,8 @@ export class LogzioClient {
                 });
             }
             const ok = status >= 200 && status < 300;
-            const text = await readCapped(res, ok ? MAX_BODY_BYTES : MAX_ERROR_BODY_BYTES, arrived, controller);
-            return E.right({ status, headers: res.headers, text, requestId });
+            const { text, truncated } = await readCapped(res, ok ? MAX_BODY_BYTES : MAX_ERROR_BODY_BYTES, arrived, controller);
+            return E.right({ status, headers: res.headers, text, truncated, requestId });
         } catch (e) {
             const partial = scrub(Buffer.concat(arrived).toString("utf8"), [this.settings.apiToken]);
             return E.left(failureOf(operation, e, timedOut, timeoutMs, status, partial));
@@ -184,6 +189,8 @@ interface Received {
     readonly status: number;
     readonly headers: Headers;
     readonly text: string;
+    /** The body was longer than its cap and was cut there. */
+    readonly truncated: boolean;
     readonly requestId?: string;
 }
 
@@ -202,13 +209,13 @@ const MAX_ERROR_BODY_BYTES = 16 * 1024;
  * Reads at most `max` bytes of the body into `arrived` (kept by the caller: a body cut by a timeout may still
  * hold the id of a created account). Past `max` the rest is not waited for: the request is aborted.
  */
-function readCapped(res: Response, max: number, arrived: Buffer[], controller: AbortController): Promise<string> {
+function readCapped(res: Response, max: number, arrived: Buffer[], controller: AbortController): Promise<{ text: string; truncated: boolean }> {
     return new Promise((resolve, reject) => {
         let size = 0;
         let done = false;
         const stream = res.body;
-        const finish = () => {
-            if (!done) resolve(Buffer.concat(arrived).toString("utf8"));
+        const finish = (truncated: boolean) => {
+            if (!done) resolve({ text: Buffer.concat(arrived).toString("utf8"), truncated });
             done = true;
         };
         stream.on("data", (chunk: Buffer) => {
@@ -217,11 +224,11 @@ function readCapped(res: Response, max: number, arrived: Buffer[], controller: A
             arrived.push(piece);
             size += piece.length;
             if (size >= max) {
-                finish();
+                finish(true);
                 controller.abort();
             }
         });
-        stream.once("end", finish);
+        stream.once("end", () => finish(false));
         stream.on("error", (e) => {
             if (!done) reject(e);
             done = true;
@@ -244,7 +251,7 @@ function interpret<A>(operation: string, codec: t.Decoder<unknown, A>, r: Receiv
         accountId: idIn(json, text),
     });
     try {
-        if (Buffer.byteLength(r.text) >= MAX_BODY_BYTES) {
+        if (r.truncated) {
             return E.left(decodeFailure(`the body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB`));
         }
         const json = E.tryCatch(() => JSON.parse(text) as unknown, () => `not JSON: ${excerpt(text)}`);

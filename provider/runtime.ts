@@ -3,8 +3,9 @@
 // them: one client, one concurrency cap and one list cache per Logz.io main account.
 import { createHash } from "node:crypto";
 import * as E from "fp-ts/Either";
+import * as TE from "fp-ts/TaskEither";
 import { pipe } from "fp-ts/function";
-import { AccountDirectory } from "./accountDirectory";
+import { AccountDirectory, MainAccount } from "./accountDirectory";
 import { Failure } from "./errors";
 import { LogzioClient, deadlineIn } from "./logzioClient";
 import { ConfigLookup, Settings, resolveSettings } from "./settings";
@@ -44,13 +45,20 @@ export function accountFor(namespace: string): E.Either<Failure, Account> {
     return account;
 }
 
-/** One main account's client (with its concurrency cap), list cache and claimed names. */
+/** One main account's client (with its concurrency cap), shared lists, whoami and claimed names. */
 export function newAccount(settings: Settings): Account {
     const client = new LogzioClient(settings);
     return {
         settings,
         client,
-        directory: new AccountDirectory(() => client.listAccounts(deadlineIn(settings.requestTimeoutMs))),
+        directory: new AccountDirectory(() =>
+            pipe(
+                client.listAccounts(deadlineIn(settings.requestTimeoutMs)),
+                // Logz.io's clock as of this answer: what a missing account's age is measured with.
+                TE.map((accounts) => ({ accounts, logzioNow: client.clock.now() })),
+            ),
+        ),
+        main: new MainAccount(() => client.whoami(deadlineIn(settings.requestTimeoutMs))),
         claims: new Map(),
     };
 }

@@ -33,6 +33,10 @@ export class SiemAccount extends pulumi.dynamic.Resource {
     declare readonly createdAt: pulumi.Output<string>;
     declare readonly existingAccountId: pulumi.Output<number | undefined>;
     declare readonly configNamespace: pulumi.Output<string | undefined>;
+    /** The Logz.io main account that owns this SIEM account (its id from GET /v2/whoami). */
+    declare readonly mainAccountId: pulumi.Output<number>;
+    /** The API URL the main account was reached at when this was recorded. */
+    declare readonly apiUrl: pulumi.Output<string>;
 
     constructor(name: string, args: SiemAccountArgs, opts?: pulumi.CustomResourceOptions) {
         // Output names exist only when seeded; a fresh object per resource (Resource writes __provider into it).
@@ -43,6 +47,8 @@ export class SiemAccount extends pulumi.dynamic.Resource {
             isUsingRepositoryAccount: undefined,
             existingAccountId: undefined,
             configNamespace: undefined,
+            mainAccountId: undefined,
+            apiUrl: undefined,
             ...args,
         };
         super(provider, name, props, opts, "logzio", "SiemAccount");

@@ -1,13 +1,26 @@
 // `npm run demo [-- --example quickstart]`: starts the embedded Logz.io emulator and runs an example stack
-// against it. With the Pulumi CLI installed: a real `pulumi up` on a throwaway local backend. Without it:
-// the program runs under Pulumi's runtime mocks and its SiemAccount goes through Pulumi's real
-// dynamic-provider host, exactly as `pulumi up` would drive it.
-import { spawnSync } from "node:child_process";
+// against it. With the real Pulumi CLI (on PATH, or built by `npm run pulumi-cli`): `pulumi up` on a throwaway
+// local backend. Without it: the program runs under Pulumi's runtime mocks and its SiemAccount goes through
+// Pulumi's real dynamic-provider host, as `pulumi up` would drive it. It says which of the two ran.
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { EXAMPLES, ExampleName, PreparedExample, prepareExample } from "../harness/exampleScenarios";
+import { PulumiCli, existingPulumiCli } from "../harness/e2e/pulumiCli";
+import { E2EStack } from "../harness/e2e/stack";
 import { runProgram } from "../harness/programRunner";
+
+const REPO_ROOT = path.resolve(__dirname, "..", "..");
+const HELP = `Usage: npm run demo [-- --example <name>]
+
+Starts the embedded Logz.io emulator on loopback and runs an example stack against it, then prints the SIEM
+accounts it created. Nothing reaches Logz.io.
+
+  --example <name>   ${EXAMPLES.join(", ")} (default: quickstart)
+  -h, --help         this help
+
+With the Pulumi CLI (on PATH, or built with \`npm run pulumi-cli\`, which needs Go) the demo runs \`pulumi up\` on a
+temporary local backend; without it, the program runs under Pulumi's runtime mocks while each SiemAccount goes
+through Pulumi's real dynamic-provider host.`;
 
 function exampleName(argv: string[]): ExampleName {
     const i = argv.indexOf("--example");
@@ -18,44 +31,48 @@ function exampleName(argv: string[]): ExampleName {
     return name as ExampleName;
 }
 
-function hasPulumiCli(): boolean {
-    return spawnSync("pulumi", ["version"], { stdio: "ignore" }).status === 0;
-}
-
-/** A real `pulumi up` on a temporary file backend; the stack's config file lives there too, not in the repo. */
-function pulumiUp(example: PreparedExample): Record<string, unknown> {
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "logzio-siem-demo-"));
-    const env = { ...process.env, ...example.env, PULUMI_BACKEND_URL: `file://${tmp}`, PULUMI_CONFIG_PASSPHRASE: "demo", PULUMI_SKIP_UPDATE_CHECK: "true" };
-    const configFile = path.join(tmp, "Pulumi.demo.yaml");
-    const pulumi = (...args: string[]) => {
-        const r = spawnSync("pulumi", [...args, "--non-interactive", "--config-file", configFile], { cwd: path.dirname(example.program), env, encoding: "utf8" });
-        if (r.status !== 0) throw new Error(`pulumi ${args[0]} failed:\n${r.stdout}\n${r.stderr}`);
-        return r.stdout;
-    };
-    pulumi("stack", "init", "demo");
-    for (const [key, value] of Object.entries(example.config)) {
-        pulumi("config", "set", ...(example.secretKeys.includes(key) ? ["--secret"] : []), key, value);
+/** `pulumi up` of the example in a scratch folder inside the repository (so the package resolves to this checkout). */
+async function pulumiUp(cli: PulumiCli, example: PreparedExample): Promise<Record<string, unknown>> {
+    fs.mkdirSync(path.join(REPO_ROOT, ".pulumi-demo"), { recursive: true });
+    const dir = fs.mkdtempSync(path.join(REPO_ROOT, ".pulumi-demo", `${example.name}-`));
+    fs.copyFileSync(example.program, path.join(dir, "index.ts"));
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: logzio-siem-${example.name}\nruntime: nodejs\n`);
+    const stack = new E2EStack({ cli, workDir: dir, stack: "demo", env: example.env });
+    try {
+        const config = Object.fromEntries(Object.entries(example.config).filter(([k]) => !example.secretKeys.includes(k)));
+        const secrets = Object.fromEntries(Object.entries(example.config).filter(([k]) => example.secretKeys.includes(k)));
+        await stack.init(config, secrets);
+        const up = await stack.up();
+        process.stdout.write(up.output);
+        if (!up.ok) throw new Error("pulumi up failed (its output is above)");
+        return await stack.outputs();
+    } finally {
+        stack.cleanup();
+        fs.rmSync(dir, { recursive: true, force: true });
     }
-    process.stdout.write(pulumi("up", "--yes", "--skip-preview"));
-    return JSON.parse(pulumi("stack", "output", "--json")) as Record<string, unknown>;
 }
 
-async function main(): Promise<void> {
-    const name = exampleName(process.argv.slice(2));
+async function main(argv: string[]): Promise<void> {
+    if (argv.includes("--help") || argv.includes("-h")) {
+        console.log(HELP);
+        return;
+    }
+    const name = exampleName(argv);
     const example = await prepareExample(name);
     for (const [ns, e] of Object.entries(example.emulators)) console.log(`Logz.io emulator for ${ns}:* listening on ${e.url}`);
     try {
+        const found = existingPulumiCli();
         let outputs: Record<string, unknown>;
-        if (hasPulumiCli() && example.realCliPossible) {
-            console.log(`Running \`pulumi up\` for examples/${name} on a temporary local backend...`);
-            outputs = pulumiUp(example);
+        if (found.ok && example.realCliPossible) {
+            const how = found.cli.languageHost ? "" : " (the program runs as an Automation API inline program: this CLI has no Node.js language host)";
+            console.log(`Running \`pulumi up\` for examples/${name} with the Pulumi CLI ${found.cli.version} on a temporary local backend${how}...`);
+            outputs = await pulumiUp(found.cli, example);
         } else {
+            const why = found.ok ? `examples/${name} needs cloud resources besides Logz.io, so it` : `${found.reason}; so examples/${name}`;
             console.log(
-                `${hasPulumiCli() ? `examples/${name} needs cloud resources besides Logz.io, so it` : `The Pulumi CLI is not installed, so examples/${name}`} ` +
-                    `runs under Pulumi's runtime mocks, with each SiemAccount created through Pulumi's real dynamic-provider host (as \`pulumi up\` does).`,
+                `${why} runs under Pulumi's runtime mocks, with each SiemAccount created through Pulumi's real dynamic-provider host (as \`pulumi up\` does).`,
             );
-            const result = await runProgram({ ...example, program: example.program });
-            outputs = result.outputs;
+            outputs = (await runProgram({ ...example, program: example.program })).outputs;
         }
         console.log("\nStack outputs:");
         for (const [k, v] of Object.entries(outputs)) console.log(`  ${k}: ${JSON.stringify(v)}`);
@@ -68,7 +85,7 @@ async function main(): Promise<void> {
     }
 }
 
-main().catch((e: unknown) => {
+main(process.argv.slice(2)).catch((e: unknown) => {
     console.error(e instanceof Error ? e.message : e);
     process.exit(1);
 });

@@ -24,6 +24,13 @@ describe("host: SiemAccount through Pulumi's dynamic-provider host", function ()
     });
     beforeEach(() => emulator.reset());
 
+    /** What the engine sees: check's failures, then (should it create anyway) the error create throws. */
+    async function checkThenCreate(h: ProviderHost, name: string, args: Record<string, unknown>) {
+        const urn = urnFor(name);
+        const { inputs, failures } = await h.check(urn, {}, { __provider: provider, ...args });
+        return { failures, createError: await hostError(h.create(urn, inputs)) };
+    }
+
     describe("the serialized provider", () => {
         it("is a small shim (4 KB or less) that requires the runtime instead of capturing modules", () => {
             expect(provider.length).to.be.at.most(4096);
@@ -65,7 +72,7 @@ describe("host: SiemAccount through Pulumi's dynamic-provider host", function ()
             expect(created.properties.isUsingRepositoryAccount).to.equal(false);
         });
 
-        it("accepts unknown values during preview without failing or calling Logz.io", async () => {
+        it("accepts unknown values during preview without failing, calling Logz.io at most for the host's one token check", async () => {
             const checked = await host.check(urnFor("preview"), {}, {
                 __provider: provider,
                 accountName: UNKNOWN,
@@ -74,7 +81,7 @@ describe("host: SiemAccount through Pulumi's dynamic-provider host", function ()
                 isUsingRepositoryAccount: UNKNOWN,
             });
             expect(checked.failures).to.deep.equal([]);
-            expect(emulator.requests).to.have.length(0);
+            expect(emulator.requests.map((r) => r.path)).to.satisfy((paths: string[]) => paths.length <= 1 && paths.every((p) => p === "/v2/whoami"));
         });
 
         it("normalises accountsToScan to a sorted set in check", async () => {
@@ -139,7 +146,10 @@ describe("host: SiemAccount through Pulumi's dynamic-provider host", function ()
         it("a refused token (401) says so, and the token appears nowhere", async () => {
             const wrong = await startHost(emulator, { config: { "logzio:apiToken": "wrong-token-0123456789" } });
             try {
-                const err = await hostError(createVia(wrong, provider, "denied", { accountName: "denied", email: "d@example.com" }));
+                // Reported by check, at preview; and by create too, should an engine go on regardless.
+                const { failures, createError: err } = await checkThenCreate(wrong, "denied", { accountName: "denied", email: "d@example.com" });
+                expect(failures.map((f) => f.reason).join(" ")).to.include("HTTP 401").and.include("not accepted");
+                expect(JSON.stringify(failures)).to.not.include("wrong-token-0123456789");
                 expect(err.message).to.include("HTTP 401").and.include("refused the API token");
                 expect(err.message).to.not.include("wrong-token-0123456789");
                 expect(wrong.stdout() + wrong.stderr()).to.not.include("wrong-token-0123456789");
@@ -154,7 +164,9 @@ describe("host: SiemAccount through Pulumi's dynamic-provider host", function ()
         it("a missing token fails before any HTTP call, naming logzio:apiToken and LOGZIO_API_TOKEN", async () => {
             const bare = await startHost(emulator, { bare: true, config: { "logzio:customApiUrl": emulator.url } });
             try {
-                const err = await hostError(createVia(bare, provider, "no-token", { accountName: "x", email: "x@example.com" }));
+                const { failures, createError: err } = await checkThenCreate(bare, "no-token", { accountName: "x", email: "x@example.com" });
+                expect(failures).to.have.length(1);
+                expect(failures[0].reason).to.include("logzio:apiToken").and.include("LOGZIO_API_TOKEN");
                 expect(err.message).to.include("logzio:apiToken").and.include("LOGZIO_API_TOKEN");
                 expect(emulator.requests).to.have.length(0);
             } finally {
@@ -165,7 +177,8 @@ describe("host: SiemAccount through Pulumi's dynamic-provider host", function ()
         it("an unknown region fails with the list of valid regions", async () => {
             const bad = await startHost(emulator, { bare: true, config: { "logzio:apiToken": emulator.token, "logzio:region": "mars" } });
             try {
-                const err = await hostError(createVia(bad, provider, "region", { accountName: "x", email: "x@example.com" }));
+                const { failures, createError: err } = await checkThenCreate(bad, "region", { accountName: "x", email: "x@example.com" });
+                expect(failures.map((f) => f.reason).join(" ")).to.include("logzio:region");
                 for (const region of Object.keys(REGIONS)) expect(err.message).to.include(region);
                 expect(err.message).to.include("logzio:region");
                 // A value in the wrong key may be a token: it is never echoed.
@@ -216,7 +229,11 @@ describe("host: SiemAccount through Pulumi's dynamic-provider host", function ()
                 config: { "logzio:apiToken": emulator.token, "logzio:apiUrl": emulator.url, "logzio:maxRetries": "2" },
             });
             try {
-                const err = await hostError(createVia(old, provider, "old-keys", { accountName: "old-keys", email: "o@example.com" }));
+                const args = { __provider: provider, accountName: "old-keys", email: "o@example.com" };
+                // At preview (check) and, should the engine go on, at create.
+                const checked = await old.check(urnFor("old-keys"), {}, args);
+                expect(checked.failures.map((f) => f.reason).join("\n")).to.include("logzio:customApiUrl").and.include("logzio-siem:maxRetries");
+                const err = await hostError(old.create(urnFor("old-keys"), args));
                 expect(err.message).to.include("logzio:customApiUrl").and.include("logzio-siem:maxRetries");
                 expect(emulator.requests).to.have.length(0);
             } finally {

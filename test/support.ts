@@ -51,6 +51,8 @@ export function emulatorPerSuite(opts: EmulatorOptions, use: (emulator: LogzioEm
         emulator!.setLatency(0);
         emulator!.setMaxInFlight(undefined);
         emulator!.setProvisioningMs(0);
+        emulator!.setClockSkew(0);
+        emulator!.setSendDate(true);
     });
 }
 

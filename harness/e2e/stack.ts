@@ -1,0 +1,248 @@
+// One Pulumi project and stack driven by the real CLI, as a person runs it: `pulumi stack init`, `config set`,
+// `preview`, `up`, `refresh`, `destroy`, `stack export`, `stack output`. Each project gets its own folder (its
+// node_modules links to the consumer install), a local file backend, the passphrase secrets provider and its own
+// PULUMI_HOME. `preview` and `up` run the program through the CLI's Node.js language host when it exists, else
+// as an Automation API inline program (see inlineProgram.ts); every other command is the CLI itself.
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { PulumiCli } from "./pulumiCli";
+
+export interface EngineEvent {
+    summaryEvent?: { resourceChanges?: Record<string, number> };
+    resourcePreEvent?: { metadata: { op: string; urn: string; type: string; keys?: string[]; diffs?: string[] } };
+    resOutputsEvent?: { metadata: { op: string; urn: string; type: string } };
+    resOpFailedEvent?: { metadata: { op: string; urn: string; type: string } };
+    diagnosticEvent?: { urn?: string; message: string; severity: string };
+}
+
+export interface RunResult {
+    ok: boolean;
+    code: number | null;
+    /** stdout and stderr as the person at the terminal saw them. */
+    output: string;
+    events: EngineEvent[];
+}
+
+export interface StackOptions {
+    cli: PulumiCli;
+    /** Folder whose node_modules holds the installed package (consumerInstall()). */
+    consumer?: string;
+    /** Files of the project: relative path -> contents. Pulumi.yaml is required unless `workDir` is given. */
+    files?: Record<string, string>;
+    /** Run in an existing project folder (e.g. the repository root) instead of a fresh one. */
+    workDir?: string;
+    stack?: string;
+    /** Shared by the stacks of one test when they must see each other (StackReference). */
+    backendDir?: string;
+    env?: Record<string, string>;
+    timeoutMs?: number;
+}
+
+const SIEM_TYPE = "pulumi-nodejs:dynamic/logzio:SiemAccount";
+
+export class E2EStack {
+    readonly dir: string;
+    readonly stackName: string;
+    readonly backendDir: string;
+    private readonly home: string;
+    private readonly configFile: string | undefined;
+    private readonly scratch: string;
+    private readonly env: NodeJS.ProcessEnv;
+    private runs = 0;
+    /** Every command with its output, for messages when a test fails. */
+    transcript = "";
+    /** Everything the commands printed (no command lines: those hold the config values typed in). */
+    printed = "";
+
+    constructor(private readonly opts: StackOptions) {
+        this.scratch = fs.mkdtempSync(path.join(os.tmpdir(), "logzio-siem-e2e-"));
+        this.stackName = opts.stack ?? "test";
+        this.home = path.join(this.scratch, "pulumi-home");
+        this.backendDir = opts.backendDir ?? path.join(this.scratch, "backend");
+        fs.mkdirSync(this.backendDir, { recursive: true });
+        if (opts.workDir) {
+            this.dir = opts.workDir;
+            // Stack config goes to the scratch folder, so an existing project folder is left as it was.
+            this.configFile = path.join(this.scratch, `Pulumi.${this.stackName}.yaml`);
+        } else {
+            this.dir = path.join(this.scratch, "project");
+            fs.mkdirSync(this.dir);
+            for (const [file, text] of Object.entries(opts.files ?? {})) {
+                fs.mkdirSync(path.dirname(path.join(this.dir, file)), { recursive: true });
+                fs.writeFileSync(path.join(this.dir, file), text);
+            }
+            if (!opts.consumer) throw new Error("a fresh project needs the consumer install");
+            fs.symlinkSync(path.join(opts.consumer, "node_modules"), path.join(this.dir, "node_modules"), "dir");
+        }
+        const env: NodeJS.ProcessEnv = {};
+        // Only what the test sets reaches the provider: no LOGZIO_* or PULUMI_* from the machine.
+        for (const [k, v] of Object.entries(process.env)) if (!/^(LOGZIO_|PULUMI_)/.test(k)) env[k] = v;
+        this.env = {
+            ...env,
+            PATH: `${opts.cli.binDir}${path.delimiter}${process.env.PATH ?? ""}`,
+            PULUMI_HOME: this.home,
+            PULUMI_BACKEND_URL: `file://${this.backendDir}`,
+            PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
+            PULUMI_SKIP_UPDATE_CHECK: "true",
+            PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+            PULUMI_E2E_BIN_DIR: opts.cli.binDir,
+            // Unhides --event-log (the Automation API sets it too): the tests read the engine's events from it.
+            PULUMI_DEBUG_COMMANDS: "true",
+            NO_COLOR: "1",
+            ...opts.env,
+        };
+    }
+
+    /** The environment every command of this stack runs with (PATH, PULUMI_HOME, backend, passphrase). */
+    environment(): NodeJS.ProcessEnv {
+        return { ...this.env };
+    }
+
+    /** Runs `pulumi <args>` in the project folder. */
+    pulumi(args: string[], input?: string): Promise<RunResult> {
+        const config = this.configFile && !["stack", "login"].includes(args[0] ?? "") ? ["--config-file", this.configFile] : [];
+        const extra = ["--non-interactive", "--color", "never", ...config];
+        // Flags go before a `--` that ends them (config values may start with "-").
+        const end = args.indexOf("--");
+        const full = end < 0 ? [...args, ...extra] : [...args.slice(0, end), ...extra, ...args.slice(end)];
+        return this.spawn(path.join(this.opts.cli.binDir, "pulumi"), full, input);
+    }
+
+    /** Like pulumi(), failing with the whole output when the command fails. */
+    async must(args: string[], input?: string): Promise<string> {
+        const r = await this.pulumi(args, input);
+        if (!r.ok) throw new Error(`pulumi ${args.join(" ")} exited ${r.code}:\n${r.output}`);
+        return r.output;
+    }
+
+    async init(config: Record<string, string>, secrets: Record<string, string> = {}): Promise<void> {
+        await this.must(["stack", "init", this.stackName]);
+        for (const [k, v] of Object.entries(config)) await this.setConfig(k, v);
+        for (const [k, v] of Object.entries(secrets)) await this.setConfig(k, v, true);
+    }
+
+    /** `pulumi config set [--secret] key value`, as the README tells a person to. */
+    async setConfig(key: string, value: string, secret = false): Promise<void> {
+        await this.must(["config", "set", ...(secret ? ["--secret"] : []), key, "--", value]);
+    }
+
+    preview(opts: { expectNoChanges?: boolean } = {}): Promise<RunResult> {
+        return this.program("preview", opts);
+    }
+
+    up(opts: { refresh?: boolean } = {}): Promise<RunResult> {
+        return this.program("up", opts);
+    }
+
+    refresh(): Promise<RunResult> {
+        return this.withEvents((events) => this.pulumi(["refresh", "--yes", "--skip-preview", "--event-log", events]));
+    }
+
+    destroy(): Promise<RunResult> {
+        return this.withEvents((events) => this.pulumi(["destroy", "--yes", "--skip-preview", "--event-log", events]));
+    }
+
+    async outputs(): Promise<Record<string, unknown>> {
+        return JSON.parse(await this.must(["stack", "output", "--json"])) as Record<string, unknown>;
+    }
+
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    async exportState(showSecrets = false): Promise<any> {
+        return JSON.parse(await this.must(["stack", "export", ...(showSecrets ? ["--show-secrets"] : [])]));
+    }
+
+    /** The SiemAccount resources in state. */
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    async siemResources(): Promise<any[]> {
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        return ((await this.exportState()).deployment.resources ?? []).filter((r: any) => r.type === SIEM_TYPE);
+    }
+
+    /** Every file the local backend holds, as text: what "the raw state file" means here. */
+    backendFiles(): Record<string, string> {
+        const out: Record<string, string> = {};
+        const walk = (d: string) => {
+            for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+                const p = path.join(d, e.name);
+                if (e.isDirectory()) walk(p);
+                else out[path.relative(this.backendDir, p)] = fs.readFileSync(p, "utf8");
+            }
+        };
+        walk(this.backendDir);
+        return out;
+    }
+
+    /** The stack's config file as written by `pulumi config set`. */
+    stackConfigText(): string {
+        return fs.readFileSync(this.configFile ?? path.join(this.dir, `Pulumi.${this.stackName}.yaml`), "utf8");
+    }
+
+    writeFile(file: string, text: string): void {
+        fs.writeFileSync(path.join(this.dir, file), text);
+    }
+
+    cleanup(): void {
+        fs.rmSync(this.scratch, { recursive: true, force: true });
+    }
+
+    private program(op: "preview" | "up", opts: { expectNoChanges?: boolean; refresh?: boolean }): Promise<RunResult> {
+        if (this.opts.cli.languageHost) {
+            const flags = op === "up" ? ["--yes", "--skip-preview"] : [];
+            if (opts.expectNoChanges) flags.push("--expect-no-changes");
+            if (opts.refresh) flags.push("--refresh");
+            return this.withEvents((events) => this.pulumi([op, ...flags, "--event-log", events]));
+        }
+        const child = path.join(__dirname, "inlineProgram.js");
+        const options = JSON.stringify({ ...opts, ...(this.configFile ? { configFile: this.configFile } : {}) });
+        return this.withEvents((events) => this.spawn(process.execPath, [child, op, this.dir, this.stackName, events, options]));
+    }
+
+    private async withEvents(run: (eventsFile: string) => Promise<RunResult>): Promise<RunResult> {
+        const file = path.join(this.scratch, `events-${++this.runs}.jsonl`);
+        const result = await run(file);
+        const text = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
+        result.events = text
+            .split("\n")
+            .filter((l) => l.trim() !== "")
+            .map((l) => JSON.parse(l) as EngineEvent);
+        return result;
+    }
+
+    private spawn(command: string, args: string[], input?: string): Promise<RunResult> {
+        const timeoutMs = this.opts.timeoutMs ?? 180_000;
+        return new Promise((resolve, reject) => {
+            const child = spawn(command, args, { cwd: this.dir, env: this.env, stdio: ["pipe", "pipe", "pipe"] });
+            let output = "";
+            child.stdout.setEncoding("utf8").on("data", (d: string) => (output += d));
+            child.stderr.setEncoding("utf8").on("data", (d: string) => (output += d));
+            child.stdin.end(input ?? "");
+            const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+            child.once("error", reject);
+            child.once("close", (code) => {
+                clearTimeout(timer);
+                this.transcript += `\n$ ${path.basename(command)} ${args.join(" ")}\n${output}`;
+                this.printed += output;
+                resolve({ ok: code === 0, code, output, events: [] });
+            });
+        });
+    }
+}
+
+/** What the engine did per resource type in one run: op names from its events (create, replace, same, ...). */
+export function stepsFor(result: RunResult, type = SIEM_TYPE): string[] {
+    return result.events.flatMap((e) => (e.resourcePreEvent?.metadata.type === type ? [e.resourcePreEvent.metadata.op] : []));
+}
+
+/** The properties that made the engine plan a replacement, per its events. */
+export function replaceKeysOf(result: RunResult, type = SIEM_TYPE): string[] {
+    return result.events.flatMap((e) =>
+        e.resourcePreEvent?.metadata.type === type && e.resourcePreEvent.metadata.op === "replace" ? (e.resourcePreEvent.metadata.keys ?? []) : [],
+    );
+}
+
+/** The change counts of the run's summary (`{ create: 2 }`), {} when the engine printed none. */
+export function changesOf(result: RunResult): Record<string, number> {
+    return result.events.find((e) => e.summaryEvent)?.summaryEvent?.resourceChanges ?? {};
+}

@@ -1,0 +1,199 @@
+// Creating a SIEM account (or adopting one): the duplicate guard, claims, the POST, and settling a create whose
+// answer was lost by looking the account up before anything is repeated.
+import { performance } from "node:perf_hooks";
+import type * as t from "io-ts";
+import * as TE from "fp-ts/TaskEither";
+import { pipe } from "fp-ts/function";
+import { Account } from "./account";
+import { AccountView, SECURITY_ACCOUNT, SiemAccountInputs, SiemAccountState } from "./codecs";
+import { Failure, isTransient } from "./errors";
+import { Owner, findSiemNamed, notWhole, ownerOf, publicUrl, stateFromLookup, stateFromResponse } from "./evidence";
+import { Deadline } from "./logzioClient";
+import * as msg from "./messages";
+
+// Ambiguous creates (answer lost) are settled by a lookup; this bounds how often the POST is then repeated.
+const MAX_CREATE_ROUNDS = 3;
+
+/** A new account, or the adoption of `existingAccountId`, recorded under the main account the token belongs to. */
+export function createOrAdopt(account: Account, inputs: SiemAccountInputs, asked: number, deadline: Deadline): TE.TaskEither<Failure, SiemAccountState> {
+    if (inputs.existingAccountId !== undefined) {
+        const id = inputs.existingAccountId;
+        return pipe(
+            account.main.get(deadline),
+            TE.chain((main) => adopt(account, inputs, id, ownerOf(main, account.settings), asked, deadline)),
+        );
+    }
+    return createNew(account, inputs, asked, deadline);
+}
+
+function createNew(account: Account, inputs: SiemAccountInputs, asked: number, deadline: Deadline): TE.TaskEither<Failure, SiemAccountState> {
+    const name = inputs.accountName;
+    // Claimed synchronously, before anything is awaited, so two resources of one name cannot both get past here.
+    const claim = account.claims.get(name);
+    if (claim !== undefined) {
+        return TE.left(
+            msg.refused(
+                claim.state === "created"
+                    ? msg.duplicateName({ accountId: claim.id as t.Int, accountName: name, type: SECURITY_ACCOUNT })
+                    : claim.state === "unsettled"
+                      ? msg.unsettledClaim(name)
+                      : msg.creatingNow(name),
+            ),
+        );
+    }
+    account.claims.set(name, { state: "creating" });
+    return pipe(
+        account.main.get(deadline),
+        TE.chain((main) =>
+            pipe(
+                // Claims cover this host's own creates, so the guard only has to see Logz.io as of this call.
+                account.directory.list(asked, deadline),
+                TE.chain((listing) => {
+                    const existing = findSiemNamed(listing.accounts, name);
+                    if (existing) return TE.left(msg.refused(msg.duplicateName(existing)));
+                    const why = notWhole(listing, main.accountId);
+                    if (why !== undefined) return TE.left(msg.refused(msg.listNotWhole(why, `a SIEM account named "${name}"`, "guard")));
+                    return postUntilSettled(account, inputs, ownerOf(main, account.settings), deadline, 1);
+                }),
+            ),
+        ),
+        TE.map((state) => {
+            account.claims.set(name, { state: "created", id: state.accountId, at: performance.now() });
+            return state;
+        }),
+        TE.orElseFirst((failure) => {
+            if (failure.kind === "refused" && failure.id !== undefined) {
+                // A partial create has an id: the name stays taken by it.
+                account.claims.set(name, { state: "created", id: Number(failure.id), at: performance.now() });
+            } else if (failure.kind === "refused" && failure.unsettled) {
+                account.claims.set(name, { state: "unsettled" });
+            } else {
+                // Certainly not created (refused before any POST, or a definite answer): the name is free.
+                account.claims.delete(name);
+            }
+            return TE.right(undefined);
+        }),
+    );
+}
+
+const unsettledFailure = (message: string): Failure => ({ kind: "refused", message, unsettled: true });
+
+/**
+ * POST, and when the answer is lost or unusable, find out from the list whether the account was created
+ * before doing anything else. Only when a whole list clearly shows no such account is the POST repeated.
+ */
+function postUntilSettled(account: Account, inputs: SiemAccountInputs, owner: Owner, deadline: Deadline, round: number): TE.TaskEither<Failure, SiemAccountState> {
+    const body = {
+        accountName: inputs.accountName,
+        email: inputs.email,
+        ...(inputs.accountsToScan === undefined ? {} : { accountsToScan: inputs.accountsToScan }),
+        ...(inputs.isUsingRepositoryAccount === undefined ? {} : { isUsingRepositoryAccount: inputs.isUsingRepositoryAccount }),
+    };
+    return pipe(
+        account.client.createSiemAccount(body, deadline),
+        TE.map((res) => stateFromResponse(account, inputs, res, owner)),
+        TE.orElse((failure) => {
+            // A definite answer (400, 401, 429 after every retry, never connected): nothing was created.
+            if (!mayHaveCreated(failure)) return TE.left(failure);
+            return pipe(
+                lookupCreated(account, inputs.accountName, owner, account.directory.now(), deadline),
+                TE.mapLeft((lookupFailure) => unsettledFailure(msg.unsettled(inputs, failure, lookupFailure))),
+                TE.chain((found) => {
+                    if (found) return TE.right(stateFromLookup(account, inputs, found, owner));
+                    if (failure.kind === "decode") {
+                        // Logz.io said 200, so it was created. With an id in the body, keep it in Pulumi's hands.
+                        return TE.left(
+                            failure.accountId !== undefined
+                                ? partialCreate(account, inputs, failure.accountId, failure.detail, owner)
+                                : unsettledFailure(msg.unsettled(inputs, failure)),
+                        );
+                    }
+                    // A POST that timed out may still be running at Logz.io: not listed now proves nothing.
+                    // Keep looking until the deadline; never send it again.
+                    if (failure.kind === "network" && failure.timedOut) return awaitListed(account, inputs, owner, failure, deadline, 0);
+                    // "Not listed" proves "not created" only where Logz.io lists new accounts at once
+                    // (provisioningGraceMinutes 0). Otherwise a second POST could bill a second account.
+                    if (account.settings.provisioningGraceMs > 0) return TE.left(unsettledFailure(msg.unsettled(inputs, failure, undefined, account.settings)));
+                    if (round >= MAX_CREATE_ROUNDS || Date.now() >= deadline.at) {
+                        return TE.left(msg.refused(msg.notCreated(inputs, failure, round)));
+                    }
+                    return postUntilSettled(account, inputs, owner, deadline, round + 1);
+                }),
+            );
+        }),
+    );
+}
+
+/** Looks the account up again, backing off, until it is listed or the operation's time is up. */
+function awaitListed(
+    account: Account,
+    inputs: SiemAccountInputs,
+    owner: Owner,
+    failure: Failure,
+    deadline: Deadline,
+    poll: number,
+): TE.TaskEither<Failure, SiemAccountState> {
+    const { retryBaseMs, maxBackoffMs, provisioningGraceMs } = account.settings;
+    const wait = Math.min(maxBackoffMs, Math.max(50, retryBaseMs) * 2 ** poll);
+    if (Date.now() + wait >= deadline.at) {
+        return TE.left(unsettledFailure(msg.unsettled(inputs, failure, undefined, provisioningGraceMs > 0 ? account.settings : undefined)));
+    }
+    return pipe(
+        TE.fromTask(() => new Promise<void>((resolve) => setTimeout(resolve, wait))),
+        TE.chain(() =>
+            pipe(
+                lookupCreated(account, inputs.accountName, owner, account.directory.now(), deadline),
+                TE.mapLeft((f) => unsettledFailure(msg.unsettled(inputs, failure, f))),
+            ),
+        ),
+        TE.chain((found) =>
+            found ? TE.right(stateFromLookup(account, inputs, found, owner)) : awaitListed(account, inputs, owner, failure, deadline, poll + 1),
+        ),
+    );
+}
+
+/** Did Logz.io perhaps act on the POST even though we have no usable answer? */
+function mayHaveCreated(f: Failure): boolean {
+    if (f.kind === "decode") return true; // a 200 came back: it was created
+    if (f.kind === "network") return f.sent;
+    return f.kind === "http" && isTransient(f) && f.status !== 429;
+}
+
+/**
+ * A list requested after the failure (so it can show the account), searched by name. A list that cannot be
+ * the whole truth and lacks the name fails the lookup: its "not listed" would license a second POST.
+ */
+function lookupCreated(account: Account, name: string, owner: Owner, since: number, deadline: Deadline): TE.TaskEither<Failure, AccountView | undefined> {
+    return pipe(
+        account.directory.list(since, deadline),
+        TE.chain((listing) => {
+            const found = findSiemNamed(listing.accounts, name);
+            if (found) return TE.right(found);
+            const why = notWhole(listing, owner.mainAccountId);
+            return why === undefined ? TE.right(undefined) : TE.left(msg.refused(msg.listNotWhole(why, `an account named "${name}"`, "lookup")));
+        }),
+    );
+}
+
+function adopt(account: Account, inputs: SiemAccountInputs, id: number, owner: Owner, asked: number, deadline: Deadline): TE.TaskEither<Failure, SiemAccountState> {
+    return pipe(
+        account.directory.list(asked, deadline),
+        TE.chain((listing) => {
+            const match = listing.accounts.find((a) => a.accountId === id);
+            if (!match) {
+                const why = notWhole(listing, owner.mainAccountId);
+                return TE.left(
+                    msg.refused(why !== undefined ? msg.listNotWhole(why, `account ${id}`, "adopt") : msg.adoptUnknownId(id, publicUrl(account.settings.apiUrl))),
+                );
+            }
+            if (match.type !== SECURITY_ACCOUNT) return TE.left(msg.refused(msg.adoptNotSiem(id, match)));
+            if (match.accountName !== inputs.accountName) return TE.left(msg.refused(msg.adoptOtherName(id, match, inputs.accountName)));
+            return TE.right({ ...stateFromLookup(account, inputs, match, owner), createdAt: "" });
+        }),
+    );
+}
+
+function partialCreate(account: Account, inputs: SiemAccountInputs, id: number, detail: string, owner: Owner): Failure {
+    const state = stateFromLookup(account, inputs, { accountId: id as t.Int, accountName: inputs.accountName, type: SECURITY_ACCOUNT }, owner);
+    return { kind: "refused", id: String(id), properties: state, message: msg.partialCreateMessage(inputs, id, detail) };
+}

@@ -1,0 +1,119 @@
+// What Logz.io's answers prove, and the state built from them. Absence is concluded only from a list that can
+// be the whole truth, for the main account that owns the resource, past its set-up grace by Logz.io's clock.
+import { performance } from "node:perf_hooks";
+import type * as t from "io-ts";
+import { Account, createdHereAt } from "./account";
+import { Listing } from "./accountDirectory";
+import { AccountView, CreateSiemResponse, SECURITY_ACCOUNT, SiemAccountInputs, SiemAccountState, Whoami } from "./codecs";
+import { Settings } from "./settings";
+
+type Props = Record<string, unknown>;
+
+/** The main account that owns a resource, as recorded in its state. */
+export interface Owner {
+    readonly mainAccountId: t.Int;
+    readonly apiUrl: string;
+}
+
+export function ownerOf(main: Whoami, settings: Settings): Owner {
+    return { mainAccountId: main.accountId, apiUrl: publicUrl(settings.apiUrl) };
+}
+
+/** The URL without any user:password part: it goes into state and messages. */
+export function publicUrl(url: string): string {
+    try {
+        const parsed = new URL(url);
+        if (parsed.username === "" && parsed.password === "") return url;
+        parsed.username = "";
+        parsed.password = "";
+        return parsed.toString().replace(/\/+$/, "");
+    } catch {
+        return url;
+    }
+}
+
+/**
+ * Whether the state names another main account than the configured one. The id decides: the same main
+ * account reached at another URL (a proxy, the emulator on a new port) is still its owner. State written
+ * before owners were recorded has none and is read as before.
+ */
+export function ownedElsewhere(state: Props, owner: Owner): boolean {
+    return typeof state.mainAccountId === "number" && state.mainAccountId !== owner.mainAccountId;
+}
+
+export function findSiem(accounts: readonly AccountView[], id: number): AccountView | undefined {
+    return accounts.find((a) => a.accountId === id && a.type === SECURITY_ACCOUNT);
+}
+
+export function findSiemNamed(accounts: readonly AccountView[], name: string): AccountView | undefined {
+    return accounts.find((a) => a.type === SECURITY_ACCOUNT && a.accountName === name);
+}
+
+/**
+ * Why a list cannot be the whole truth, or undefined when it can. Logz.io's list always includes the main
+ * account itself, so an empty list or one without it was cut short somewhere (a proxy, a bug, a hostile host).
+ */
+export function notWhole(listing: Listing, mainAccountId: number): string | undefined {
+    if (listing.accounts.length === 0) return `Logz.io answered an empty list of accounts (it always includes main account ${mainAccountId})`;
+    if (!listing.accounts.some((a) => a.accountId === mainAccountId)) {
+        return `Logz.io's list of ${listing.accounts.length} account(s) does not include main account ${mainAccountId} itself`;
+    }
+    return undefined;
+}
+
+/**
+ * Where an account missing from the list stands in its set-up grace. Its age is measured on Logz.io's clock
+ * (the `Date` of the list's answer against `createdAt`, both Logz.io's), or, when Logz.io sent no `Date`,
+ * on this host's own clock since it created the account. Never the local wall clock against Logz.io's.
+ */
+export function graceOf(account: Account, id: string, state: Props, listing: Listing): "over" | "within" | "unknown" {
+    const grace = account.settings.provisioningGraceMs;
+    if (grace <= 0) return "over";
+    // Adopted accounts have no createdAt: they were listed when adopted, so they are past setting up.
+    const created = typeof state.createdAt === "string" ? Date.parse(state.createdAt) : NaN;
+    if (Number.isNaN(created)) return "over";
+    const here = createdHereAt(account, Number(id));
+    const age = listing.logzioNow !== undefined ? listing.logzioNow - created : here !== undefined ? performance.now() - here : undefined;
+    if (age === undefined) return "unknown";
+    return age < grace ? "within" : "over";
+}
+
+/** Logz.io's current time as an ISO string (seconds), for a createdAt Logz.io did not give. */
+export function logzioNowIso(account: Account): string {
+    return new Date(account.client.clock.now() ?? Date.now()).toISOString().replace(/\.\d+Z$/, "Z");
+}
+
+// --- state -------------------------------------------------------------------------------------------
+
+function baseState(inputs: SiemAccountInputs, owner: Owner) {
+    return {
+        email: inputs.email,
+        ...(inputs.existingAccountId === undefined ? {} : { existingAccountId: inputs.existingAccountId }),
+        ...(inputs.configNamespace === undefined ? {} : { configNamespace: inputs.configNamespace }),
+        mainAccountId: owner.mainAccountId,
+        apiUrl: owner.apiUrl,
+    };
+}
+
+export function stateFromResponse(account: Account, inputs: SiemAccountInputs, res: CreateSiemResponse, owner: Owner): SiemAccountState {
+    return {
+        accountId: res.accountId,
+        accountName: res.accountName,
+        accountsToScan: res.accountsToScan ?? inputs.accountsToScan ?? [],
+        isUsingRepositoryAccount: res.isUsingRepositoryAccount ?? inputs.isUsingRepositoryAccount ?? false,
+        createdAt: res.createdAt ?? logzioNowIso(account),
+        ...baseState(inputs, owner),
+    };
+}
+
+/** The list returns id, name and type only: the rest comes from the inputs; createdAt is "about now" on Logz.io's clock. */
+export function stateFromLookup(account: Account, inputs: SiemAccountInputs, found: AccountView, owner: Owner): SiemAccountState {
+    return {
+        accountId: found.accountId,
+        accountName: found.accountName,
+        accountsToScan: inputs.accountsToScan ?? [],
+        isUsingRepositoryAccount: inputs.isUsingRepositoryAccount ?? false,
+        createdAt: logzioNowIso(account),
+        ...baseState(inputs, owner),
+    };
+}

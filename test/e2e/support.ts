@@ -1,0 +1,100 @@
+// Fixtures for the end-to-end suites: the real Pulumi CLI (skipped with its reason where it cannot be had), the
+// package installed from its tarball, project folders and the stack config that points them at an emulator.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { expect } from "chai";
+import { LogzioEmulator } from "../../emulator";
+import { consumerInstall } from "../../harness/e2e/consumer";
+import { CliLookup, PulumiCli, providePulumiCli } from "../../harness/e2e/pulumiCli";
+import { E2EStack, RunResult, StackOptions } from "../../harness/e2e/stack";
+import { REPO_ROOT, startEmulator } from "../support";
+
+export const SIEM_TYPE = "pulumi-nodejs:dynamic/logzio:SiemAccount";
+
+export interface E2EContext {
+    cli: PulumiCli;
+    consumer: string;
+    /** A fresh project running `program` (a folder under test/e2e/programs or examples), cleaned up after the test. */
+    project(program: string, opts?: Partial<StackOptions> & { name?: string }): E2EStack;
+}
+
+let lookup: CliLookup | undefined;
+let announced = false;
+
+/**
+ * A describe block whose tests need the real CLI. Where neither the CLI nor Go exists they are skipped, saying why;
+ * the first suite also says which way programs run (the CLI's language host or Automation API inline programs).
+ */
+export function e2eDescribe(title: string, body: (ctx: E2EContext) => void): void {
+    describe(`e2e (real Pulumi CLI): ${title}`, function () {
+        this.timeout(600_000);
+        const stacks: E2EStack[] = [];
+        const ctx = {} as E2EContext;
+        before(function () {
+            // The first call may build the CLI (minutes); later calls return the cached answer.
+            this.timeout(3_600_000);
+            lookup ??= providePulumiCli();
+            if (!lookup.ok) {
+                console.log(`      (skipped: ${lookup.reason})`);
+                this.skip();
+            }
+            ctx.cli = lookup.cli;
+            if (!announced) {
+                announced = true;
+                console.log(
+                    `      Pulumi CLI ${ctx.cli.version} from ${ctx.cli.binDir}; programs run ` +
+                        (ctx.cli.languageHost
+                            ? "through `pulumi preview`/`pulumi up` and the Node.js language host"
+                            : `as Automation API inline programs (${ctx.cli.languageHostNote}); refresh, destroy, config and state are the CLI's own commands`),
+                );
+            }
+            ctx.consumer = consumerInstall();
+        });
+        ctx.project = (program, opts = {}) => {
+            const stack = new E2EStack({ cli: ctx.cli, consumer: ctx.consumer, files: programFiles(program, opts.name), ...opts });
+            stacks.push(stack);
+            return stack;
+        };
+        afterEach(function () {
+            // On failure, the CLI transcript says what the engine did.
+            if (this.currentTest?.state === "failed") for (const s of stacks) console.log(s.transcript.slice(-6000));
+            for (const s of stacks.splice(0)) s.cleanup();
+        });
+        body(ctx);
+    });
+}
+
+/** index.ts (and tsconfig.json) of a program folder, plus a Pulumi.yaml naming the project. */
+export function programFiles(program: string, name = path.basename(program)): Record<string, string> {
+    const dir = path.join(REPO_ROOT, program);
+    const files: Record<string, string> = {
+        "index.ts": fs.readFileSync(path.join(dir, "index.ts"), "utf8"),
+        "Pulumi.yaml": `name: ${name}\nruntime: nodejs\n`,
+    };
+    if (fs.existsSync(path.join(dir, "tsconfig.json"))) files["tsconfig.json"] = fs.readFileSync(path.join(dir, "tsconfig.json"), "utf8");
+    return files;
+}
+
+/** Stack config pointing a namespace at an emulator: the URL as plain config, the token as a secret. */
+export function emulatorConfig(emulator: LogzioEmulator, namespace = "logzio"): { config: Record<string, string>; secrets: Record<string, string> } {
+    return { config: { [`${namespace}:customApiUrl`]: emulator.url }, secrets: { [`${namespace}:apiToken`]: emulator.token } };
+}
+
+/** The provisioning grace (minutes): 0 makes "not listed" mean "gone" at once. */
+export const GRACE_KEY = "logzio-siem:provisioningGraceMinutes";
+
+export async function initAgainst(stack: E2EStack, emulator: LogzioEmulator, extra: Record<string, string> = {}): Promise<void> {
+    const { config, secrets } = emulatorConfig(emulator);
+    await stack.init({ ...config, ...extra }, secrets);
+}
+
+/** Asserts a run succeeded, showing its output otherwise. */
+export function expectOk(result: RunResult, what: string): void {
+    expect(result.ok, `${what} failed:\n${result.output}`).to.equal(true);
+}
+
+export function expectFailed(result: RunResult, what: string): void {
+    expect(result.ok, `${what} should have failed:\n${result.output}`).to.equal(false);
+}
+
+export { startEmulator };

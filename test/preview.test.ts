@@ -1,0 +1,114 @@
+// Mistakes in the provider's configuration fail `check`, so `pulumi preview` reports them: a missing token,
+// an unknown region or a malformed URL with no HTTP call at all, a token Logz.io refuses with one
+// GET /v2/whoami per host and main account. Through Pulumi's real dynamic-provider host, against the emulator.
+import { expect } from "chai";
+import { LogzioEmulator, ROUTES } from "../emulator";
+import { ProviderHost, UNKNOWN, urnFor } from "../harness/hostDriver";
+import { HostSetup, serializedProvider, startEmulator, startHost } from "./support";
+
+const WHOAMI = ROUTES.whoami;
+const GOOD = { accountName: "preview-siem", email: "preview@example.com" };
+
+describe("preview: check reports configuration mistakes", function () {
+    this.timeout(60_000);
+    let provider: string;
+    let emulator: LogzioEmulator;
+    const hosts: ProviderHost[] = [];
+
+    before(async () => {
+        provider = await serializedProvider();
+        emulator = await startEmulator();
+    });
+    after(async () => {
+        await Promise.all(hosts.map((h) => h.stop()));
+        await emulator?.close();
+    });
+    beforeEach(() => emulator.reset());
+
+    /** A host of its own: it has not asked Logz.io anything yet. */
+    async function hostWith(setup: HostSetup = {}): Promise<ProviderHost> {
+        const h = await startHost(emulator, setup);
+        hosts.push(h);
+        return h;
+    }
+    const check = (h: ProviderHost, args: Record<string, unknown>, name = "preview") => h.check(urnFor(name), {}, { __provider: provider, ...args });
+    const reasons = (r: { failures: { reason: string }[] }) => r.failures.map((f) => f.reason).join("\n");
+
+    it("a missing token fails check naming logzio:apiToken, with no HTTP call", async () => {
+        const h = await hostWith({ bare: true, config: { "logzio:customApiUrl": emulator.url } });
+        const r = await check(h, GOOD);
+        expect(r.failures).to.have.length(1);
+        expect(r.failures[0].reason).to.include("logzio:apiToken").and.include("LOGZIO_API_TOKEN");
+        expect(emulator.requests).to.have.length(0);
+    });
+
+    it("an unknown region fails check naming logzio:region and the valid regions, with no HTTP call", async () => {
+        const h = await hostWith({ bare: true, config: { "logzio:apiToken": emulator.token, "logzio:region": "mars" } });
+        const r = await check(h, GOOD);
+        expect(reasons(r)).to.include("logzio:region").and.include("us, au, ca, eu, uk");
+        expect(reasons(r)).to.not.include(emulator.token);
+        expect(emulator.requests).to.have.length(0);
+    });
+
+    it("a malformed URL fails check naming its key, with no HTTP call", async () => {
+        const h = await hostWith({ bare: true, config: { "logzio:apiToken": emulator.token, "logzio:customApiUrl": "ftp//nowhere" } });
+        const r = await check(h, GOOD);
+        expect(reasons(r)).to.include("logzio:customApiUrl");
+        expect(emulator.requests).to.have.length(0);
+    });
+
+    it("a configNamespace without a token fails check naming that namespace's key", async () => {
+        const h = await hostWith();
+        const r = await check(h, { ...GOOD, configNamespace: "logzio-eu" });
+        expect(reasons(r)).to.include("logzio-eu:apiToken");
+        expect(emulator.requests).to.have.length(0);
+    });
+
+    it("a token Logz.io refuses fails check, clearly worded and never echoing the token, after one whoami", async () => {
+        const wrong = "wrong-token-preview-0123456789";
+        const h = await hostWith({ config: { "logzio:apiToken": wrong } });
+        const r = await check(h, GOOD);
+        expect(r.failures).to.have.length(1);
+        expect(r.failures[0].reason).to.include("not accepted").and.include("HTTP 401").and.include("logzio:apiToken").and.include("region");
+        expect(JSON.stringify(r)).to.not.include(wrong);
+        // The answer is kept: a second resource's check asks nothing more.
+        expect(reasons(await check(h, { ...GOOD, accountName: "second" }, "second"))).to.include("not accepted");
+        expect(emulator.requests.map((x) => `${x.method} ${x.path}`)).to.deep.equal([WHOAMI]);
+        expect(h.stdout() + h.stderr()).to.not.include(wrong);
+    });
+
+    it("100 concurrent checks make one whoami call, and all pass", async () => {
+        const h = await hostWith();
+        const results = await Promise.all(Array.from({ length: 100 }, (_, i) => check(h, { ...GOOD, accountName: `burst-${i}` }, `burst-${i}`)));
+        for (const r of results) expect(r.failures).to.deep.equal([]);
+        expect(emulator.count(WHOAMI)).to.equal(1);
+        expect(emulator.requests).to.have.length(1);
+    });
+
+    it("bad inputs make no HTTP call at all, even before the host has checked its token", async () => {
+        const h = await hostWith();
+        const r = await check(h, { accountName: "bad/name", email: "nope" });
+        expect(r.failures.map((f) => f.property).sort()).to.deep.equal(["accountName", "email"]);
+        expect(emulator.requests).to.have.length(0);
+    });
+
+    it("unknown values pass check during preview", async () => {
+        const h = await hostWith();
+        const r = await check(h, { accountName: UNKNOWN, email: UNKNOWN, accountsToScan: [UNKNOWN], configNamespace: UNKNOWN });
+        expect(r.failures).to.deep.equal([]);
+        // Which main account applies is not known yet: nothing to check.
+        expect(emulator.requests).to.have.length(0);
+        const known = await check(h, { accountName: UNKNOWN, email: UNKNOWN });
+        expect(known.failures).to.deep.equal([]);
+        expect(emulator.requests.map((x) => x.path)).to.deep.equal(["/v2/whoami"]);
+    });
+
+    it("Logz.io unavailable at preview does not fail check; the next check asks again", async () => {
+        const h = await hostWith({ config: { "logzio-siem:retryBaseMs": "5", "logzio-siem:maxRetries": "1" } });
+        emulator.injectFaults(WHOAMI, { kind: "status", status: 503 }, { kind: "status", status: 503 });
+        expect((await check(h, GOOD)).failures).to.deep.equal([]);
+        expect(emulator.count(WHOAMI)).to.equal(2);
+        expect((await check(h, GOOD)).failures).to.deep.equal([]);
+        expect(emulator.count(WHOAMI), "an outage is not remembered").to.equal(3);
+    });
+});
