@@ -47,7 +47,7 @@ export const GOALS = {
 export interface BenchOptions {
     /** Small n and few iterations: what the test suite runs so the benchmark cannot rot. */
     quick?: boolean;
-    /** logzio:maxConcurrency for the scale run; undefined = the provider's default (DEFAULTS.maxConcurrency). */
+    /** logzio-siem:maxConcurrency for the scale run; undefined = the provider's default (DEFAULTS.maxConcurrency). */
     scaleConcurrency?: number;
     /** Progress lines (the table is printed by the caller). */
     log?: (line: string) => void;
@@ -107,7 +107,7 @@ export interface ScaleResult {
     /** Requests the emulator received in the median run (POSTs, list calls, refused ones). */
     requests: number;
     cap: number;
-    capSource: "default" | "logzio:maxConcurrency";
+    capSource: "default" | "logzio-siem:maxConcurrency";
     latencyMs: number;
     emulatorMaxInFlight: number;
     wallMsMin: number;
@@ -245,7 +245,7 @@ function hostEnv(): Record<string, string | undefined> {
 }
 
 function stackConfig(emulator: LogzioEmulator, extra: Record<string, string> = {}): Record<string, string> {
-    return { "logzio:apiUrl": emulator.url, "logzio:apiToken": emulator.token, ...extra };
+    return { "logzio:customApiUrl": emulator.url, "logzio:apiToken": emulator.token, ...extra };
 }
 
 /** A host configured the way the engine configures it (the token as a secret). */
@@ -503,7 +503,7 @@ export async function measureScale(providers: SerializedProviders, plan: Plan["s
             if (failed) throw new Error(`the minimal provider failed at scale: ${errorText(failed.reason)}`);
             return { wallMs, cpu };
         });
-    const config: Record<string, string> = cap === undefined ? {} : { "logzio:maxConcurrency": String(cap) };
+    const config: Record<string, string> = cap === undefined ? {} : { "logzio-siem:maxConcurrency": String(cap) };
     for (let r = 0; r < plan.runs; r++) {
         // The floor run goes first on even runs and last on odd ones, like the A/B pairs.
         const floorFirst = r % 2 === 0 ? await floor(r) : undefined;
@@ -541,7 +541,7 @@ export async function measureScale(providers: SerializedProviders, plan: Plan["s
         maxInFlight: emulatorMax,
         requests: median.requests,
         cap: effectiveCap,
-        capSource: cap === undefined ? "default" : "logzio:maxConcurrency",
+        capSource: cap === undefined ? "default" : "logzio-siem:maxConcurrency",
         latencyMs: plan.latencyMs,
         emulatorMaxInFlight: plan.maxInFlight,
         wallMsMin: wall.min,

@@ -23,7 +23,7 @@ export class MinimalProvider implements dynamic.ResourceProvider<Props, Props> {
     constructor(readonly lookupFirst: boolean) {}
 
     async configure(req: dynamic.ConfigureRequest): Promise<void> {
-        this.apiUrl = String(req.config.get("logzio:apiUrl"));
+        this.apiUrl = String(req.config.get("logzio:customApiUrl"));
         this.apiToken = String(req.config.get("logzio:apiToken"));
     }
 

@@ -9,7 +9,7 @@ function usage(message?: string): never {
     console.error(
         "usage: node dist/bench/run.js [--quick] [--concurrency N] [--out FILE] [--strict]\n" +
             "  --quick          small n and few iterations (what the test suite runs)\n" +
-            "  --concurrency N  logzio:maxConcurrency for the scale run (default: the provider's default)\n" +
+            "  --concurrency N  logzio-siem:maxConcurrency for the scale run (default: the provider's default)\n" +
             "  --out FILE       where to write the results (default: bench/results.json)\n" +
             "  --strict         exit 1 when a goal is missed",
     );

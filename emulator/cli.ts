@@ -96,7 +96,7 @@ async function serve(values: Values, env: NodeJS.ProcessEnv): Promise<void> {
     const siem = emulator.siemAccounts().length;
     console.log(`Logz.io emulator listening on ${emulator.url} (token: ${emulator.token})`);
     if (stateFile) console.log(`Accounts are kept in ${stateFile} (${siem} SIEM account${siem === 1 ? "" : "s"} restored)`);
-    console.log(`Point the provider at it: LOGZIO_API_URL=${emulator.url} LOGZIO_API_TOKEN=${emulator.token}`);
+    console.log(`Point the provider at it: LOGZIO_CUSTOM_API_URL=${emulator.url} LOGZIO_API_TOKEN=${emulator.token}`);
     console.log(`Act on it as in the Logz.io UI: logzio-emulator delete|rename|fault ... --url ${emulator.url}`);
 
     const stop = (signal: NodeJS.Signals): void => {

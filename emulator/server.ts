@@ -13,6 +13,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { setMaxListeners } from "node:events";
 import type { AddressInfo } from "node:net";
 import { ADMIN_PREFIX, adminReply } from "./admin";
+import { Pace, sendPaced } from "./pacing";
 
 /** AccountViewV3.type in the spec. */
 export const ACCOUNT_TYPES = [
@@ -47,7 +48,11 @@ export type Fault =
   | { kind: "schemaViolating200"; body?: unknown }
   /** A list that parses but is not the whole truth: empty, or missing the main (owner) account. */
   | { kind: "hostileList"; shape: "empty" | "withoutOwner" }
-  | { kind: "hang" };
+  | { kind: "hang" }
+  /** The route's real answer (the account is created), sent slowly: late headers, a dripping or stalled body. */
+  | ({ kind: "slowBody" } & Pace)
+  /** A redirect to `location` (before auth: nothing is done). */
+  | { kind: "redirect"; status: 301 | 302 | 303 | 307 | 308; location: string };
 
 export interface EmulatorOptions {
   host?: string;
@@ -88,7 +93,7 @@ const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** What the pipeline decided to do with a request. */
 type Outcome = { kind: "reply"; reply: Reply } | { kind: "reset" } | { kind: "hang" };
-interface Reply { status: number; body: string; contentType: string; headers?: Record<string, string> }
+interface Reply { status: number; body: string; contentType: string; headers?: Record<string, string>; pace?: Pace }
 /** A route handler's result before faults are applied. */
 interface JsonResult { status: number; json: unknown }
 interface StoredAccount extends EmulatedAccount { createdAtMs: number }
@@ -359,10 +364,14 @@ export class LogzioEmulator {
     if (fault?.kind === "status") return reply(faultReply(fault));
     if (fault?.kind === "resetBeforeCommit") return { kind: "reset" };
     if (fault?.kind === "hang") return { kind: "hang" };
+    if (fault?.kind === "redirect") {
+      return reply({ status: fault.status, body: "", contentType: "text/plain", headers: { location: fault.location } });
+    }
     if (fault?.kind === "delay") await sleep(fault.ms, undefined, { signal: this.shutdown.signal });
 
     if (token !== this.token) return reply(jsonReply(401, { message: UNAUTHORIZED_MESSAGE }));
     const result = route.handle(raw, requestId);
+    if (fault?.kind === "slowBody") return reply({ ...jsonReply(result.status, result.json), pace: fault });
     // "After commit" faults only bite when the request succeeded; otherwise the real error is answered.
     if (result.status !== 200 || fault === undefined) return reply(jsonReply(result.status, result.json));
     switch (fault.kind) {
@@ -404,13 +413,18 @@ export class LogzioEmulator {
     const body = Buffer.from(r.body, "utf8");
     // Node would add the machine's time; Logz.io's answers carry Logz.io's, which is this emulator's clock.
     res.sendDate = false;
-    res.writeHead(r.status, {
+    const headers = {
       "content-type": r.contentType,
       "content-length": body.length,
       "x-request-id": requestId,
       ...(this.sendDate ? { date: new Date(this.nowMs()).toUTCString() } : {}),
       ...r.headers,
-    });
+    };
+    if (r.pace) {
+      void sendPaced(res, r.status, headers, body, r.pace, this.shutdown.signal);
+      return;
+    }
+    res.writeHead(r.status, headers);
     res.end(body);
   }
 

@@ -15,7 +15,7 @@ export interface SiemAccountArgs {
     /** Adopt an existing SIEM account with this id instead of creating one (`pulumi import` cannot work here). */
     existingAccountId?: pulumi.Input<number>;
     /**
-     * The stack-config namespace holding this account's `apiToken`, `region` and `apiUrl` (default `logzio`),
+     * The stack-config namespace holding this account's `apiToken`, `region` and `customApiUrl` (default `logzio`),
      * for stacks that manage SIEM accounts under more than one Logz.io main account.
      */
     configNamespace?: pulumi.Input<string>;

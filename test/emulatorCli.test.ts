@@ -12,7 +12,7 @@ import { emulatorConfig } from "../testing";
 import { createVia, REPO_ROOT, serializedProvider, startHost } from "./support";
 
 const CLI = path.join(REPO_ROOT, "dist", "emulator", "cli.js");
-const GRACE_KEY = "logzio:provisioningGraceMinutes";
+const GRACE_KEY = "logzio-siem:provisioningGraceMinutes";
 const TOKEN = "cli-test-token";
 
 function run(...args: string[]): { status: number | null; stdout: string; stderr: string } {

@@ -68,7 +68,7 @@ export function emulatorConfig(emulators: Record<string, { url: string; token: s
     const config: Record<string, string> = {};
     const secretKeys: string[] = [];
     for (const [ns, e] of Object.entries(emulators)) {
-        config[`${ns}:apiUrl`] = e.url;
+        config[`${ns}:customApiUrl`] = e.url;
         config[`${ns}:apiToken`] = e.token;
         secretKeys.push(`${ns}:apiToken`);
     }
