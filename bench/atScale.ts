@@ -31,7 +31,7 @@ export interface ScaleResult {
     /** Requests the emulator received in the median run (POSTs, list calls, refused ones). */
     requests: number;
     cap: number;
-    capSource: "default" | "logzio:maxConcurrency";
+    capSource: "default" | "logzio-siem:maxConcurrency";
     latencyMs: number;
     emulatorMaxInFlight: number;
     wallMsMin: number;
@@ -121,7 +121,7 @@ export async function measureScale(providers: SerializedProviders, plan: ScalePl
     if (providers.floorCap !== effectiveCap) throw new Error(`the floor is capped at ${providers.floorCap}, SiemAccount at ${effectiveCap}`);
     const runs: ScaleResult["runs"] = [];
     const emulatorOptions = { latencyMs: plan.latencyMs, maxInFlight: plan.maxInFlight };
-    const config: Record<string, string> = cap === undefined ? {} : { "logzio:maxConcurrency": String(cap) };
+    const config: Record<string, string> = cap === undefined ? {} : { "logzio-siem:maxConcurrency": String(cap) };
     let emulatorMax = 0;
     let firstFailure: string | undefined;
     const floor = (r: number) =>
@@ -170,7 +170,7 @@ export async function measureScale(providers: SerializedProviders, plan: ScalePl
         maxInFlight: emulatorMax,
         requests: median.requests,
         cap: effectiveCap,
-        capSource: cap === undefined ? "default" : "logzio:maxConcurrency",
+        capSource: cap === undefined ? "default" : "logzio-siem:maxConcurrency",
         latencyMs: plan.latencyMs,
         emulatorMaxInFlight: plan.maxInFlight,
         wallMsMin: wall.min,
@@ -192,7 +192,7 @@ export async function measureScale(providers: SerializedProviders, plan: ScalePl
  * The profile covers the n creates only: the preload restarts it on SIGUSR2 once the checks are done.
  */
 export async function profileScale(providers: SerializedProviders, plan: ScalePlan, cap: number | undefined, outDir: string): Promise<{ siem: ProfileSummary; floor: ProfileSummary }> {
-    const config: Record<string, string> = cap === undefined ? {} : { "logzio:maxConcurrency": String(cap) };
+    const config: Record<string, string> = cap === undefined ? {} : { "logzio-siem:maxConcurrency": String(cap) };
     const one = async (provider: string, type: string, cfg: Record<string, string>, name: string): Promise<ProfileSummary> => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-profile-"));
         try {

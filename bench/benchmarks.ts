@@ -34,7 +34,7 @@ export type { GoalRow } from "./report";
 export interface BenchOptions {
     /** Small n and few iterations: what the test suite runs so the benchmark cannot rot. */
     quick?: boolean;
-    /** logzio:maxConcurrency for the scale run; undefined = the provider's default (DEFAULTS.maxConcurrency). */
+    /** logzio-siem:maxConcurrency for the scale run; undefined = the provider's default (DEFAULTS.maxConcurrency). */
     scaleConcurrency?: number;
     /** false: leave out the engine figures (they need the Pulumi CLI and take minutes in full mode). */
     engine?: boolean;

@@ -14,7 +14,7 @@ export const LIST = ROUTES.associatedAccounts;
 export const CREATE = ROUTES.createSiem;
 export const WHOAMI = ROUTES.whoami;
 /** The stack-config key of the API URL (the minimal provider reads the same one). */
-export const URL_KEY = "logzio:apiUrl";
+export const URL_KEY = "logzio:customApiUrl";
 
 export interface Stats { n: number; median: number; min: number; max: number }
 export interface Comparison {

@@ -4,7 +4,7 @@
 // under runtime mocks; the engine benchmarks copy this file next to their program, so `pulumi up` serializes it.
 //
 // Methods may use only `this`, `require` and `process`: anything else from this module would be captured
-// by Pulumi's serializer (DYNAMIC-PROVIDERS.md), and this must stay as small as the real thing can be.
+// by Pulumi's serializer (docs/pulumi-dynamic-providers.md), and this must stay as small as the real thing can be.
 import * as pulumi from "@pulumi/pulumi";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 
@@ -24,7 +24,7 @@ export class MinimalProvider implements dynamic.ResourceProvider<Props, Props> {
     constructor(readonly lookupFirst: boolean) {}
 
     async configure(req: dynamic.ConfigureRequest): Promise<void> {
-        this.apiUrl = String(req.config.get("logzio:apiUrl"));
+        this.apiUrl = String(req.config.get("logzio:customApiUrl"));
         this.apiToken = String(req.config.get("logzio:apiToken"));
     }
 
@@ -73,7 +73,7 @@ export class CappedPostProvider implements dynamic.ResourceProvider<Props, Props
     constructor(readonly cap: number) {}
 
     async configure(req: dynamic.ConfigureRequest): Promise<void> {
-        this.apiUrl = String(req.config.get("logzio:apiUrl"));
+        this.apiUrl = String(req.config.get("logzio:customApiUrl"));
         this.apiToken = String(req.config.get("logzio:apiToken"));
     }
 

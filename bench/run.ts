@@ -9,7 +9,7 @@ function usage(message?: string): never {
     console.error(
         "usage: node dist/bench/run.js [--quick] [--concurrency N] [--no-engine] [--profile [DIR]] [--out FILE] [--strict]\n" +
             "  --quick          small n and few iterations (what the test suite runs)\n" +
-            "  --concurrency N  logzio:maxConcurrency for the scale run (default: the provider's default)\n" +
+            "  --concurrency N  logzio-siem:maxConcurrency for the scale run (default: the provider's default)\n" +
             "  --no-engine      leave out the engine figures (pulumi up/preview/refresh/destroy through the real CLI)\n" +
             "  --profile [DIR]  also CPU-profile the provider host in extra, untimed runs (scale burst, engineUp);\n" +
             "                   the .cpuprofile files go to DIR (default bench/profiles/)\n" +

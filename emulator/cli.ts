@@ -1,78 +1,211 @@
 #!/usr/bin/env node
-/**
- * Standalone Logz.io API emulator: `logzio-emulator [--port N] [--token T] [--latency-ms N] [--max-in-flight N]`.
- * Flags win over environment variables (LOGZIO_EMULATOR_PORT, _TOKEN, _HOST, _LATENCY_MS, _MAX_IN_FLIGHT, _PROVISIONING_MS).
- */
+// `logzio-emulator`: a Logz.io API on loopback for your own `pulumi up` / `refresh` / `destroy`, plus subcommands
+// that act on a running emulator the way a person would in the Logz.io UI (through its admin API, admin.ts).
 import { parseArgs } from "node:util";
-import { LogzioEmulator, type EmulatorOptions } from "./server";
+import { ADMIN_PREFIX, routeKey } from "./admin";
+import { LogzioEmulator, type EmulatorOptions, type Fault } from "./server";
+import { loadState, restoreState, saveState } from "./stateFile";
 
-const USAGE = `Usage: logzio-emulator [options]
-  --host <host>              listen address (LOGZIO_EMULATOR_HOST, default 127.0.0.1)
-  --port <n>                 listen port, 0 = random (LOGZIO_EMULATOR_PORT, default 0)
-  --token <token>            accepted X-API-TOKEN (LOGZIO_EMULATOR_TOKEN, default emulator-token)
-  --latency-ms <n>           latency added to every request (LOGZIO_EMULATOR_LATENCY_MS, default 0)
-  --max-in-flight <n>        answer 429 past this many concurrent requests (LOGZIO_EMULATOR_MAX_IN_FLIGHT, default unlimited)
-  --provisioning-ms <n>      hide new SIEM accounts from /v1/associated-accounts this long (LOGZIO_EMULATOR_PROVISIONING_MS, default 0)
-  -h, --help                 show this help`;
+const USAGE = `Usage: logzio-emulator [serve] [options]           start an emulator (the default command)
+       logzio-emulator <command> [args] [options]     act on a running emulator, as in the Logz.io UI
 
-/** Reads flags, falling back to environment variables; throws on malformed numbers. */
-function readOptions(argv: string[], env: NodeJS.ProcessEnv): EmulatorOptions | "help" {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      host: { type: "string" },
-      port: { type: "string" },
-      token: { type: "string" },
-      "latency-ms": { type: "string" },
-      "max-in-flight": { type: "string" },
-      "provisioning-ms": { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
-  if (values.help) return "help";
-  const int = (flag: string, raw: string | undefined): number | undefined => {
+Serve options (flags win over the environment variables in brackets):
+  --host <host>            listen address [LOGZIO_EMULATOR_HOST] (default 127.0.0.1)
+  --port <n>               listen port, 0 = any free port [LOGZIO_EMULATOR_PORT] (default 0)
+  --token <token>          the API token it accepts in X-API-TOKEN [LOGZIO_EMULATOR_TOKEN] (default emulator-token)
+  --state <file>           keep the accounts in this JSON file, so they survive restarts [LOGZIO_EMULATOR_STATE]
+  --latency-ms <n>         latency added to every request [LOGZIO_EMULATOR_LATENCY_MS] (default 0)
+  --max-in-flight <n>      answer 429 past this many concurrent requests [LOGZIO_EMULATOR_MAX_IN_FLIGHT]
+  --provisioning-ms <n>    hide new SIEM accounts from the account list this long [LOGZIO_EMULATOR_PROVISIONING_MS] (default 0)
+
+Commands (find the emulator with --url, or --host/--port; authenticate with --token):
+  accounts                           list every account (JSON)
+  delete <accountId>                 delete an account, as the Logz.io UI's delete icon does
+  rename <accountId> <name>          rename an account, as in the Logz.io UI
+  add <name> [--type <type>]         add an account that already "exists" (default type SECURITY_ACCOUNT)
+  fault <route> <kind> [--status <n>] [--ms <n>] [--times <n>]
+                                     make the next request(s) to a route fail. route: create, list, whoami;
+                                     kind: status, statusAfterCommit (need --status), delay (needs --ms),
+                                     resetBeforeCommit, resetAfterCommit, malformed200, schemaViolating200, hang
+  --url <url>                        the emulator's URL [LOGZIO_EMULATOR_URL]
+
+  -h, --help                         show this help`;
+
+const OPTIONS = {
+    host: { type: "string" },
+    port: { type: "string" },
+    token: { type: "string" },
+    state: { type: "string" },
+    url: { type: "string" },
+    type: { type: "string" },
+    status: { type: "string" },
+    ms: { type: "string" },
+    times: { type: "string" },
+    "latency-ms": { type: "string" },
+    "max-in-flight": { type: "string" },
+    "provisioning-ms": { type: "string" },
+    help: { type: "boolean", short: "h" },
+} as const;
+
+type Values = ReturnType<typeof parse>["values"];
+const parse = (argv: string[]) => parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
+
+/** A mistake the user can fix: printed as one line (plus the usage when asked), never as a stack trace. */
+class UsageError extends Error {
+    constructor(
+        message: string,
+        readonly showUsage = false,
+    ) {
+        super(message);
+    }
+}
+
+function int(flag: string, raw: string | undefined): number | undefined {
     if (raw === undefined || raw === "") return undefined;
-    if (!/^\d+$/.test(raw)) throw new Error(`${flag} must be a non-negative integer, got "${raw}"`);
+    if (!/^\d+$/.test(raw)) throw new UsageError(`${flag} must be a non-negative integer, got "${raw}"`, true);
     return Number(raw);
-  };
-  return {
-    host: values.host ?? env.LOGZIO_EMULATOR_HOST,
-    port: int("--port", values.port ?? env.LOGZIO_EMULATOR_PORT),
-    token: values.token ?? env.LOGZIO_EMULATOR_TOKEN,
-    latencyMs: int("--latency-ms", values["latency-ms"] ?? env.LOGZIO_EMULATOR_LATENCY_MS),
-    maxInFlight: int("--max-in-flight", values["max-in-flight"] ?? env.LOGZIO_EMULATOR_MAX_IN_FLIGHT),
-    provisioningMs: int("--provisioning-ms", values["provisioning-ms"] ?? env.LOGZIO_EMULATOR_PROVISIONING_MS),
-  };
 }
 
-async function main(): Promise<void> {
-  let opts: EmulatorOptions | "help";
-  try {
-    opts = readOptions(process.argv.slice(2), process.env);
-  } catch (err) {
-    console.error(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
-    process.exitCode = 2;
-    return;
-  }
-  if (opts === "help") {
-    console.log(USAGE);
-    return;
-  }
-  const emulator = await LogzioEmulator.start(opts);
-  console.log(`Logz.io emulator listening on ${emulator.url} (token: ${emulator.token})`);
-  console.log(`Point the provider at it with: LOGZIO_API_URL=${emulator.url} LOGZIO_API_TOKEN=${emulator.token}`);
+async function serve(values: Values, env: NodeJS.ProcessEnv): Promise<void> {
+    const stateFile = values.state ?? env.LOGZIO_EMULATOR_STATE;
+    const saved = stateFile ? loadState(stateFile) : undefined;
+    const opts: EmulatorOptions = {
+        host: values.host ?? env.LOGZIO_EMULATOR_HOST,
+        port: int("--port", values.port ?? env.LOGZIO_EMULATOR_PORT),
+        token: values.token ?? env.LOGZIO_EMULATOR_TOKEN,
+        latencyMs: int("--latency-ms", values["latency-ms"] ?? env.LOGZIO_EMULATOR_LATENCY_MS),
+        maxInFlight: int("--max-in-flight", values["max-in-flight"] ?? env.LOGZIO_EMULATOR_MAX_IN_FLIGHT),
+        provisioningMs: int("--provisioning-ms", values["provisioning-ms"] ?? env.LOGZIO_EMULATOR_PROVISIONING_MS),
+        ...(saved ? { ownerAccountId: saved.ownerAccountId, ownerAccountName: saved.ownerAccountName } : {}),
+    };
+    let emulator: LogzioEmulator;
+    let ready = false;
+    try {
+        emulator = await LogzioEmulator.start({ ...opts, onChange: () => ready && stateFile && saveState(emulator, stateFile) });
+    } catch (e) {
+        const err = e as NodeJS.ErrnoException;
+        const where = `${opts.host ?? "127.0.0.1"}:${opts.port ?? 0}`;
+        if (err.code === "EADDRINUSE")
+            throw new UsageError(`port ${where} is already in use (another emulator?); choose another with --port`);
+        if (err.code === "EACCES") throw new UsageError(`not allowed to listen on ${where}; choose a port above 1023 with --port`);
+        throw e;
+    }
+    if (saved) restoreState(emulator, saved);
+    ready = true;
+    if (stateFile) saveState(emulator, stateFile);
+    const siem = emulator.siemAccounts().length;
+    console.log(`Logz.io emulator listening on ${emulator.url} (token: ${emulator.token})`);
+    if (stateFile) console.log(`Accounts are kept in ${stateFile} (${siem} SIEM account${siem === 1 ? "" : "s"} restored)`);
+    console.log(`Point the provider at it: LOGZIO_CUSTOM_API_URL=${emulator.url} LOGZIO_API_TOKEN=${emulator.token}`);
+    console.log(`Act on it as in the Logz.io UI: logzio-emulator delete|rename|fault ... --url ${emulator.url}`);
 
-  const stop = (signal: NodeJS.Signals): void => {
-    console.log(`${signal} received, closing the emulator`);
-    void emulator.close().then(() => {
-      process.exitCode = 0;
-    });
-  };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+    const stop = (signal: NodeJS.Signals): void => {
+        console.log(`${signal} received, closing the emulator`);
+        void emulator.close().then(() => {
+            process.exitCode = 0;
+        });
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exitCode = 1;
+/** One call to a running emulator's admin API; returns the parsed JSON answer (undefined for none). */
+async function admin(values: Values, env: NodeJS.ProcessEnv, method: string, path: string, body?: unknown): Promise<unknown> {
+    const port = values.port ?? env.LOGZIO_EMULATOR_PORT;
+    const base =
+        values.url ??
+        env.LOGZIO_EMULATOR_URL ??
+        (port ? `http://${values.host ?? env.LOGZIO_EMULATOR_HOST ?? "127.0.0.1"}:${port}` : undefined);
+    if (!base) throw new UsageError("which emulator? pass --url http://127.0.0.1:<port> (or --port <port>)", true);
+    const token = values.token ?? env.LOGZIO_EMULATOR_TOKEN ?? "emulator-token";
+    let res: Response;
+    try {
+        res = await fetch(`${base.replace(/\/+$/, "")}${ADMIN_PREFIX}${path}`, {
+            method,
+            headers: { "X-API-TOKEN": token, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+            body: body === undefined ? undefined : JSON.stringify(body),
+        });
+    } catch (e) {
+        const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
+        throw new UsageError(`no emulator answers at ${base} (${cause}); start one with: logzio-emulator --port <port>`);
+    }
+    const text = await res.text();
+    const json: unknown = text === "" ? undefined : JSON.parse(text);
+    if (!res.ok)
+        throw new UsageError(`${method} ${ADMIN_PREFIX}${path}: HTTP ${res.status}: ${(json as { message?: string })?.message ?? text}`);
+    return json;
+}
+
+function accountId(raw: string | undefined): number {
+    const id = int("accountId", raw);
+    if (id === undefined) throw new UsageError("give the account's id (see: logzio-emulator accounts)", true);
+    return id;
+}
+
+async function command(name: string, args: string[], values: Values, env: NodeJS.ProcessEnv): Promise<void> {
+    const print = (v: unknown) => console.log(JSON.stringify(v, null, 2));
+    switch (name) {
+        case "accounts":
+            return print(await admin(values, env, "GET", "/accounts"));
+        case "delete": {
+            const gone = (await admin(values, env, "DELETE", `/accounts/${accountId(args[0])}`)) as {
+                accountId: number;
+                accountName: string;
+            };
+            return console.log(`deleted account ${gone.accountId} ("${gone.accountName}")`);
+        }
+        case "rename": {
+            if (!args[1]) throw new UsageError("give the new name: logzio-emulator rename <accountId> <name>", true);
+            const renamed = (await admin(values, env, "PATCH", `/accounts/${accountId(args[0])}`, { accountName: args[1] })) as {
+                accountId: number;
+            };
+            return console.log(`renamed account ${renamed.accountId} to "${args[1]}"`);
+        }
+        case "add": {
+            if (!args[0]) throw new UsageError("give the account's name: logzio-emulator add <name>", true);
+            return print(
+                await admin(values, env, "POST", "/accounts", { accountName: args[0], ...(values.type ? { type: values.type } : {}) }),
+            );
+        }
+        case "fault": {
+            const [route, kind] = args;
+            if (!route || !kind)
+                throw new UsageError("give a route and a fault kind: logzio-emulator fault create status --status 503", true);
+            const status = int("--status", values.status);
+            const ms = int("--ms", values.ms);
+            const fault = { kind, ...(status === undefined ? {} : { status }), ...(ms === undefined ? {} : { ms }) } as Fault;
+            const times = int("--times", values.times) ?? 1;
+            await admin(values, env, "POST", "/faults", { route, faults: Array.from({ length: times }, () => fault) });
+            return console.log(
+                `the next ${times === 1 ? "request" : `${times} requests`} to ${routeKey(route)} will get: ${JSON.stringify(fault)}`,
+            );
+        }
+        default:
+            throw new UsageError(`unknown command "${name}"`, true);
+    }
+}
+
+async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
+    let parsed: ReturnType<typeof parse>;
+    try {
+        parsed = parse(argv);
+    } catch (e) {
+        throw new UsageError((e as Error).message, true);
+    }
+    const { values, positionals } = parsed;
+    if (values.help) return console.log(USAGE);
+    const [name = "serve", ...args] = positionals;
+    if (name === "serve") return serve(values, env);
+    return command(name, args, values, env);
+}
+
+main(process.argv.slice(2), process.env).catch((e: unknown) => {
+    if (e instanceof UsageError) {
+        console.error(`logzio-emulator: ${e.message}${e.showUsage ? "\n\n" + USAGE : ""}`);
+        process.exitCode = e.showUsage ? 2 : 1;
+        return;
+    }
+    // Anything else is still one line: the message, not the stack.
+    console.error(`logzio-emulator: ${e instanceof Error ? e.message : String(e)}`);
+    process.exitCode = 1;
 });

@@ -4,13 +4,16 @@
  *   GET  /v1/associated-accounts       (getRelatedAccounts)
  *   GET  /v2/whoami                    (whoAmI)
  * It is a real HTTP server on loopback (node:http only) so clients are exercised over real sockets,
- * keep-alive included. Shapes follow logzio-public-api.yml and /work/shared/logzio-api/FACTS.md.
+ * keep-alive included. Shapes follow Logz.io's public API spec, as summarized in docs/logzio-api.md.
+ * Under /__emulator it also serves an admin API (admin.ts): UI-like changes and fault injection.
  */
 import * as http from "node:http";
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { setMaxListeners } from "node:events";
 import type { AddressInfo } from "node:net";
+import { ADMIN_PREFIX, adminReply } from "./admin";
+import { Pace, sendPaced } from "./pacing";
 
 /** AccountViewV3.type in the spec. */
 export const ACCOUNT_TYPES = [
@@ -45,7 +48,11 @@ export type Fault =
   | { kind: "schemaViolating200"; body?: unknown }
   /** A list that parses but is not the whole truth: empty, or missing the main (owner) account. */
   | { kind: "hostileList"; shape: "empty" | "withoutOwner" }
-  | { kind: "hang" };
+  | { kind: "hang" }
+  /** The route's real answer (the account is created), sent slowly: late headers, a dripping or stalled body. */
+  | ({ kind: "slowBody" } & Pace)
+  /** A redirect to `location` (before auth: nothing is done). */
+  | { kind: "redirect"; status: 301 | 302 | 303 | 307 | 308; location: string };
 
 export interface EmulatorOptions {
   host?: string;
@@ -57,6 +64,8 @@ export interface EmulatorOptions {
   maxInFlight?: number;
   provisioningMs?: number;
   now?: () => number;
+  /** Called after accounts change (created, added, deleted, renamed, reset): e.g. to save them (--state). */
+  onChange?: () => void;
   /** How far the emulator's clock (createdAt, the `Date` header) is ahead of `now` (negative: behind). */
   clockSkewMs?: number;
 }
@@ -84,7 +93,7 @@ const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** What the pipeline decided to do with a request. */
 type Outcome = { kind: "reply"; reply: Reply } | { kind: "reset" } | { kind: "hang" };
-interface Reply { status: number; body: string; contentType: string; headers?: Record<string, string> }
+interface Reply { status: number; body: string; contentType: string; headers?: Record<string, string>; pace?: Pace }
 /** A route handler's result before faults are applied. */
 interface JsonResult { status: number; json: unknown }
 interface StoredAccount extends EmulatedAccount { createdAtMs: number }
@@ -105,6 +114,7 @@ export class LogzioEmulator {
   private readonly ownerId: number;
   private readonly ownerName: string;
   private readonly clock: () => number;
+  private readonly onChange: () => void;
   private readonly shutdown = new AbortController(); // cancels latency/delay waits on close()
   private readonly faults = new Map<string, Fault[]>();
   private store = new Map<number, StoredAccount>();
@@ -127,6 +137,7 @@ export class LogzioEmulator {
     this.ownerId = opts.ownerAccountId ?? 100000;
     this.ownerName = opts.ownerAccountName ?? "main-account";
     this.clock = opts.now ?? Date.now;
+    this.onChange = opts.onChange ?? (() => undefined);
     this.clockOffset = opts.clockSkewMs ?? 0;
     this.latencyMs = nonNegative(opts.latencyMs ?? 0, "latencyMs");
     this.inFlightLimit = opts.maxInFlight === undefined ? undefined : nonNegative(opts.maxInFlight, "maxInFlight");
@@ -197,18 +208,22 @@ export class LogzioEmulator {
     if (account.email === undefined) delete account.email;
     this.nextId = Math.max(this.nextId, accountId + 1);
     this.store.set(accountId, account);
+    this.onChange();
     return publicCopy(account);
   }
 
   /** "Deleted in the UI". The owner account cannot be deleted. */
   deleteAccount(id: number): boolean {
-    return id !== this.ownerId && this.store.delete(id);
+    const deleted = id !== this.ownerId && this.store.delete(id);
+    if (deleted) this.onChange();
+    return deleted;
   }
 
   /** "Renamed in the UI". */
   renameAccount(id: number, name: string): boolean {
     const account = this.store.get(id);
     if (account) account.accountName = name;
+    if (account) this.onChange();
     return account !== undefined;
   }
 
@@ -221,6 +236,7 @@ export class LogzioEmulator {
     this.requests.length = 0; // in place: callers may hold the array
     this.inFlightHighWater = this.inFlight;
     this.rejected429 = 0;
+    this.onChange();
   }
 
   // ---------------------------------------------------------------- clock
@@ -301,6 +317,12 @@ export class LogzioEmulator {
     const path = new URL(req.url ?? "/", "http://emulator").pathname;
     const token = headerValue(req, "x-api-token");
     const at = this.nowMs();
+    if (path.startsWith(`${ADMIN_PREFIX}/`)) {
+      // Admin calls are the "UI", not API traffic: not recorded, not counted in flight, never faulted.
+      const { status, json } = adminReply(this, method, path, token, await readBody(req));
+      this.send(res, requestId, json === undefined ? { status, body: "", contentType: "text/plain" } : jsonReply(status, json));
+      return;
+    }
     const record = (status: number, raw: string): void => {
       this.requests.push({ method, path, token, body: parseLoosely(raw), at, status });
     };
@@ -342,10 +364,14 @@ export class LogzioEmulator {
     if (fault?.kind === "status") return reply(faultReply(fault));
     if (fault?.kind === "resetBeforeCommit") return { kind: "reset" };
     if (fault?.kind === "hang") return { kind: "hang" };
+    if (fault?.kind === "redirect") {
+      return reply({ status: fault.status, body: "", contentType: "text/plain", headers: { location: fault.location } });
+    }
     if (fault?.kind === "delay") await sleep(fault.ms, undefined, { signal: this.shutdown.signal });
 
     if (token !== this.token) return reply(jsonReply(401, { message: UNAUTHORIZED_MESSAGE }));
     const result = route.handle(raw, requestId);
+    if (fault?.kind === "slowBody") return reply({ ...jsonReply(result.status, result.json), pace: fault });
     // "After commit" faults only bite when the request succeeded; otherwise the real error is answered.
     if (result.status !== 200 || fault === undefined) return reply(jsonReply(result.status, result.json));
     switch (fault.kind) {
@@ -387,13 +413,18 @@ export class LogzioEmulator {
     const body = Buffer.from(r.body, "utf8");
     // Node would add the machine's time; Logz.io's answers carry Logz.io's, which is this emulator's clock.
     res.sendDate = false;
-    res.writeHead(r.status, {
+    const headers = {
       "content-type": r.contentType,
       "content-length": body.length,
       "x-request-id": requestId,
       ...(this.sendDate ? { date: new Date(this.nowMs()).toUTCString() } : {}),
       ...r.headers,
-    });
+    };
+    if (r.pace) {
+      void sendPaced(res, r.status, headers, body, r.pace, this.shutdown.signal);
+      return;
+    }
+    res.writeHead(r.status, headers);
     res.end(body);
   }
 

@@ -29,15 +29,20 @@ function captureJob(job: CaptureJob): Promise<unknown> {
 }
 
 // Registers ts-node with the options `pulumi up` uses for a CommonJS TypeScript program (cmd/run/run.js), plus
-// transpileOnly. ts-node/typescript come from the program's @pulumi/pulumi tree, as Pulumi loads them.
+// transpileOnly. ts-node/typescript are found as Pulumi finds them: the program's own, else the SDK's vendored copies.
 function registerTsNode(ref: PulumiRef): void {
     const req = createRequire(path.join(ref.dir, "package.json"));
+    let tsutils: Js;
+    try { tsutils = req("./tsutils"); } catch { /* older SDK */ }
+    const strings: { tsnodeRequire: string; typescriptRequire: string } =
+        tsutils?.typeScriptRequireStrings?.() ?? { tsnodeRequire: "ts-node", typescriptRequire: "typescript" };
     const load = (id: string): Js => { try { return req(id); } catch { return require(id); } };
     const tsconfig = path.join(cwd, "tsconfig.json");
     const hasTsconfig = fs.existsSync(tsconfig);
     let fromTsconfig: Obj = {};
-    if (hasTsconfig) try { fromTsconfig = req("./tsutils").loadTypeScriptCompilerOptions(tsconfig); } catch { /* older SDK */ }
-    load("ts-node").register({
+    if (hasTsconfig) try { fromTsconfig = tsutils.loadTypeScriptCompilerOptions(tsconfig); } catch { /* older SDK */ }
+    load(strings.tsnodeRequire).register({
+        compiler: strings.typescriptRequire,
         transpileOnly: true, project: tsconfig, skipProject: !hasTsconfig,
         compilerOptions: { target: "ES2020", module: "nodenext", moduleResolution: "nodenext", sourceMap: true, ...fromTsconfig },
     });
@@ -78,6 +83,13 @@ async function programJob(job: ProgramJob): Promise<unknown> {
         for (const k of Object.keys(a.inputs)) if (isSecret(a.inputs[k]) && k in state) state[k] = { [SIG_KEY]: SECRET_SIG, value: state[k] };
         return { id: created.id, state };
     };
+    // `SiemAccount.get` / the `id` option: the engine calls the provider's read with the given id and properties.
+    const readDynamic = async (a: MockResourceArgs, inputs: Obj) => {
+        const host = await hostFor(cwd);
+        const read = await host.read(a.id!, urnFor(a.name, a.type, job.project, job.stack), inputs);
+        if (!read.id) throw new Error(`reading ${a.type} "${a.name}": resource '${a.id}' does not exist`);
+        return { id: read.id, state: read.properties };
+    };
     try {
         const outputs = await runUnderMocks(ref, () => {
             const exp = require(job.program);
@@ -88,7 +100,9 @@ async function programJob(job: ProgramJob): Promise<unknown> {
             newResource: async (a) => {
                 const entry: ProgramResource = { type: a.type, name: a.name, id: "", inputs: unwrapSecrets(a.inputs) as Obj, state: {} };
                 resources.push(entry); // registration order
-                const res = a.type.startsWith("pulumi-nodejs:dynamic/") ? await createDynamic(a, entry.inputs)
+                const dynamic = a.type.startsWith("pulumi-nodejs:dynamic/");
+                const res = dynamic && a.id ? await readDynamic(a, entry.inputs)
+                    : dynamic ? await createDynamic(a, entry.inputs)
                     : mocks.newResource ? await mocks.newResource(a) : { id: `${a.name}-id`, state: a.inputs };
                 entry.id = res.id ?? "";
                 entry.state = unwrapSecrets(res.state) as Obj;

@@ -35,7 +35,7 @@ async function emulatorsFor(namespaces: string[], tokens?: (ns: string) => strin
 function logzioConfig(emulators: Record<string, LogzioEmulator>): { config: Record<string, string>; secretKeys: string[] } {
     const config: Record<string, string> = {};
     for (const [ns, e] of Object.entries(emulators)) {
-        config[`${ns}:apiUrl`] = e.url;
+        config[`${ns}:customApiUrl`] = e.url;
         config[`${ns}:apiToken`] = e.token;
     }
     return { config, secretKeys: Object.keys(emulators).map((ns) => `${ns}:apiToken`) };

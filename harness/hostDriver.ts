@@ -176,8 +176,9 @@ export class ProviderHost {
         req.setAcceptresources(true);
         req.setSendsOldInputs(true);
         req.setSendsOldInputsToDelete(true);
-        req.setType("pulumi:providers:pulumi-nodejs");
-        req.setName("default");
+        // type and name joined ConfigureRequest after 3.139 (the oldest SDK this package supports).
+        req.setType?.("pulumi:providers:pulumi-nodejs");
+        req.setName?.("default");
         await this.rpc("configure", req);
     }
 

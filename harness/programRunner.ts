@@ -14,7 +14,8 @@ export interface ProgramRunOptions {
     /** Stack config; a key without ":" gets the project name. */
     config?: Record<string, string>;
     secretKeys?: string[];
-    env?: Record<string, string>;
+    /** Merged over this process's environment; an undefined value removes a variable. */
+    env?: Record<string, string | undefined>;
     /** Module exporting newResource(args) and optionally call(args), like pulumi.runtime.Mocks. */
     otherResourceMocks?: string;
     timeoutMs?: number;

@@ -3,6 +3,7 @@
 import * as t from "io-ts";
 import * as E from "fp-ts/Either";
 import { pipe } from "fp-ts/function";
+import { summarise } from "./text";
 
 // --- shared refinements -------------------------------------------------------------------------
 
@@ -47,9 +48,26 @@ export const CreateSiemRequest = t.intersection([
 ]);
 export type CreateSiemRequest = t.TypeOf<typeof CreateSiemRequest>;
 
+/** A positive safe integer, or its decimal string: an id Logz.io gave in any usable form. */
+export function accountIdIn(value: unknown): number | undefined {
+    const n = typeof value === "number" ? value : typeof value === "string" && /^\s*\d{1,16}\s*$/.test(value) ? Number(value) : NaN;
+    return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+}
+
+// A created account exists whatever shape its id came in: a numeric string must not turn it into an error.
+export const WireAccountId = new t.Type<t.Int, number, unknown>(
+    "Int",
+    (u): u is t.Int => typeof u === "number" && accountIdIn(u) === u,
+    (u, c) => {
+        const id = accountIdIn(u);
+        return id === undefined ? t.failure(u, c) : t.success(id as t.Int);
+    },
+    (id) => id,
+);
+
 // The spec marks only accountName required; the id is what Pulumi needs, so it is required here too.
 export const CreateSiemResponse = t.intersection([
-    t.type({ accountId: t.Int, accountName: t.string }),
+    t.type({ accountId: WireAccountId, accountName: t.string }),
     t.partial({ accountsToScan: t.array(t.Int), createdAt: DateTimeString, isUsingRepositoryAccount: t.boolean }),
 ]);
 export type CreateSiemResponse = t.TypeOf<typeof CreateSiemResponse>;
@@ -112,11 +130,22 @@ export type SiemAccountState = t.TypeOf<typeof SiemAccountState>;
 
 function describe(value: unknown): string {
     if (value === undefined) return "nothing";
-    const text = typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+    if (typeof value === "string") {
+        const text = JSON.stringify(value.length > 100 ? value.slice(0, 100) : value);
+        return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+    }
+    if (Array.isArray(value) && value.length > 20) return `a list of ${value.length} items`;
+    let text: string;
+    try {
+        text = JSON.stringify(value) ?? String(value);
+    } catch {
+        // Nesting too deep for JSON.stringify (a hostile body): say what it is instead.
+        return Array.isArray(value) ? "a deeply nested list" : "a deeply nested value";
+    }
     return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
-/** One line per failing field: `createdAt: expected DateTime, received 42`. */
+/** One line per failing field: `createdAt: expected DateTime, received 42` (the caller bounds how many are shown). */
 export function formatDecodeErrors(errors: t.Errors): string[] {
     const lines = errors.map((e) => {
         // Intersection and union members show up as numeric keys of a non-array parent: not a field.
@@ -136,6 +165,6 @@ export function decodeWith<A>(codec: t.Decoder<unknown, A>, what: string) {
     return (value: unknown): E.Either<string, A> =>
         pipe(
             codec.decode(value),
-            E.mapLeft((errors) => `${what} did not match the expected shape: ${formatDecodeErrors(errors).join("; ")}`),
+            E.mapLeft((errors) => `${what} did not match the expected shape: ${summarise(formatDecodeErrors(errors), 5, "; ")}`),
         );
 }

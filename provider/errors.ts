@@ -1,6 +1,9 @@
 // Failures are values (fp-ts Either/TaskEither) inside the provider; `toError` turns one into the single
 // clear Error that Pulumi shows, at the boundary. Messages never carry the token: `scrub` removes it even
-// if Logz.io ever echoes it back in a body.
+// if Logz.io ever echoes it back in a body, and no message is longer than MAX_MESSAGE_CHARS.
+import { MAX_MESSAGE_CHARS, bounded, scrub, summarise } from "./text";
+
+export { scrub };
 
 export type Failure =
     /** Bad provider settings (missing token, unknown region). */
@@ -53,9 +56,9 @@ export type Failure =
 export function describeFailure(f: Failure, namespace = "logzio"): string {
     switch (f.kind) {
         case "config":
-            return `Logz.io provider configuration: ${f.problems.join("; ")}`;
+            return `Logz.io provider configuration: ${summarise(f.problems, 10, "; ")}`;
         case "input":
-            return `invalid SiemAccount inputs: ${f.problems.join("; ")}`;
+            return `invalid SiemAccount inputs: ${summarise(f.problems, 10, "; ")}`;
         case "http": {
             const parts = [`${f.operation} failed: HTTP ${f.status}`];
             if (f.errorCode) parts.push(`errorCode ${f.errorCode}`);
@@ -99,12 +102,9 @@ export class SiemProviderError extends Error {
     }
 }
 
-export function scrub(text: string, secrets: readonly string[]): string {
-    return secrets.reduce((acc, s) => (s.length >= 4 ? acc.split(s).join("[redacted]") : acc), text);
-}
-
+/** Scrubbed first, then cut: a cut made before scrubbing could leave a piece of the token behind. */
 export function toError(f: Failure, secrets: readonly string[] = [], namespace?: string): SiemProviderError {
-    const message = scrub(describeFailure(f, namespace), secrets);
+    const message = bounded(scrub(describeFailure(f, namespace), secrets), MAX_MESSAGE_CHARS);
     if (f.kind === "refused" && f.id !== undefined) return new SiemProviderError(message, f.id, f.properties, [message]);
     return new SiemProviderError(message);
 }

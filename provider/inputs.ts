@@ -1,6 +1,7 @@
 // Field-by-field validation of SiemAccount inputs for `check`: one failure per bad property, named, with
 // what was received. Unknown values (preview) pass; nothing here touches the network.
 import { ACCOUNT_NAME_PATTERN, EMAIL_PATTERN } from "./codecs";
+import { MAX_MESSAGE_CHARS, bounded, excerpt, summarise } from "./text";
 
 /** The engine's placeholder for a value not known until apply (preview). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -22,7 +23,24 @@ const INPUT_KEYS = new Set([
 // Keys a JavaScript user might use to pass the token: refused, so it can never reach state.
 const TOKEN_KEYS = /^(api[-_]?token|token|x-api-token)$/i;
 
-const show = (v: unknown) => (v === undefined ? "nothing" : JSON.stringify(v) ?? String(v));
+// Pulumi's wire marker for a secret value: its contents must never be echoed in a failure.
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const isSecret = (v: unknown): boolean => typeof v === "object" && v !== null && (v as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG;
+const hidingSecrets = (_key: string, v: unknown): unknown => (isSecret(v) ? "[secret]" : v);
+
+/** A received value for a message: secrets as `[secret]`, and never more than a short excerpt. */
+function show(v: unknown): string {
+    if (v === undefined) return "nothing";
+    if (isSecret(v)) return "[secret]";
+    if (Array.isArray(v) && v.length > 10) return `a list of ${v.length.toLocaleString("en-US")} items`;
+    try {
+        const text = JSON.stringify(v, hidingSecrets) ?? String(v);
+        return text.length > 100 ? `${text.slice(0, 97)}...` : text;
+    } catch {
+        return "a value too deeply nested to show";
+    }
+}
 const isNonNegativeInt = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
 
 type Rule = (value: unknown) => string | undefined;
@@ -40,7 +58,7 @@ const RULES: Record<string, Rule> = {
         if (v === undefined) return undefined;
         if (!Array.isArray(v)) return `accountsToScan must be a list of account ids, got ${show(v)}`;
         const bad = v.flatMap((x, i) => (isUnknown(x) || isNonNegativeInt(x) ? [] : [`[${i}] is ${show(x)}`]));
-        return bad.length === 0 ? undefined : `accountsToScan must hold non-negative integer account ids: ${bad.join(", ")}`;
+        return bad.length === 0 ? undefined : `accountsToScan must hold non-negative integer account ids: ${summarise(bad)}`;
     },
     isUsingRepositoryAccount: (v) =>
         v === undefined || typeof v === "boolean" ? undefined : `isUsingRepositoryAccount must be true or false, got ${show(v)}`,
@@ -58,6 +76,7 @@ const RULES: Record<string, Rule> = {
 export function checkInputs(news: Record<string, unknown>): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
     const failures: CheckFailure[] = [];
     const inputs: Record<string, unknown> = {};
+    const unknownKeys: string[] = [];
     for (const [key, value] of Object.entries(news)) {
         if (key === "__provider") continue;
         if (TOKEN_KEYS.test(key)) {
@@ -68,10 +87,19 @@ export function checkInputs(news: Record<string, unknown>): { inputs: Record<str
             continue; // dropped, so it cannot be stored
         }
         if (!INPUT_KEYS.has(key)) {
-            failures.push({ property: key, reason: `${key} is not a SiemAccount input (inputs: ${[...INPUT_KEYS].join(", ")})` });
+            unknownKeys.push(key);
             continue;
         }
         inputs[key] = value;
+    }
+    // One failure per unknown property, but not 100,000 of them: the rest are summarised in the last one.
+    const MAX_UNKNOWN = 10;
+    unknownKeys.forEach((key, i) => {
+        if (i < MAX_UNKNOWN) failures.push({ property: key, reason: `${key} is not a SiemAccount input (inputs: ${[...INPUT_KEYS].join(", ")})` });
+    });
+    if (unknownKeys.length > MAX_UNKNOWN) {
+        const rest = unknownKeys.slice(MAX_UNKNOWN).map((k) => excerpt(k, 40));
+        failures.push({ property: rest.length > 0 ? unknownKeys[MAX_UNKNOWN] : "", reason: `also not SiemAccount inputs: ${summarise(rest)}` });
     }
     for (const [property, rule] of Object.entries(RULES)) {
         const value = inputs[property];
@@ -84,5 +112,6 @@ export function checkInputs(news: Record<string, unknown>): { inputs: Record<str
         // A set in Logz.io's eyes: order and repeats must not show up as changes.
         inputs.accountsToScan = [...new Set(scan)].sort((a, b) => a - b);
     }
-    return { inputs, failures };
+    // Property names come from the program too: no reason may exceed the bound any message has.
+    return { inputs, failures: failures.map((f) => ({ property: f.property.length > 200 ? f.property.slice(0, 200) : f.property, reason: bounded(f.reason, MAX_MESSAGE_CHARS) })) };
 }

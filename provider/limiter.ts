@@ -10,9 +10,28 @@ export class Limiter {
         return this.active;
     }
 
-    async run<T>(task: () => Promise<T>): Promise<T> {
+    /**
+     * Runs `task` once a slot is free. With `until` (ms since the epoch), a caller still waiting then gives up
+     * and gets `late()` instead: waiting for a slot counts against the operation's time like everything else.
+     */
+    async run<T>(task: () => Promise<T>, until?: number, late?: () => T): Promise<T> {
         if (this.active >= this.capacity) {
-            await new Promise<void>((resolve) => this.waiting.push(resolve));
+            const got = await new Promise<boolean>((resolve) => {
+                const entry = () => {
+                    if (timer) clearTimeout(timer);
+                    resolve(true);
+                };
+                const timer =
+                    until === undefined || late === undefined
+                        ? undefined
+                        : setTimeout(() => {
+                              const i = this.waiting.indexOf(entry);
+                              if (i >= 0) this.waiting.splice(i, 1);
+                              resolve(false);
+                          }, Math.max(0, until - Date.now()));
+                this.waiting.push(entry);
+            });
+            if (!got) return late!();
         } else {
             this.active++;
         }

@@ -1,14 +1,14 @@
 // Every sentence the lifecycle says to a person: what happened, what is known, and what to do next.
 import { AccountView, SiemAccountInputs } from "./codecs";
 import { Failure, toError } from "./errors";
-import { Settings } from "./settings";
+import { Settings, tuningKey } from "./settings";
 
 type Props = Record<string, unknown>;
 
 export const refused = (message: string): Failure => ({ kind: "refused", message });
 
 /** The config key of the provisioning grace. */
-export const graceKey = (_settings: Settings): string => "logzio:provisioningGraceMinutes";
+export const graceKey = (settings: Settings): string => tuningKey(settings.namespace, "provisioningGraceMinutes");
 
 const describeBrief = (f: Failure): string => toError(f).message;
 
@@ -124,8 +124,13 @@ export function unsettled(inputs: SiemAccountInputs, failure: Failure, lookupFai
     );
 }
 
+/** Only what is known: each POST may have acted, and a list that lags would not show it. */
 export function notCreated(inputs: SiemAccountInputs, failure: Failure, rounds: number): string {
-    return `SIEM account "${inputs.accountName}" was not created: ${describeBrief(failure)}; after ${rounds} attempt(s) Logz.io lists no such account`;
+    return (
+        `SIEM account "${inputs.accountName}" could not be created: ${describeBrief(failure)}; after ${rounds} attempt(s) Logz.io lists no such account. ` +
+        `provisioningGraceMinutes 0 assumes Logz.io lists new accounts at once; if it lists them late, up to ${rounds} may exist: ` +
+        `check Settings > Manage accounts before running \`pulumi up\` again`
+    );
 }
 
 export function partialCreateMessage(inputs: SiemAccountInputs, id: number, detail: string): string {

@@ -1,7 +1,7 @@
 // The object Pulumi serializes into every SiemAccount's `__provider` (and so into state). It is a shim on
 // purpose: no fields, no captured modules, no secrets; each method requires the real implementation
 // (`pulumi-logzio-siem/runtime`) inside Pulumi's dynamic-provider host at run time. Capturing modules by
-// value breaks io-ts codecs and node-fetch (DYNAMIC-PROVIDERS.md) and would bloat state.
+// value breaks io-ts codecs and node-fetch (docs/pulumi-dynamic-providers.md) and would bloat state.
 //
 // Methods may use only `this`, `require` and `process`: anything else from this module would be captured.
 import type * as dynamic from "@pulumi/pulumi/dynamic";

@@ -1,9 +1,19 @@
 // Provider settings: read once per provider in `configure`, from stack config with environment fallbacks.
 // The token lives only in the returned object (in the host's memory): never in inputs, state or messages.
+//
+// Logz.io's own (bridged) Pulumi provider owns the `logzio:` namespace and refuses keys it does not know, so
+// only its three keys are read there: `logzio:apiToken`, `logzio:region`, `logzio:customApiUrl`. One
+// `pulumi config set --secret logzio:apiToken` then serves both providers. This package's tuning lives in
+// `logzio-siem:`. A resource's `configNamespace` (e.g. `logzio-eu`) supplies its own three connection keys
+// and may override tuning keys too, falling back to `logzio-siem:`.
 import * as E from "fp-ts/Either";
-import { scrub } from "./errors";
 
+/** The namespace of the connection keys, shared with Logz.io's bridged provider. */
 export const DEFAULT_NAMESPACE = "logzio";
+/** This package's own namespace, for everything the bridged provider does not define. */
+export const TUNING_NAMESPACE = "logzio-siem";
+/** Shorter tokens cannot be scrubbed from messages without garbling them, and no real API token is this short. */
+export const MIN_TOKEN_LENGTH = 8;
 
 export const REGIONS = {
     us: "https://api.logz.io",
@@ -17,6 +27,7 @@ export const REGIONS = {
 export type Region = keyof typeof REGIONS;
 
 export interface Settings {
+    /** The namespace of the connection keys (`logzio`, or a resource's configNamespace). */
     readonly namespace: string;
     readonly apiUrl: string;
     readonly apiToken: string;
@@ -42,6 +53,11 @@ export const DEFAULTS = {
     provisioningGraceMinutes: 15,
 } as const;
 
+/** The keys Logz.io's bridged provider defines; read from the connection namespace. */
+export const CONNECTION_KEYS = ["apiToken", "region", "customApiUrl"] as const;
+export const TUNING_KEYS = ["maxConcurrency", "maxRetries", "requestTimeoutSeconds", "retryBaseMs", "provisioningGraceMinutes"] as const;
+export type TuningKey = (typeof TUNING_KEYS)[number];
+
 /** Looks a key up the way Pulumi's dynamic-provider Config does (`logzio:apiToken`). */
 export type ConfigLookup = (key: string) => string | undefined;
 
@@ -51,9 +67,19 @@ export function envName(namespace: string, setting: string): string {
     return `${prefix}_${setting.replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase()}`;
 }
 
+/** Where a tuning key is read, for messages: `logzio-siem:maxRetries`, or `logzio-eu:maxRetries (or logzio-siem:maxRetries)`. */
+export function tuningKey(namespace: string, setting: TuningKey): string {
+    const own = `${TUNING_NAMESPACE}:${setting}`;
+    return namespace === DEFAULT_NAMESPACE || namespace === TUNING_NAMESPACE ? own : `${namespace}:${setting} (or ${own})`;
+}
+
+// Keys this package read before it shared `logzio:` with the bridged provider. They are refused, not ignored:
+// an ignored `apiUrl` would silently send the token to Logz.io's public API instead of the URL the user meant.
+const RENAMED_CONNECTION: Record<string, string> = { apiUrl: "customApiUrl" };
+
 /**
- * Resolves every setting, collecting all problems at once. The messages name the config key and the
- * environment variable, never a value (a misplaced token must not be echoed).
+ * Resolves every setting, collecting all problems at once. Messages name the config key and the environment
+ * variable, never a value: a token pasted into the wrong key must not be echoed.
  */
 export function resolveSettings(
     namespace: string,
@@ -61,47 +87,73 @@ export function resolveSettings(
     env: NodeJS.ProcessEnv,
 ): E.Either<string[], Settings> {
     const problems: string[] = [];
-    const lookup = (setting: string) => {
-        const fromConfig = config(`${namespace}:${setting}`);
-        if (fromConfig !== undefined && fromConfig !== "") return fromConfig;
-        const fromEnv = env[envName(namespace, setting)];
-        return fromEnv === undefined || fromEnv === "" ? undefined : fromEnv;
+    const present = (v: string | undefined): v is string => v !== undefined && v !== "";
+    const fromNamespace = (ns: string, setting: string) => {
+        const fromConfig = config(`${ns}:${setting}`);
+        if (present(fromConfig)) return fromConfig;
+        const fromEnv = env[envName(ns, setting)];
+        return present(fromEnv) ? fromEnv : undefined;
     };
-    const where = (setting: string) => `${namespace}:${setting} (or ${envName(namespace, setting)})`;
-    const number = (setting: string, fallback: number, min: number, max: number): number => {
-        const raw = lookup(setting);
-        if (raw === undefined) return fallback;
-        const n = Number(raw);
-        if (!Number.isFinite(n) || n < min || n > max) {
-            problems.push(`${where(setting)} must be a number from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+    const where = (ns: string, setting: string) => `${ns}:${setting} (or ${envName(ns, setting)})`;
+
+    for (const [old, now] of Object.entries(RENAMED_CONNECTION)) {
+        if (present(config(`${namespace}:${old}`)) || present(env[envName(namespace, old)])) {
+            problems.push(`${where(namespace, old)} is no longer read: use ${where(namespace, now)}`);
+        }
+    }
+    if (namespace === DEFAULT_NAMESPACE) {
+        for (const setting of TUNING_KEYS) {
+            if (present(config(`${namespace}:${setting}`)) || present(env[envName(namespace, setting)])) {
+                problems.push(
+                    `${where(namespace, setting)} is no longer read (Logz.io's own Pulumi provider owns the ${namespace}: namespace): ` +
+                        `use ${where(TUNING_NAMESPACE, setting)}`,
+                );
+            }
+        }
+    }
+
+    // A resource's namespace may tune its own main account; otherwise the package-wide value applies.
+    const tuning = (setting: TuningKey): { raw: string; where: string } | undefined => {
+        for (const ns of namespace === DEFAULT_NAMESPACE ? [TUNING_NAMESPACE] : [namespace, TUNING_NAMESPACE]) {
+            const raw = fromNamespace(ns, setting);
+            if (raw !== undefined) return { raw, where: where(ns, setting) };
+        }
+        return undefined;
+    };
+    const number = (setting: TuningKey, fallback: number, min: number, max: number): number => {
+        const found = tuning(setting);
+        if (found === undefined) return fallback;
+        const n = Number(found.raw);
+        if (found.raw.trim() === "" || !Number.isFinite(n) || n < min || n > max) {
+            problems.push(`${found.where} must be a number from ${min} to ${max}`);
             return fallback;
         }
         return n;
     };
 
-    const apiToken = lookup("apiToken")?.trim();
+    const apiToken = fromNamespace(namespace, "apiToken")?.trim();
     if (!apiToken) {
         problems.push(
             `no Logz.io API token: set it with \`pulumi config set --secret ${namespace}:apiToken <token>\` ` +
                 `or the environment variable ${envName(namespace, "apiToken")}`,
         );
+    } else if (!/^[\x21-\x7e]+$/.test(apiToken)) {
+        problems.push(`${where(namespace, "apiToken")} holds characters an HTTP header cannot carry: an API token is printable ASCII without spaces`);
+    } else if (apiToken.length < MIN_TOKEN_LENGTH) {
+        problems.push(`${where(namespace, "apiToken")} is shorter than ${MIN_TOKEN_LENGTH} characters: it cannot be a Logz.io API token`);
     }
 
-    const region = (lookup("region") ?? "us").toLowerCase();
+    const region = fromNamespace(namespace, "region")?.trim().toLowerCase() ?? "us";
     const regionUrl = (REGIONS as Record<string, string>)[region];
     if (regionUrl === undefined) {
-        problems.push(
-            `${where("region")} is ${JSON.stringify(region)}, not a Logz.io region: use one of ${Object.keys(REGIONS).join(", ")}`,
-        );
+        problems.push(`${where(namespace, "region")} is not a Logz.io region: use one of ${Object.keys(REGIONS).join(", ")}`);
     }
-    const override = lookup("apiUrl");
-    let apiUrl = regionUrl ?? REGIONS.us;
-    if (override !== undefined) {
-        if (!/^https?:\/\/[^\s/]+/.test(override)) {
-            problems.push(`${where("apiUrl")} must be an http(s) URL, got ${JSON.stringify(override)}`);
-        } else {
-            apiUrl = override.replace(/\/+$/, "");
-        }
+    let apiUrl: string = regionUrl ?? REGIONS.us;
+    const custom = fromNamespace(namespace, "customApiUrl");
+    if (custom !== undefined) {
+        const parsed = parseApiUrl(custom.trim());
+        if (E.isLeft(parsed)) problems.push(`${where(namespace, "customApiUrl")} ${parsed.left}`);
+        else apiUrl = parsed.right;
     }
 
     const settings: Settings = {
@@ -115,6 +167,30 @@ export function resolveSettings(
         maxBackoffMs: DEFAULTS.maxBackoffMs,
         provisioningGraceMs: number("provisioningGraceMinutes", DEFAULTS.provisioningGraceMinutes, 0, 24 * 60) * 60_000,
     };
-    // A token pasted into the wrong key must not be echoed back by the message about that key.
-    return problems.length > 0 ? E.left(problems.map((p) => scrub(p, [settings.apiToken]))) : E.right(settings);
+    return problems.length > 0 ? E.left(problems) : E.right(settings);
+}
+
+/**
+ * An API base URL: http(s), a host, a valid port, no credentials, query or fragment (the request path is
+ * appended to it). Returned without trailing slashes. The reason never quotes the value: it may be a token.
+ */
+export function parseApiUrl(text: string): E.Either<string, string> {
+    let url: URL;
+    try {
+        // WHATWG parsing forgives `http:///host` and stray spaces; a URL a person typed should not need forgiving.
+        if (!/^https?:\/\/[^/\s?#@]/i.test(text) || /\s/.test(text)) throw new Error("not a URL");
+        url = new URL(text);
+    } catch {
+        return E.left("must be an http(s) URL with a host and, optionally, a port from 1 to 65535 (such as https://api-eu.logz.io)");
+    }
+    if (url.protocol !== "https:" && url.protocol !== "http:") return E.left("must be an http(s) URL");
+    if (url.hostname === "") return E.left("must name a host");
+    if (url.port === "0") return E.left("must have a port from 1 to 65535");
+    if (url.username !== "" || url.password !== "") {
+        return E.left("must not contain credentials (user:password@): the API token is the only credential");
+    }
+    if (url.search !== "" || url.hash !== "" || text.includes("?") || text.includes("#")) {
+        return E.left("must not have a query or fragment: request paths are appended to it");
+    }
+    return E.right(`${url.origin}${url.pathname.replace(/\/+$/, "")}`);
 }

@@ -15,9 +15,22 @@ export interface SiemAccountArgs {
     /** Adopt an existing SIEM account with this id instead of creating one (`pulumi import` cannot work here). */
     existingAccountId?: pulumi.Input<number>;
     /**
-     * The stack-config namespace holding this account's `apiToken`, `region` and `apiUrl` (default `logzio`),
+     * The stack-config namespace holding this account's `apiToken`, `region` and `customApiUrl` (default `logzio`),
      * for stacks that manage SIEM accounts under more than one Logz.io main account.
      */
+    configNamespace?: pulumi.Input<string>;
+}
+
+/**
+ * What `SiemAccount.get` can be told about an existing account. Logz.io's list returns only an account's id and
+ * name, so `email`, `accountsToScan` and `isUsingRepositoryAccount` are echoed from here (empty when left out).
+ */
+export interface SiemAccountLookupState {
+    accountName?: pulumi.Input<string>;
+    email?: pulumi.Input<string>;
+    accountsToScan?: pulumi.Input<pulumi.Input<number>[]>;
+    isUsingRepositoryAccount?: pulumi.Input<boolean>;
+    /** The stack-config namespace of the main account that owns the account (default `logzio`). */
     configNamespace?: pulumi.Input<string>;
 }
 
@@ -38,10 +51,23 @@ export class SiemAccount extends pulumi.dynamic.Resource {
     /** The API URL the main account was reached at when this was recorded. */
     declare readonly apiUrl: pulumi.Output<string>;
 
+    /**
+     * Reads an existing SIEM account without managing it: `pulumi up` never creates, replaces or deletes it, and
+     * `pulumi refresh` re-reads it. Fails when no SIEM account with that id is listed under the main account.
+     * The same as `new SiemAccount(name, state, { id })`.
+     */
+    static get(name: string, id: pulumi.Input<pulumi.ID>, state?: SiemAccountLookupState, opts?: pulumi.CustomResourceOptions): SiemAccount {
+        return new SiemAccount(name, (state ?? {}) as SiemAccountArgs, { ...opts, id });
+    }
+
+    /** With the `id` resource option, the account is read (see `SiemAccount.get`), not created. */
     constructor(name: string, args: SiemAccountArgs, opts?: pulumi.CustomResourceOptions) {
         // Output names exist only when seeded; a fresh object per resource (Resource writes __provider into it).
-        const props = {
+        // accountName and email too: `SiemAccount.get` may pass no args at all.
+        const outputs: Record<keyof SiemAccountArgs | "accountId" | "createdAt" | "mainAccountId" | "apiUrl", undefined> = {
             accountId: undefined,
+            accountName: undefined,
+            email: undefined,
             createdAt: undefined,
             accountsToScan: undefined,
             isUsingRepositoryAccount: undefined,
@@ -49,8 +75,8 @@ export class SiemAccount extends pulumi.dynamic.Resource {
             configNamespace: undefined,
             mainAccountId: undefined,
             apiUrl: undefined,
-            ...args,
         };
+        const props = { ...outputs, ...args };
         super(provider, name, props, opts, "logzio", "SiemAccount");
     }
 }

@@ -6,6 +6,7 @@
 // Logz.io's clock (evidence.ts). Failures stay values (TaskEither) until `runWith`, the Pulumi boundary,
 // throws one clear Error.
 import type * as dynamic from "@pulumi/pulumi/dynamic";
+import type * as t from "io-ts";
 import * as E from "fp-ts/Either";
 import * as TE from "fp-ts/TaskEither";
 import { pipe } from "fp-ts/function";
@@ -96,7 +97,7 @@ export class SiemAccountProvider implements dynamic.ResourceProvider<Props, Siem
                         TE.chain((listing): TE.TaskEither<Failure, dynamic.ReadResult<SiemAccountState>> => {
                             const live = findSiem(listing.accounts, Number(id));
                             // Listed under the configured main account: that account owns it (recorded for older state too).
-                            if (live) return TE.right({ id, props: { ...props, accountName: live.accountName, ...owner } });
+                            if (live) return TE.right({ id, props: { ...unlisted(id), ...props, accountName: live.accountName, ...owner } });
                             const why = notWhole(listing, owner.mainAccountId);
                             if (why !== undefined) return TE.left(msg.refused(msg.listNotWhole(why, subject, "refresh")));
                             switch (graceOf(account, id, props, listing)) {
@@ -206,4 +207,12 @@ function sameSet(a: unknown, b: unknown): boolean {
 function withProvider(failure: Failure, provider: unknown): Failure {
     if (failure.kind !== "refused" || failure.id === undefined || provider === undefined) return failure;
     return { ...failure, properties: { ...failure.properties, __provider: provider } };
+}
+
+/**
+ * What a read starts from when it has no state (`SiemAccount.get` with only an id): the list returns id and name
+ * only, so the rest is empty unless the caller passed it.
+ */
+function unlisted(id: string): SiemAccountState {
+    return { accountId: Number(id) as t.Int, accountName: "", email: "", accountsToScan: [], isUsingRepositoryAccount: false, createdAt: "" };
 }

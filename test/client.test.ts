@@ -310,7 +310,7 @@ describe("LogzioClient (against the emulator)", function () {
             expect(res.accountName).to.equal("siem-429");
             expect(emulator.count(CREATE)).to.equal(3);
             expect(emulator.siemAccounts()).to.have.length(1);
-            // Every retried POST carried the whole body (unlike the Terraform client, see FACTS.md).
+            // Every retried POST carried the whole body (unlike the Terraform client, see docs/logzio-api.md).
             for (const r of emulator.requests) expect(r.body).to.deep.equal({ accountName: "siem-429", email: "a@b.co" });
         });
 

@@ -1,4 +1,4 @@
-// The io-ts codecs against bodies shaped like Logz.io's spec (logzio-public-api.yml, FACTS.md), and the
+// The io-ts codecs against bodies shaped like Logz.io's spec (docs/logzio-api.md), and the
 // readable decode errors (`field.path: expected Type, received value`).
 import { expect } from "chai";
 import * as t from "io-ts";
@@ -59,10 +59,17 @@ describe("codecs", () => {
             ]);
         });
 
-        it("names the field and the received value when accountId is a string", () => {
-            expect(errorsOf(CreateSiemResponse, { ...specResponse, accountId: "12" })).to.deep.equal([
-                'accountId: expected Int, received "12"',
-            ]);
+        it("takes an accountId sent as a decimal string: the account exists whatever shape its id came in", () => {
+            const decoded = CreateSiemResponse.decode({ ...specResponse, accountId: " 12 " });
+            expect(E.isRight(decoded) && decoded.right.accountId).to.equal(12);
+        });
+
+        it("names the field and the received value when accountId is a string that is no id", () => {
+            for (const bad of ["12a", "-12", "1.5", "", "99999999999999999"]) {
+                expect(errorsOf(CreateSiemResponse, { ...specResponse, accountId: bad })).to.deep.equal([
+                    `accountId: expected Int, received ${JSON.stringify(bad)}`,
+                ]);
+            }
         });
 
         it("names the array index inside accountsToScan (accountsToScan.1)", () => {
@@ -144,7 +151,7 @@ describe("codecs", () => {
         });
     });
 
-    describe("Logz.io error bodies (every shape in FACTS.md)", () => {
+    describe("Logz.io error bodies (every shape in docs/logzio-api.md)", () => {
         it("decodes the usual { errorCode, message, requestId, parameters }", () => {
             const body = {
                 errorCode: "TimeBasedAccount/ILLEGAL_PLAN_REQUEST",
@@ -247,13 +254,13 @@ describe("codecs", () => {
         });
 
         it("decodeWith joins several problems with '; ' on one line", () => {
-            const result = decodeWith(CreateSiemResponse, "the response")({ accountId: "12", accountName: 3, accountsToScan: [1, "2"] });
+            const result = decodeWith(CreateSiemResponse, "the response")({ accountId: "x12", accountName: 3, accountsToScan: [1, "2"] });
             expect(E.isLeft(result)).to.equal(true);
             const text = E.isLeft(result) ? result.left : "";
             expect(text).to.not.include("\n");
             expect(text).to.equal(
                 "the response did not match the expected shape: " +
-                    'accountId: expected Int, received "12"; accountName: expected string, received 3; accountsToScan.1: expected Int, received "2"',
+                    'accountId: expected Int, received "x12"; accountName: expected string, received 3; accountsToScan.1: expected Int, received "2"',
             );
         });
 

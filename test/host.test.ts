@@ -162,7 +162,7 @@ describe("host: SiemAccount through Pulumi's dynamic-provider host", function ()
 
     describe("credentials and endpoint", () => {
         it("a missing token fails before any HTTP call, naming logzio:apiToken and LOGZIO_API_TOKEN", async () => {
-            const bare = await startHost(emulator, { bare: true, config: { "logzio:apiUrl": emulator.url } });
+            const bare = await startHost(emulator, { bare: true, config: { "logzio:customApiUrl": emulator.url } });
             try {
                 const { failures, createError: err } = await checkThenCreate(bare, "no-token", { accountName: "x", email: "x@example.com" });
                 expect(failures).to.have.length(1);
@@ -180,15 +180,17 @@ describe("host: SiemAccount through Pulumi's dynamic-provider host", function ()
                 const { failures, createError: err } = await checkThenCreate(bad, "region", { accountName: "x", email: "x@example.com" });
                 expect(failures.map((f) => f.reason).join(" ")).to.include("logzio:region");
                 for (const region of Object.keys(REGIONS)) expect(err.message).to.include(region);
-                expect(err.message).to.include("mars");
+                expect(err.message).to.include("logzio:region");
+                // A value in the wrong key may be a token: it is never echoed.
+                expect(err.message).to.not.include("mars");
                 expect(emulator.requests).to.have.length(0);
             } finally {
                 await bad.stop();
             }
         });
 
-        it("falls back to LOGZIO_API_TOKEN and LOGZIO_API_URL when the stack config has none", async () => {
-            const fromEnv = await startHost(undefined, { env: { LOGZIO_API_TOKEN: emulator.token, LOGZIO_API_URL: emulator.url } });
+        it("falls back to LOGZIO_API_TOKEN and LOGZIO_CUSTOM_API_URL when the stack config has none", async () => {
+            const fromEnv = await startHost(undefined, { env: { LOGZIO_API_TOKEN: emulator.token, LOGZIO_CUSTOM_API_URL: emulator.url } });
             try {
                 const created = await createVia(fromEnv, provider, "env", { accountName: "from-env", email: "e@example.com" });
                 expect(emulator.siemAccounts().map((a) => String(a.accountId))).to.deep.equal([created.id]);
@@ -197,8 +199,50 @@ describe("host: SiemAccount through Pulumi's dynamic-provider host", function ()
             }
         });
 
+        it("a stack config Logz.io's bridged provider accepts: only apiToken/region/customApiUrl under logzio:, tuning under logzio-siem:", async () => {
+            const config = {
+                "logzio:apiToken": emulator.token,
+                "logzio:region": "eu",
+                "logzio:customApiUrl": emulator.url,
+                "logzio-siem:maxRetries": "0",
+                "logzio-siem:retryBaseMs": "5",
+            };
+            const bridged = new Set(["logzio:apiToken", "logzio:region", "logzio:customApiUrl"]);
+            expect(Object.keys(config).filter((k) => k.startsWith("logzio:") && !bridged.has(k))).to.deep.equal([]);
+            const shared = await startHost(emulator, { bare: true, config });
+            try {
+                // logzio-siem:maxRetries 0 is honoured: one 503 on the list fails the create after one attempt.
+                emulator.injectFaults("GET /v1/associated-accounts", { kind: "status", status: 503 });
+                const err = await hostError(createVia(shared, provider, "tuned", { accountName: "tuned", email: "t@example.com" }));
+                expect(err.message).to.include("HTTP 503");
+                expect(emulator.count("GET /v1/associated-accounts")).to.equal(1);
+                const created = await createVia(shared, provider, "tuned", { accountName: "tuned", email: "t@example.com" });
+                expect(emulator.siemAccounts().map((a) => String(a.accountId))).to.deep.equal([created.id]);
+            } finally {
+                await shared.stop();
+            }
+        });
+
+        it("the old logzio:apiUrl and logzio:maxRetries are refused, naming the new keys, with no HTTP call", async () => {
+            const old = await startHost(emulator, {
+                bare: true,
+                config: { "logzio:apiToken": emulator.token, "logzio:apiUrl": emulator.url, "logzio:maxRetries": "2" },
+            });
+            try {
+                const args = { __provider: provider, accountName: "old-keys", email: "o@example.com" };
+                // At preview (check) and, should the engine go on, at create.
+                const checked = await old.check(urnFor("old-keys"), {}, args);
+                expect(checked.failures.map((f) => f.reason).join("\n")).to.include("logzio:customApiUrl").and.include("logzio-siem:maxRetries");
+                const err = await hostError(old.create(urnFor("old-keys"), args));
+                expect(err.message).to.include("logzio:customApiUrl").and.include("logzio-siem:maxRetries");
+                expect(emulator.requests).to.have.length(0);
+            } finally {
+                await old.stop();
+            }
+        });
+
         it("stack config beats the environment", async () => {
-            const both = await startHost(emulator, { env: { LOGZIO_API_TOKEN: "env-token-should-lose", LOGZIO_API_URL: "http://127.0.0.1:9" } });
+            const both = await startHost(emulator, { env: { LOGZIO_API_TOKEN: "env-token-should-lose", LOGZIO_CUSTOM_API_URL: "http://127.0.0.1:9" } });
             try {
                 await createVia(both, provider, "config-wins", { accountName: "config-wins", email: "c@example.com" });
                 expect(emulator.requests.map((r) => r.token)).to.deep.equal(emulator.requests.map(() => emulator.token));

@@ -1,7 +1,9 @@
 // checkInputs: one named failure per bad property, unknowns pass, accountsToScan as a sorted set,
 // token-like keys refused and dropped, unknown keys refused.
 import { expect } from "chai";
+import { SECRET_SIG, SIG_KEY } from "../harness/hostDriver";
 import { UNKNOWN, checkInputs, isUnknown } from "../provider/inputs";
+import { MAX_MESSAGE_CHARS } from "../provider/text";
 
 const GOOD = { accountName: "siem-prod", email: "sec@example.com" } as const;
 
@@ -191,6 +193,40 @@ describe("checkInputs", () => {
         it("refuses each of several unknown keys", () => {
             const result = checkInputs({ ...GOOD, foo: 1, bar: 2 });
             expect(result.failures.map((f) => f.property)).to.have.members(["foo", "bar"]);
+        });
+    });
+
+    describe("hostile inputs: secrets hidden, every reason bounded, lists summarised", () => {
+        const secret = (value: unknown) => ({ [SIG_KEY]: SECRET_SIG, value });
+
+        it("a secret-wrapped value is shown as [secret], never its contents", () => {
+            const result = checkInputs({ accountName: secret("team/secret-name"), email: secret(42), accountsToScan: [1, secret("top-secret-id")] });
+            expect(result.failures.map((f) => f.property)).to.have.members(["accountName", "email", "accountsToScan"]);
+            for (const f of result.failures) {
+                expect(f.reason).to.include("[secret]");
+                expect(f.reason).to.not.match(/secret-name|top-secret-id|42/);
+            }
+        });
+
+        it("100,000 bad accountsToScan entries: one reason of at most 2 KB that counts the rest", () => {
+            const result = checkInputs({ ...GOOD, accountsToScan: Array.from({ length: 100_000 }, (_, i) => `id-${i}`) });
+            expect(result.failures).to.have.length(1);
+            expect(result.failures[0].reason.length).to.be.at.most(MAX_MESSAGE_CHARS);
+            expect(result.failures[0].reason).to.include('[9] is "id-9"').and.include("and 99,990 more");
+        });
+
+        it("a huge value is cut in its reason", () => {
+            const result = checkInputs({ ...GOOD, email: "x".repeat(1_000_000) });
+            expect(result.failures[0].reason.length).to.be.at.most(MAX_MESSAGE_CHARS);
+        });
+
+        it("100,000 unknown properties: ten named failures and one that counts the rest", () => {
+            const news: Record<string, unknown> = { ...GOOD };
+            for (let i = 0; i < 100_000; i++) news[`extra${i}`] = i;
+            const result = checkInputs(news);
+            expect(result.failures).to.have.length(11);
+            expect(result.failures[10].reason).to.include("and 99,980 more");
+            for (const f of result.failures) expect(f.reason.length).to.be.at.most(MAX_MESSAGE_CHARS);
         });
     });
 });

@@ -52,8 +52,8 @@ describe("lifecycle through Pulumi's dynamic-provider host", function () {
         emulator = await startEmulator();
         const shared = [
             startHost(emulator),
-            startHost(emulator, { config: { "logzio:provisioningGraceMinutes": "0" } }),
-            startHost(emulator, { config: { "logzio:provisioningGraceMinutes": "30" } }),
+            startHost(emulator, { config: { "logzio-siem:provisioningGraceMinutes": "0" } }),
+            startHost(emulator, { config: { "logzio-siem:provisioningGraceMinutes": "30" } }),
         ];
         started.push(...shared);
         [host, graceZero, graceThirty] = await Promise.all(shared);
@@ -178,7 +178,7 @@ describe("lifecycle through Pulumi's dynamic-provider host", function () {
             expect(emulator.siemAccounts()).to.have.length(0);
         });
 
-        it("with logzio:provisioningGraceMinutes 0, a just-created account missing from the list is dropped at once", async () => {
+        it("with logzio-siem:provisioningGraceMinutes 0, a just-created account missing from the list is dropped at once", async () => {
             const m = await up(graceZero, "grace0", { accountName: uniqueName("grace0"), email: "g0@example.com" });
             const listsAfterCreate = lists();
             expect(emulator.deleteAccount(Number(m.id))).to.equal(true);
@@ -191,7 +191,7 @@ describe("lifecycle through Pulumi's dynamic-provider host", function () {
             expect(emulator.siemAccounts()).to.have.length(0);
         });
 
-        it("honours a custom logzio:provisioningGraceMinutes: missing 20 minutes after createdAt is kept with 30, dropped with the default 15", async () => {
+        it("honours a custom logzio-siem:provisioningGraceMinutes: missing 20 minutes after createdAt is kept with 30, dropped with the default 15", async () => {
             const m = stateOf(seed(uniqueName("twenty"), { createdAt: minutesAgo(20) }), "twenty");
             expect(emulator.deleteAccount(Number(m.id))).to.equal(true);
 

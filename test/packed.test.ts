@@ -1,37 +1,67 @@
-// The package as users get it: `npm pack`, installed into a fresh folder next to @pulumi/pulumi, then a
-// SiemAccount serialized there and run by the host whose cwd is that folder (code under node_modules).
-import { execFileSync, spawn } from "node:child_process";
+// The package as users get it: `npm pack`, installed into a copy of examples/quickstart made outside the
+// repository (as `pulumi new` or a copy-out would), next to its own @pulumi/pulumi. Checks what the tarball holds,
+// that the example type-checks with Pulumi's template tsconfig, that every entry point has types under both
+// module resolutions, that the README's stack test passes there with the testing kit, and that the host running
+// in that folder serves SiemAccounts with the installed runtime.
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import { createRequire } from "node:module";
-import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
 import { LogzioEmulator } from "../emulator";
 import { captureResourcesIn } from "../harness/providerCapture";
 import { ProviderHost } from "../harness/hostDriver";
+import { npm, npmInstall, packedTarball, tempDir, versionOf } from "./consumer";
 import { REPO_ROOT, SIEM_TYPE, createVia, serializedProvider, startEmulator, startHost } from "./support";
 
-const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+/** Harness modules the testing kit needs at run time (the rest of harness/ serves this repository's tests). */
+const SHIPPED_HARNESS = ["child", "childRunner", "hostDriver", "mockRuntime", "programRunner", "providerCapture"];
 
-describe("packed: the npm package installed into a fresh project", function () {
-    this.timeout(300_000);
+/** What the tarball must hold, derived from the sources: each shipped module's .js, .d.ts and .js.map, and the docs. */
+function expectedTarballFiles(): string[] {
+    const modules = (dir: string) =>
+        fs
+            .readdirSync(path.join(REPO_ROOT, dir))
+            .filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))
+            .map((f) => `${dir}/${f.slice(0, -3)}`);
+    const shipped = [...modules("provider"), ...modules("emulator"), ...modules("testing"), ...SHIPPED_HARNESS.map((m) => `harness/${m}`)];
+    return [
+        "CHANGELOG.md",
+        "LICENSE",
+        "README.md",
+        "package.json",
+        ...shipped.flatMap((m) => [`dist/${m}.js`, `dist/${m}.d.ts`, `dist/${m}.js.map`]),
+    ].sort();
+}
+
+/** README's "Testing your stacks" example, exactly as users read it. */
+function readmeStackTest(): string {
+    const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+    const block = /<!-- stack-test:begin -->\s*```ts\n([\s\S]*?)```\s*<!-- stack-test:end -->/.exec(readme);
+    expect(block, "README has the stack-test block").to.not.equal(null);
+    return block![1];
+}
+
+describe("packed: the npm package installed into a copied-out example", function () {
+    this.timeout(600_000);
     let dir: string;
     let emulator: LogzioEmulator;
     let installedProvider: string;
 
     before(async () => {
-        dir = fs.mkdtempSync(path.join(os.tmpdir(), "logzio-siem-consumer-"));
-        // --ignore-scripts: dist/ is already built by `npm test`.
-        const packed = JSON.parse(
-            execFileSync(npm, ["pack", "--json", "--ignore-scripts", "--pack-destination", dir], { cwd: REPO_ROOT, encoding: "utf8" }),
-        ) as { filename: string }[];
-        const pulumiVersion = (JSON.parse(fs.readFileSync(require.resolve("@pulumi/pulumi/package.json"), "utf8")) as { version: string }).version;
-        fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "consumer", private: true }));
-        execFileSync(
-            npm,
-            ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error", `./${packed[0].filename}`, `@pulumi/pulumi@${pulumiVersion}`],
-            { cwd: dir, stdio: ["ignore", "ignore", "inherit"] },
-        );
+        dir = tempDir("quickstart");
+        fs.cpSync(path.join(REPO_ROOT, "examples", "quickstart"), dir, { recursive: true });
+        // The example's own package.json names the registry package; here it is the tarball just packed, with
+        // @pulumi/pulumi pinned as in our lock file and the tools the README's stack test uses.
+        npmInstall(dir, [
+            packedTarball(),
+            `@pulumi/pulumi@${versionOf("@pulumi/pulumi")}`,
+            `typescript@${versionOf("typescript")}`,
+            `@types/node@${versionOf("@types/node")}`,
+            `ts-node@${versionOf("ts-node")}`,
+            `mocha@${versionOf("mocha")}`,
+            `@types/mocha@${versionOf("@types/mocha")}`,
+        ]);
         emulator = await startEmulator();
         const [res] = await captureResourcesIn(
             dir,
@@ -46,14 +76,88 @@ describe("packed: the npm package installed into a fresh project", function () {
         if (dir) fs.rmSync(dir, { recursive: true, force: true });
     });
 
-    it("ships the provider and the emulator, not tests or sources", () => {
-        const pkg = path.join(dir, "node_modules", "pulumi-logzio-siem");
-        expect(fs.existsSync(path.join(pkg, "dist", "provider", "index.js"))).to.equal(true);
-        expect(fs.existsSync(path.join(pkg, "dist", "provider", "index.d.ts"))).to.equal(true);
-        expect(fs.existsSync(path.join(pkg, "dist", "emulator", "cli.js"))).to.equal(true);
-        for (const absent of ["dist/test", "dist/harness", "provider", "test", "tsconfig.json"]) {
-            expect(fs.existsSync(path.join(pkg, absent)), absent).to.equal(false);
+    it("the tarball holds exactly the built modules, their maps, the license, the changelog and the README", () => {
+        const [pack] = JSON.parse(
+            execFileSync(npm, ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: REPO_ROOT, encoding: "utf8" }),
+        ) as {
+            files: { path: string }[];
+        }[];
+        expect(pack.files.map((f) => f.path).sort()).to.deep.equal(expectedTarballFiles());
+    });
+
+    it("source maps resolve: every shipped map inlines the source it points at", () => {
+        const dist = path.join(dir, "node_modules", "pulumi-logzio-siem", "dist");
+        const maps = fs.readdirSync(dist, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".js.map"));
+        expect(maps.length).to.be.greaterThan(10);
+        for (const m of maps) {
+            const map = JSON.parse(fs.readFileSync(path.join(dist, m), "utf8")) as { sources: string[]; sourcesContent?: string[] };
+            expect(map.sourcesContent, m).to.have.length(map.sources.length);
+            expect(
+                map.sourcesContent!.every((s) => typeof s === "string" && s.length > 0),
+                m,
+            ).to.equal(true);
         }
+    });
+
+    it("declares @pulumi/pulumi as a peer, so the program's copy is the only one", () => {
+        const pkg = JSON.parse(fs.readFileSync(path.join(dir, "node_modules", "pulumi-logzio-siem", "package.json"), "utf8")) as {
+            peerDependencies: Record<string, string>;
+            dependencies: Record<string, string>;
+        };
+        expect(pkg.peerDependencies).to.deep.equal({ "@pulumi/pulumi": ">=3.139.0 <4" });
+        expect(pkg.dependencies).to.not.have.property("@pulumi/pulumi");
+        expect(fs.existsSync(path.join(dir, "node_modules", "pulumi-logzio-siem", "node_modules", "@pulumi"))).to.equal(false);
+    });
+
+    it("the copied example type-checks with its own tsconfig (Pulumi's template: moduleResolution node)", () => {
+        const r = spawnSync(process.execPath, [path.join(dir, "node_modules", "typescript", "bin", "tsc"), "-p", ".", "--noEmit"], {
+            cwd: dir,
+            encoding: "utf8",
+        });
+        expect(r.status, r.stdout + r.stderr).to.equal(0);
+    });
+
+    for (const resolution of ["node", "node16"] as const) {
+        it(`every documented entry point has types under moduleResolution ${resolution}`, () => {
+            const check = path.join(dir, `entry-points-${resolution}`);
+            fs.mkdirSync(check);
+            fs.writeFileSync(
+                path.join(check, "index.ts"),
+                [
+                    `import { SiemAccount, SiemAccountArgs } from "pulumi-logzio-siem";`,
+                    `import { LogzioEmulator } from "pulumi-logzio-siem/emulator";`,
+                    `import { runStack, StackTestResult } from "pulumi-logzio-siem/testing";`,
+                    `import { configure } from "pulumi-logzio-siem/runtime";`,
+                    `const args: SiemAccountArgs = { accountName: "a", email: "a@example.com" };`,
+                    `export const used = [SiemAccount.get, args, LogzioEmulator.start, runStack, configure];`,
+                    `export type Result = StackTestResult;`,
+                    "",
+                ].join("\n"),
+            );
+            const module = resolution === "node" ? "commonjs" : "node16";
+            const tsconfig = {
+                compilerOptions: { strict: true, noEmit: true, target: "es2020", module, moduleResolution: resolution },
+                files: ["index.ts"],
+            };
+            fs.writeFileSync(path.join(check, "tsconfig.json"), JSON.stringify(tsconfig));
+            const r = spawnSync(process.execPath, [path.join(dir, "node_modules", "typescript", "bin", "tsc"), "-p", check], {
+                encoding: "utf8",
+            });
+            expect(r.status, r.stdout + r.stderr).to.equal(0);
+        });
+    }
+
+    it("the README's stack test passes there, run by mocha as a user runs it (testing kit, real host, emulator)", () => {
+        fs.mkdirSync(path.join(dir, "test"), { recursive: true });
+        fs.writeFileSync(path.join(dir, "test", "stack.test.ts"), readmeStackTest());
+        const r = spawnSync(npm, ["exec", "--", "mocha", "-r", "ts-node/register", "test/stack.test.ts"], {
+            cwd: dir,
+            encoding: "utf8",
+            env: { ...process.env, TS_NODE_PROJECT: "tsconfig.json" },
+        });
+        expect(r.status, r.stdout + r.stderr).to.equal(0);
+        expect(r.stdout).to.match(/\b2 passing\b/);
+        expect(r.stdout).to.not.match(/failing|pending/);
     });
 
     it("serializes the same small shim under node_modules as in the repo", async () => {
@@ -78,6 +182,7 @@ describe("packed: the npm package installed into a fresh project", function () {
 
     it("runs the standalone emulator command from the installed package", async () => {
         const bin = path.join(dir, "node_modules", ".bin", "logzio-emulator");
+        expect(spawnSync(bin, ["--help"], { encoding: "utf8" }).stdout).to.include("--state <file>");
         const child = spawn(bin, ["--port", "0", "--token", "cli-token"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
         try {
             const url = await new Promise<string>((resolve, reject) => {

@@ -35,7 +35,7 @@ describe("preview: check reports configuration mistakes", function () {
     const reasons = (r: { failures: { reason: string }[] }) => r.failures.map((f) => f.reason).join("\n");
 
     it("a missing token fails check naming logzio:apiToken, with no HTTP call", async () => {
-        const h = await hostWith({ bare: true, config: { "logzio:apiUrl": emulator.url } });
+        const h = await hostWith({ bare: true, config: { "logzio:customApiUrl": emulator.url } });
         const r = await check(h, GOOD);
         expect(r.failures).to.have.length(1);
         expect(r.failures[0].reason).to.include("logzio:apiToken").and.include("LOGZIO_API_TOKEN");
@@ -51,9 +51,9 @@ describe("preview: check reports configuration mistakes", function () {
     });
 
     it("a malformed URL fails check naming its key, with no HTTP call", async () => {
-        const h = await hostWith({ bare: true, config: { "logzio:apiToken": emulator.token, "logzio:apiUrl": "ftp//nowhere" } });
+        const h = await hostWith({ bare: true, config: { "logzio:apiToken": emulator.token, "logzio:customApiUrl": "ftp//nowhere" } });
         const r = await check(h, GOOD);
-        expect(reasons(r)).to.include("logzio:apiUrl");
+        expect(reasons(r)).to.include("logzio:customApiUrl");
         expect(emulator.requests).to.have.length(0);
     });
 
@@ -104,7 +104,7 @@ describe("preview: check reports configuration mistakes", function () {
     });
 
     it("Logz.io unavailable at preview does not fail check; the next check asks again", async () => {
-        const h = await hostWith({ config: { "logzio:retryBaseMs": "5", "logzio:maxRetries": "1" } });
+        const h = await hostWith({ config: { "logzio-siem:retryBaseMs": "5", "logzio-siem:maxRetries": "1" } });
         emulator.injectFaults(WHOAMI, { kind: "status", status: 503 }, { kind: "status", status: 503 });
         expect((await check(h, GOOD)).failures).to.deep.equal([]);
         expect(emulator.count(WHOAMI)).to.equal(2);

@@ -28,11 +28,11 @@ describe("resilience: faults through Pulumi's dynamic-provider host", function (
     let emulator: LogzioEmulator;
     /**
      * Short budget (3 s, so one attempt times out after 1 s), fast backoff, default maxRetries (5), and
-     * logzio:provisioningGraceMinutes 0 ("Logz.io lists a new account at once", as this emulator does by
+     * logzio-siem:provisioningGraceMinutes 0 ("Logz.io lists a new account at once", as this emulator does by
      * default): a lookup that misses the account may repeat the POST.
      */
     let host: ProviderHost;
-    /** logzio:maxRetries 2 (three attempts at most) and the default provisioningGraceMinutes (15). */
+    /** logzio-siem:maxRetries 2 (three attempts at most) and the default provisioningGraceMinutes (15). */
     let tight: ProviderHost;
     let seq = 0;
 
@@ -83,17 +83,17 @@ describe("resilience: faults through Pulumi's dynamic-provider host", function (
         [host, tight] = await Promise.all([
             startHost(emulator, {
                 config: {
-                    "logzio:retryBaseMs": "5",
-                    "logzio:requestTimeoutSeconds": "3",
-                    "logzio:provisioningGraceMinutes": "0",
+                    "logzio-siem:retryBaseMs": "5",
+                    "logzio-siem:requestTimeoutSeconds": "3",
+                    "logzio-siem:provisioningGraceMinutes": "0",
                     // A second namespace whose API refuses every connection.
-                    "logzio-down:apiUrl": down,
+                    "logzio-down:customApiUrl": down,
                     "logzio-down:apiToken": emulator.token,
                     "logzio-down:retryBaseMs": "5",
                     "logzio-down:maxRetries": "2",
                 },
             }),
-            startHost(emulator, { config: { "logzio:retryBaseMs": "5", "logzio:maxRetries": "2", "logzio:requestTimeoutSeconds": "10" } }),
+            startHost(emulator, { config: { "logzio-siem:retryBaseMs": "5", "logzio-siem:maxRetries": "2", "logzio-siem:requestTimeoutSeconds": "10" } }),
         ]);
     });
     after(async () => {
@@ -142,7 +142,7 @@ describe("resilience: faults through Pulumi's dynamic-provider host", function (
             expect(second.at, "not before the date").to.be.at.least(Date.parse(at) - 50);
         });
 
-        it("a Retry-After beyond logzio:requestTimeoutSeconds fails at once with a clear error and no account", async () => {
+        it("a Retry-After beyond logzio-siem:requestTimeoutSeconds fails at once with a clear error and no account", async () => {
             const a = args("429far");
             emulator.injectFaults(CREATE, { kind: "status", status: 429, headers: { "retry-after": "60" } });
             const started = Date.now();
@@ -153,7 +153,7 @@ describe("resilience: faults through Pulumi's dynamic-provider host", function (
             expect(counts()).to.deep.equal({ posts: 1, lists: 1, accounts: 0 });
         });
 
-        it("429 past logzio:maxRetries: maxRetries+1 POSTs, each with the full body, then a clear error and no account", async () => {
+        it("429 past logzio-siem:maxRetries: maxRetries+1 POSTs, each with the full body, then a clear error and no account", async () => {
             const a = args("429x");
             emulator.injectFaults(CREATE, ...Array.from({ length: 5 }, (): Fault => ({ kind: "status", status: 429 })));
             const err = await hostError(createVia(tight, provider, "r429x", a));
@@ -193,7 +193,7 @@ describe("resilience: faults through Pulumi's dynamic-provider host", function (
             const a = args("s503x");
             emulator.injectFaults(CREATE, ...Array.from({ length: 5 }, (): Fault => ({ kind: "status", status: 503 })));
             const err = await hostError(createVia(host, provider, "s503x", a));
-            expectClearError(err, a.accountName, "HTTP 503", "was not created");
+            expectClearError(err, a.accountName, "HTTP 503", "could not be created", "up to 3 may exist");
             expect(err.partialCreate).to.equal(undefined);
             // Three rounds of POST then lookup, after the guard list.
             expect(counts()).to.deep.equal({ posts: 3, lists: 4, accounts: 0 });
@@ -238,11 +238,19 @@ describe("resilience: faults through Pulumi's dynamic-provider host", function (
             expect(counts()).to.deep.equal({ posts: 1, lists: 2, accounts: 1 });
         });
 
-        it("schemaViolating200: a 200 whose body fails the codec (accountId as a string)", async () => {
+        it("schemaViolating200: a 200 whose body fails the codec (accountName a number, no id)", async () => {
             const a = args("v200");
-            emulator.injectFaults(CREATE, { kind: "schemaViolating200" });
+            emulator.injectFaults(CREATE, { kind: "schemaViolating200", body: { accountName: 17 } });
             const created = await createVia(host, provider, "v200", a);
             expect(counts()).to.deep.equal({ posts: 1, lists: 2, accounts: 1 });
+            expectOneAccount(created, a.accountName);
+        });
+
+        it("a 200 whose accountId is a numeric string: that id is the result, no lookup needed", async () => {
+            const a = args("v200str");
+            emulator.injectFaults(CREATE, { kind: "schemaViolating200" });
+            const created = await createVia(host, provider, "v200str", a);
+            expect(counts()).to.deep.equal({ posts: 1, lists: 1, accounts: 1 });
             expectOneAccount(created, a.accountName);
         });
     });
@@ -270,10 +278,21 @@ describe("resilience: faults through Pulumi's dynamic-provider host", function (
             expect(refreshed.properties).to.include({ accountName: a.accountName, mainAccountId: OWNER_ID });
         });
 
-        it("malformed200 and no id anywhere: never posts again, fails naming the account and what to check", async () => {
-            const a = args("m200hidden");
+        it("malformed200 (JSON cut after the id): a partial create that keeps the id in Pulumi's state", async () => {
+            const a = args("m200cut");
             emulator.setProvisioningMs(60_000);
             emulator.injectFaults(CREATE, { kind: "malformed200" });
+            const err = await hostError(createVia(host, provider, "m200cut", a));
+            const [account] = emulator.siemAccounts();
+            expect(err.partialCreate, "ErrorResourceInitFailed").to.not.equal(undefined);
+            expect(err.partialCreate!.id).to.equal(String(account.accountId));
+            expect(counts()).to.deep.equal({ posts: 1, lists: 2, accounts: 1 });
+        });
+
+        it("a 200 with no id anywhere: never posts again, fails naming the account and what to check", async () => {
+            const a = args("m200hidden");
+            emulator.setProvisioningMs(60_000);
+            emulator.injectFaults(CREATE, { kind: "statusAfterCommit", status: 200, body: '{"accountNa', contentType: "application/json" });
             const err = await hostError(createVia(host, provider, "m200hidden", a));
             expectClearError(err, `could not establish whether SIEM account "${a.accountName}" was created`, "Settings > Manage accounts", "existingAccountId");
             expect(err.partialCreate).to.equal(undefined);
@@ -292,7 +311,7 @@ describe("resilience: faults through Pulumi's dynamic-provider host", function (
         });
     });
 
-    describe("with the default logzio:provisioningGraceMinutes, a lookup miss never repeats the POST", () => {
+    describe("with the default logzio-siem:provisioningGraceMinutes, a lookup miss never repeats the POST", () => {
         it("503 before Logz.io acted: one POST, a clear error that says what to check, no account", async () => {
             const a = args("g503");
             emulator.injectFaults(CREATE, { kind: "status", status: 503 });
@@ -519,7 +538,7 @@ describe("resilience: faults through Pulumi's dynamic-provider host", function (
             expect(counts()).to.deep.equal({ posts: 0, lists: 1, accounts: 1 });
         });
 
-        it("5xx past logzio:maxRetries on refresh: maxRetries+1 lists, a clear error", async () => {
+        it("5xx past logzio-siem:maxRetries on refresh: maxRetries+1 lists, a clear error", async () => {
             const account = seeded();
             emulator.injectFaults(LIST, ...Array.from({ length: 5 }, (): Fault => ({ kind: "status", status: 503 })));
             const err = await hostError(readVia(tight, account));
@@ -527,7 +546,7 @@ describe("resilience: faults through Pulumi's dynamic-provider host", function (
             expect(counts()).to.deep.equal({ posts: 0, lists: 3, accounts: 1 });
         });
 
-        it("a list that keeps hanging is bounded by logzio:requestTimeoutSeconds (3 s)", async () => {
+        it("a list that keeps hanging is bounded by logzio-siem:requestTimeoutSeconds (3 s)", async () => {
             const account = seeded();
             emulator.injectFaults(LIST, ...Array.from({ length: 6 }, (): Fault => ({ kind: "hang" })));
             const started = Date.now();
@@ -580,10 +599,10 @@ describe("resilience: a stack-sized run through one host", function () {
         return { elapsed, ids };
     }
 
-    it("500 concurrent creates with the default logzio:maxConcurrency: all created, at most 5 lists, no 429, never above 100 in flight", async () => {
+    it("500 concurrent creates with the default logzio-siem:maxConcurrency: all created, at most 5 lists, no 429, never above 100 in flight", async () => {
         const N = 500;
         const emulator = await startEmulator({ latencyMs: 30, maxInFlight: 100 });
-        const host = await startHost(emulator, { config: { "logzio:retryBaseMs": "10" } });
+        const host = await startHost(emulator, { config: { "logzio-siem:retryBaseMs": "10" } });
         try {
             const { elapsed } = await run(emulator, host, "stack", N);
             expect(emulator.stats.rejected429, "429s").to.equal(0);
@@ -597,10 +616,10 @@ describe("resilience: a stack-sized run through one host", function () {
         }
     });
 
-    it("logzio:maxConcurrency 100 against a Logz.io that allows 40: 429s are recovered, nothing duplicated", async () => {
+    it("logzio-siem:maxConcurrency 100 against a Logz.io that allows 40: 429s are recovered, nothing duplicated", async () => {
         const N = 300;
         const emulator = await startEmulator({ latencyMs: 30, maxInFlight: 40 });
-        const host = await startHost(emulator, { config: { "logzio:retryBaseMs": "10", "logzio:maxConcurrency": "100" } });
+        const host = await startHost(emulator, { config: { "logzio-siem:retryBaseMs": "10", "logzio-siem:maxConcurrency": "100" } });
         try {
             const { elapsed } = await run(emulator, host, "flood", N);
             expect(emulator.stats.rejected429, "429s happened").to.be.above(0);

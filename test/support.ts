@@ -1,6 +1,8 @@
 // Shared fixtures for host-level tests: the provider text SiemAccount really serializes, and a Pulumi
 // dynamic-provider host configured against an emulator the way the engine configures it.
 import { randomUUID } from "node:crypto";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { expect } from "chai";
 import { SiemAccount, SiemAccountArgs } from "../provider";
@@ -82,13 +84,13 @@ export interface HostSetup {
     /** Stack config beyond the emulator's URL and token (token sent as a secret, as `--secret` does). */
     config?: Record<string, string>;
     env?: Record<string, string>;
-    /** Leave out the default apiUrl/apiToken config. */
+    /** Leave out the default customApiUrl/apiToken config. */
     bare?: boolean;
 }
 
 export async function startHost(emulator: LogzioEmulator | undefined, setup: HostSetup = {}): Promise<ProviderHost> {
     const host = await ProviderHost.start({ cwd: setup.cwd ?? REPO_ROOT, env: envWithoutLogzio(setup.env) });
-    const base: Record<string, string> = setup.bare || !emulator ? {} : { "logzio:apiUrl": emulator.url, "logzio:apiToken": emulator.token };
+    const base: Record<string, string> = setup.bare || !emulator ? {} : { "logzio:customApiUrl": emulator.url, "logzio:apiToken": emulator.token };
     const config = { ...base, ...setup.config };
     await host.configure(config, Object.keys(config).filter((k) => /apiToken$/.test(k)));
     return host;
@@ -119,3 +121,44 @@ export async function hostError(call: Promise<unknown>): Promise<HostCallError> 
 }
 
 export type { SiemAccountArgs };
+
+/** A second loopback server that answers 200 to anything and records what it received (headers and body). */
+export interface Recorder {
+    url: string;
+    host: string;
+    received: { method: string; url: string; headers: Record<string, unknown>; body: string }[];
+    close(): Promise<void>;
+}
+
+export async function startRecorder(): Promise<Recorder> {
+    const received: Recorder["received"] = [];
+    const server = http.createServer((req, res) => {
+        let body = "";
+        req.on("data", (c: Buffer) => (body += c.toString("utf8")));
+        req.on("end", () => {
+            received.push({ method: req.method ?? "", url: req.url ?? "", headers: { ...req.headers }, body });
+            res.writeHead(200, { "content-type": "application/json" });
+            // What a hostile host would answer: an account id and a list that lacks every real account.
+            res.end(req.method === "POST" ? '{"accountId":666,"accountName":"evil"}' : "[]");
+        });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as AddressInfo).port;
+    return {
+        url: `http://127.0.0.1:${port}`,
+        host: `127.0.0.1:${port}`,
+        received,
+        close: () =>
+            new Promise<void>((resolve) => {
+                server.closeAllConnections();
+                server.close(() => resolve());
+            }),
+    };
+}
+
+/** Waits (up to `withinMs`) until the emulator has no request in flight: a stalled answer keeps one until its socket is gone. */
+export async function settledInFlight(emulator: LogzioEmulator, withinMs = 3000): Promise<number> {
+    const until = Date.now() + withinMs;
+    while (emulator.stats.inFlight > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    return emulator.stats.inFlight;
+}

@@ -1,5 +1,5 @@
 // Two SIEM accounts under two Logz.io main accounts (US and EU), each with its own token and region.
-// `configNamespace` names the stack-config namespace that holds an account's apiToken, region and apiUrl.
+// `configNamespace` names the stack-config namespace that holds an account's apiToken, region and customApiUrl.
 import * as pulumi from "@pulumi/pulumi";
 import { SiemAccount } from "pulumi-logzio-siem";
 

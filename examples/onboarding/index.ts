@@ -18,9 +18,10 @@ export interface Provisioned {
 
 export interface LogzioConnection {
     apiToken: string;
-    /** Logz.io region (us, eu, ...) or a full API URL. */
+    /** Logz.io region (us, eu, ...). */
     region?: string;
-    apiUrl?: string;
+    /** A full API URL instead of the region's (a proxy, or the emulator). */
+    customApiUrl?: string;
 }
 
 export async function provisionTenant(tenant: Tenant, logzio: LogzioConnection): Promise<Provisioned> {
@@ -40,7 +41,7 @@ export async function provisionTenant(tenant: Tenant, logzio: LogzioConnection):
     // The token is stack config, encrypted in state; never log `result.summary`: it holds the decrypted config.
     await stack.setConfig("logzio:apiToken", { value: logzio.apiToken, secret: true });
     if (logzio.region) await stack.setConfig("logzio:region", { value: logzio.region });
-    if (logzio.apiUrl) await stack.setConfig("logzio:apiUrl", { value: logzio.apiUrl });
+    if (logzio.customApiUrl) await stack.setConfig("logzio:customApiUrl", { value: logzio.customApiUrl });
     const result = await stack.up();
     return { tenant: tenant.id, accountId: result.outputs.accountId.value as number, accountName: result.outputs.accountName.value as string };
 }
@@ -55,7 +56,7 @@ async function main(args: string[]): Promise<void> {
     });
     // One at a time: a Node.js process runs one inline Pulumi program at once.
     for (const tenant of tenants) {
-        const done = await provisionTenant(tenant, { apiToken, region: process.env.LOGZIO_REGION, apiUrl: process.env.LOGZIO_API_URL });
+        const done = await provisionTenant(tenant, { apiToken, region: process.env.LOGZIO_REGION, customApiUrl: process.env.LOGZIO_CUSTOM_API_URL });
         console.log(JSON.stringify(done));
     }
 }

@@ -100,7 +100,7 @@ e2eDescribe("composition", (ctx) => {
         const service = ctx.project("examples/onboarding", { name: "siem-onboarding" });
         const result = await runNode(service, ["-r", "ts-node/register/transpile-only", "index.ts", "acme:soc@acme.example", "globex:soc@globex.example"], {
             LOGZIO_API_TOKEN: main.token,
-            LOGZIO_API_URL: main.url,
+            LOGZIO_CUSTOM_API_URL: main.url,
         });
         expect(result.code, result.output).to.equal(0);
         const lines = result.output

@@ -77,11 +77,11 @@ export function programFiles(program: string, name = path.basename(program)): Re
 
 /** Stack config pointing a namespace at an emulator: the URL as plain config, the token as a secret. */
 export function emulatorConfig(emulator: LogzioEmulator, namespace = "logzio"): { config: Record<string, string>; secrets: Record<string, string> } {
-    return { config: { [`${namespace}:apiUrl`]: emulator.url }, secrets: { [`${namespace}:apiToken`]: emulator.token } };
+    return { config: { [`${namespace}:customApiUrl`]: emulator.url }, secrets: { [`${namespace}:apiToken`]: emulator.token } };
 }
 
 /** The provisioning grace (minutes): 0 makes "not listed" mean "gone" at once. */
-export const GRACE_KEY = "logzio:provisioningGraceMinutes";
+export const GRACE_KEY = "logzio-siem:provisioningGraceMinutes";
 
 export async function initAgainst(stack: E2EStack, emulator: LogzioEmulator, extra: Record<string, string> = {}): Promise<void> {
     const { config, secrets } = emulatorConfig(emulator);

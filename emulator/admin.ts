@@ -1,0 +1,108 @@
+// The emulator's admin API: what a person would do in the Logz.io UI (delete or rename an account, add one),
+// plus test controls (inject faults, move the clock, reset). Served under ADMIN_PREFIX on the emulator's own port,
+// with the same X-API-TOKEN as the API; `logzio-emulator delete|rename|fault|...` are clients of it.
+import type { AccountType, EmulatedAccount, Fault, LogzioEmulator } from "./server";
+import { ACCOUNT_TYPES, ROUTES } from "./server";
+
+export const ADMIN_PREFIX = "/__emulator";
+
+export interface AdminReply {
+    status: number;
+    json?: unknown;
+}
+
+/** Short route names the admin API and the command accept besides the full "METHOD /path" keys. */
+export function routeKey(name: string): string {
+    // A function, not a constant: server.ts imports this module, so ROUTES is read only once both are loaded.
+    const aliases: Record<string, string> = { create: ROUTES.createSiem, list: ROUTES.associatedAccounts, whoami: ROUTES.whoami };
+    return aliases[name] ?? name;
+}
+
+const FAULT_KINDS = [
+    "status",
+    "delay",
+    "resetBeforeCommit",
+    "resetAfterCommit",
+    "statusAfterCommit",
+    "malformed200",
+    "schemaViolating200",
+    "hang",
+] as const;
+
+/** Answers one admin request; never throws (a bad request is a 400 with a message). */
+export function adminReply(emulator: LogzioEmulator, method: string, path: string, token: string | undefined, raw: string): AdminReply {
+    if (token !== emulator.token) return { status: 401, json: { message: "Unauthorized. Send the emulator's token in X-API-TOKEN" } };
+    try {
+        return route(emulator, method, path.slice(ADMIN_PREFIX.length), raw === "" ? undefined : JSON.parse(raw));
+    } catch (e) {
+        return { status: 400, json: { message: e instanceof Error ? e.message : String(e) } };
+    }
+}
+
+function route(emulator: LogzioEmulator, method: string, path: string, body: unknown): AdminReply {
+    const account = /^\/accounts\/(\d+)$/.exec(path);
+    if (path === "/accounts" && method === "GET") return { status: 200, json: emulator.accounts() };
+    if (path === "/accounts" && method === "POST") return { status: 201, json: emulator.addAccount(accountToAdd(body)) };
+    if (account && method === "DELETE") return deleteAccount(emulator, Number(account[1]));
+    if (account && method === "PATCH") return renameAccount(emulator, Number(account[1]), body);
+    if (path === "/faults" && method === "POST") return injectFaults(emulator, body);
+    if (path === "/clock" && method === "POST") {
+        emulator.advanceClock(nonNegativeInt(field(body, "advanceMs"), "advanceMs"));
+        return { status: 204 };
+    }
+    if (path === "/reset" && method === "POST") {
+        emulator.reset();
+        return { status: 204 };
+    }
+    return { status: 404, json: { message: `no admin operation ${method} ${ADMIN_PREFIX}${path}` } };
+}
+
+function deleteAccount(emulator: LogzioEmulator, id: number): AdminReply {
+    const found = emulator.accounts().find((a) => a.accountId === id);
+    if (!found) return { status: 404, json: { message: `no account ${id}` } };
+    if (found.type === "OWNER_ACCOUNT")
+        return { status: 409, json: { message: `account ${id} is the main (owner) account; it cannot be deleted` } };
+    emulator.deleteAccount(id);
+    return { status: 200, json: found };
+}
+
+function renameAccount(emulator: LogzioEmulator, id: number, body: unknown): AdminReply {
+    const name = field(body, "accountName");
+    if (typeof name !== "string" || name.trim() === "") throw new Error("accountName must be a non-empty string");
+    if (!emulator.renameAccount(id, name)) return { status: 404, json: { message: `no account ${id}` } };
+    return { status: 200, json: emulator.accounts().find((a) => a.accountId === id) };
+}
+
+function injectFaults(emulator: LogzioEmulator, body: unknown): AdminReply {
+    const key = routeKey(String(field(body, "route")));
+    const faults = field(body, "faults");
+    if (!Array.isArray(faults) || faults.length === 0) throw new Error("faults must be a non-empty array");
+    for (const f of faults) {
+        const kind = field(f, "kind");
+        if (!(FAULT_KINDS as readonly unknown[]).includes(kind))
+            throw new Error(`unknown fault kind ${JSON.stringify(kind)}; expected one of ${FAULT_KINDS.join(", ")}`);
+        if ((kind === "status" || kind === "statusAfterCommit") && !Number.isInteger(field(f, "status")))
+            throw new Error(`a ${kind} fault needs an integer status`);
+        if (kind === "delay") nonNegativeInt(field(f, "ms"), "ms");
+    }
+    emulator.injectFaults(key, ...(faults as Fault[]));
+    return { status: 204 };
+}
+
+function accountToAdd(body: unknown): Partial<EmulatedAccount> & { accountName: string } {
+    const accountName = field(body, "accountName");
+    if (typeof accountName !== "string" || accountName.trim() === "") throw new Error("accountName must be a non-empty string");
+    const type = field(body, "type") ?? "SECURITY_ACCOUNT";
+    if (!(ACCOUNT_TYPES as readonly unknown[]).includes(type)) throw new Error(`type must be one of ${ACCOUNT_TYPES.join(", ")}`);
+    return { ...(body as object), accountName, type: type as AccountType };
+}
+
+function field(body: unknown, name: string): unknown {
+    if (typeof body !== "object" || body === null || Array.isArray(body)) throw new Error("the request body must be a JSON object");
+    return (body as Record<string, unknown>)[name];
+}
+
+function nonNegativeInt(v: unknown, name: string): number {
+    if (!Number.isSafeInteger(v) || (v as number) < 0) throw new Error(`${name} must be a non-negative integer`);
+    return v as number;
+}

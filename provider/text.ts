@@ -1,0 +1,152 @@
+// Text that reaches a person (errors, check failures): scrubbed of the token in every form it may take,
+// cut to a bounded size, lists summarised. Everything here is linear in its input, because the input can be
+// a hostile body from the network and one host serves every resource of a stack.
+
+/** Every error message and check failure reason the provider produces is at most this long. */
+export const MAX_MESSAGE_CHARS = 2048;
+export const REDACTED = "[redacted]";
+/** A secret's prefix this long, where a text was cut, is removed too (shorter ones say nothing usable). */
+const MIN_CUT_PREFIX = 4;
+
+interface Form {
+    readonly text: string;
+    /** ASCII letters match in any case (a server may upper- or lower-case what it echoes). */
+    readonly caseless: boolean;
+}
+
+/** The shapes a token takes in text others produced: as is, JSON-escaped, URL-encoded, base64 at any offset. */
+function formsOf(secret: string): Form[] {
+    const forms: Form[] = [];
+    const add = (text: string, caseless: boolean) => {
+        if (text.length >= MIN_CUT_PREFIX && !forms.some((f) => f.text === text)) forms.push({ text: caseless ? asciiLower(text) : text, caseless });
+    };
+    add(secret, true);
+    const json = JSON.stringify(secret).slice(1, -1);
+    add(json, true);
+    add(json.replace(/\//g, "\\/"), true);
+    add(encodeURIComponent(secret), true);
+    // base64 of a longer text (`Basic base64(user:token)`) encodes the token differently at each byte offset
+    // mod 3: keep, for each offset, only the characters that depend on the token's bytes alone.
+    const bytes = Buffer.from(secret, "utf8");
+    for (let k = 0; k < 3; k++) {
+        const encoded = Buffer.concat([Buffer.alloc(k), bytes]).toString("base64").replace(/=+$/, "");
+        const core = encoded.slice(Math.ceil((8 * k) / 6), Math.floor((8 * (k + bytes.length)) / 6));
+        if (core.length >= 8) {
+            add(core, false);
+            add(core.replace(/\+/g, "-").replace(/\//g, "_"), false);
+        }
+    }
+    return forms;
+}
+
+/** Lower-cases A-Z only, so positions stay those of the original text (full Unicode lower-casing may not). */
+function asciiLower(s: string): string {
+    return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+}
+
+/** For each prefix length of `p`, the longest proper border (Knuth-Morris-Pratt). */
+function borders(p: string): number[] {
+    const fail = new Array<number>(p.length).fill(0);
+    for (let i = 1, k = 0; i < p.length; i++) {
+        while (k > 0 && p[i] !== p[k]) k = fail[k - 1];
+        if (p[i] === p[k]) k++;
+        fail[i] = k;
+    }
+    return fail;
+}
+
+/** Length of the longest prefix of `p` that ends `text` at `end` (reads at most p.length characters back). */
+function prefixEndingAt(text: string, end: number, p: string, fail: number[]): number {
+    let k = 0;
+    for (let i = Math.max(0, end - p.length + 1); i < end; i++) {
+        while (k > 0 && (k === p.length || text[i] !== p[k])) k = fail[k - 1];
+        if (text[i] === p[k]) k++;
+    }
+    return k;
+}
+
+/**
+ * Removes every secret from `text`: each form anywhere, and a prefix of one where the text was cut (at its
+ * end or before an ellipsis). Secrets shorter than 8 characters are refused by the settings, so they never
+ * garble a message here.
+ */
+export function scrub(text: string, secrets: readonly string[]): string {
+    const usable = secrets.filter((s) => s.length >= 8);
+    if (usable.length === 0 || text.length === 0) return text;
+    const lower = asciiLower(text);
+    const ranges: [number, number][] = [];
+    const cuts = [text.length];
+    for (const m of text.matchAll(/\.\.\.|\u2026/g)) {
+        // Enough for any message; a hostile body full of ellipses must not make this quadratic.
+        if (cuts.length > 1024) break;
+        cuts.push(m.index ?? 0);
+    }
+    for (const secret of usable) {
+        for (const form of formsOf(secret)) {
+            const haystack = form.caseless ? lower : text;
+            for (let at = haystack.indexOf(form.text); at >= 0; at = haystack.indexOf(form.text, at + 1)) {
+                ranges.push([at, at + form.text.length]);
+            }
+            const fail = borders(form.text);
+            for (const cut of cuts) {
+                const n = prefixEndingAt(haystack, cut, form.text, fail);
+                if (n >= MIN_CUT_PREFIX) ranges.push([cut - n, cut]);
+            }
+        }
+    }
+    if (ranges.length === 0) return text;
+    ranges.sort((a, b) => a[0] - b[0]);
+    // Overlapping or touching pieces become one marker.
+    let out = "";
+    let pos = 0;
+    let open = false;
+    for (const [start, end] of ranges) {
+        if (open && start <= pos) {
+            pos = Math.max(pos, end);
+            continue;
+        }
+        out += text.slice(pos, start) + REDACTED;
+        pos = end;
+        open = true;
+    }
+    return out + text.slice(pos);
+}
+
+/** Cuts `text` to at most `max` characters, saying how much was left out. Scrub before calling this. */
+export function bounded(text: string, max = MAX_MESSAGE_CHARS): string {
+    if (text.length <= max) return text;
+    const note = ` ... (${(text.length - max).toLocaleString("en-US")}+ more characters)`;
+    let end = Math.max(0, max - note.length);
+    // Never split a surrogate pair.
+    if (end > 0 && /[\ud800-\udbff]/.test(text[end - 1])) end--;
+    return text.slice(0, end) + note;
+}
+
+/** `a, b, c, and 99,990 more`: the first `max` items of a list that may be huge. */
+export function summarise(items: readonly string[], max = 10, separator = ", "): string {
+    const shown = items.slice(0, max).join(separator);
+    const rest = items.length - max;
+    return rest > 0 ? `${shown}${separator}and ${rest.toLocaleString("en-US")} more` : shown;
+}
+
+/** One line of at most `max` characters. */
+export function excerpt(text: string, max = 200): string {
+    const flat = text.replace(/\s+/g, " ").trim();
+    return flat.length > max ? `${flat.slice(0, max - 3)}...` : flat;
+}
+
+/** The title of an HTML page, or its text without tags. Linear: no pattern here can backtrack. */
+export function stripHtml(text: string): string {
+    const lower = asciiLower(text);
+    const open = lower.indexOf("<title");
+    if (open >= 0) {
+        const start = lower.indexOf(">", open);
+        const end = start >= 0 ? lower.indexOf("</title", start) : -1;
+        if (end >= 0) {
+            const title = text.slice(start + 1, end).trim();
+            if (title !== "" && !title.includes("<")) return title;
+        }
+    }
+    // `[^<>]*` stops at the next `<`, so a body of a million `<` is one pass, not a million.
+    return text.replace(/<[^<>]*>/g, " ").replace(/\s+/g, " ").trim();
+}
