@@ -9,9 +9,17 @@ import { CREATE, HostExtras, LIST, MINIMAL_TYPE, SIEM_TYPE, errorText, processCp
 import { SerializedProviders } from "./perCreate";
 import { ProfileSummary, collectProfile, profilingExtras } from "./profile";
 
-export interface ScalePlan { n: number; runs: number; latencyMs: number; maxInFlight: number }
+export interface ScalePlan {
+    n: number;
+    runs: number;
+    latencyMs: number;
+    maxInFlight: number;
+}
 
-export interface CpuUse { hostMs?: number; driverMs: number }
+export interface CpuUse {
+    hostMs?: number;
+    driverMs: number;
+}
 
 export interface ScaleResult {
     n: number;
@@ -89,7 +97,14 @@ interface Burst {
  * the first Create sent to the last answer, the CPU used, and how each create ended. `beforeCreates` runs
  * between the two (the profiled run restarts the profiler there).
  */
-async function burst(host: ProviderHost, provider: string, type: string, n: number, tag: string, beforeCreates?: () => Promise<void>): Promise<Burst> {
+async function burst(
+    host: ProviderHost,
+    provider: string,
+    type: string,
+    n: number,
+    tag: string,
+    beforeCreates?: () => Promise<void>,
+): Promise<Burst> {
     const names = Array.from({ length: n }, (_, i) => `scale-${tag}-${i}`);
     const checked = await Promise.all(
         names.map((name) => host.check(urnFor(name, type), {}, { __provider: provider, accountName: name, email: `${name}@example.com` })),
@@ -117,8 +132,14 @@ async function burst(host: ProviderHost, provider: string, type: string, n: numb
  * the same number of slots, so the ratio is what SiemAccount adds (its duplicate guard's list calls, its
  * validation and client), not the cap.
  */
-export async function measureScale(providers: SerializedProviders, plan: ScalePlan, cap: number | undefined, effectiveCap: number): Promise<ScaleResult> {
-    if (providers.floorCap !== effectiveCap) throw new Error(`the floor is capped at ${providers.floorCap}, SiemAccount at ${effectiveCap}`);
+export async function measureScale(
+    providers: SerializedProviders,
+    plan: ScalePlan,
+    cap: number | undefined,
+    effectiveCap: number,
+): Promise<ScaleResult> {
+    if (providers.floorCap !== effectiveCap)
+        throw new Error(`the floor is capped at ${providers.floorCap}, SiemAccount at ${effectiveCap}`);
     const runs: ScaleResult["runs"] = [];
     const emulatorOptions = { latencyMs: plan.latencyMs, maxInFlight: plan.maxInFlight };
     const config: Record<string, string> = cap === undefined ? {} : { "logzio-siem:maxConcurrency": String(cap) };
@@ -191,20 +212,30 @@ export async function measureScale(providers: SerializedProviders, plan: ScalePl
  * One more burst of each side with the host under the CPU profiler (not timed: the profiler slows it down).
  * The profile covers the n creates only: the preload restarts it on SIGUSR2 once the checks are done.
  */
-export async function profileScale(providers: SerializedProviders, plan: ScalePlan, cap: number | undefined, outDir: string): Promise<{ siem: ProfileSummary; floor: ProfileSummary }> {
+export async function profileScale(
+    providers: SerializedProviders,
+    plan: ScalePlan,
+    cap: number | undefined,
+    outDir: string,
+): Promise<{ siem: ProfileSummary; floor: ProfileSummary }> {
     const config: Record<string, string> = cap === undefined ? {} : { "logzio-siem:maxConcurrency": String(cap) };
     const one = async (provider: string, type: string, cfg: Record<string, string>, name: string): Promise<ProfileSummary> => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-profile-"));
         try {
             const extras: HostExtras = profilingExtras(dir);
-            await withHost({ latencyMs: plan.latencyMs, maxInFlight: plan.maxInFlight }, cfg, async (_emulator, host) => {
-                const mark = async () => {
-                    process.kill(host.pid, "SIGUSR2");
-                    await new Promise((r) => setTimeout(r, 200)); // the signal is handled on the host's next turn
-                };
-                const b = await burst(host, provider, type, plan.n, `profile-${name}`, mark);
-                if (b.settled.some((s) => s.status === "rejected")) throw new Error(`a create failed in the profiled ${name} run`);
-            }, extras);
+            await withHost(
+                { latencyMs: plan.latencyMs, maxInFlight: plan.maxInFlight },
+                cfg,
+                async (_emulator, host) => {
+                    const mark = async () => {
+                        process.kill(host.pid, "SIGUSR2");
+                        await new Promise((r) => setTimeout(r, 200)); // the signal is handled on the host's next turn
+                    };
+                    const b = await burst(host, provider, type, plan.n, `profile-${name}`, mark);
+                    if (b.settled.some((s) => s.status === "rejected")) throw new Error(`a create failed in the profiled ${name} run`);
+                },
+                extras,
+            );
             const summary = collectProfile(dir, name);
             fs.mkdirSync(outDir, { recursive: true });
             const kept = path.join(outDir, path.basename(summary.file));
@@ -249,7 +280,9 @@ export async function measureRefresh(providers: SerializedProviders, plan: Scale
                 ),
             );
             const wallMs = performance.now() - t0;
-            const misses = read.filter((x, i) => x.id !== String(accounts[i].accountId) || x.properties.accountName !== accounts[i].accountName).length;
+            const misses = read.filter(
+                (x, i) => x.id !== String(accounts[i].accountId) || x.properties.accountName !== accounts[i].accountName,
+            ).length;
             runs.push({ wallMs, listCalls: emulator.count(LIST), misses });
         });
     }

@@ -17,7 +17,7 @@ import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { DEFAULTS } from "../provider/settings";
 import { RefreshResult, ScalePlan, ScaleResult, measureRefresh, measureScale, profileScale } from "./atScale";
-import { Comparison, REPO_ROOT, bytes } from "./common";
+import { Comparison, bytes } from "./common";
 import { EngineOp, EnginePlan, EngineRun, EngineSkipped, measureEngine } from "./engine";
 import { ABPlan, measureColdStart, measureCreateOverhead, measureHostOverhead, serializeProviders } from "./perCreate";
 import { ProfileSummary } from "./profile";
@@ -145,7 +145,9 @@ export async function runBenchmarks(opts: BenchOptions = {}): Promise<BenchResul
     let engineProfiles: { siem: ProfileSummary; minimal: ProfileSummary } | undefined;
     if (opts.engine === false) engine = { available: false, reason: "left out (--no-engine)" };
     else {
-        log(`engine: ${plan.engine.warmup} + ${plan.engine.samples} interleaved round(s) of up, preview, refresh, destroy of ${plan.engine.count} resources per side ...`);
+        log(
+            `engine: ${plan.engine.warmup} + ${plan.engine.samples} interleaved round(s) of up, preview, refresh, destroy of ${plan.engine.count} resources per side ...`,
+        );
         const r = await measureEngine(plan.engine, { log, profileDir: opts.profileDir && path.resolve(opts.profileDir) });
         if (r.available) {
             const { profiles, ...rest } = r;

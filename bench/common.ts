@@ -16,7 +16,12 @@ export const WHOAMI = ROUTES.whoami;
 /** The stack-config key of the API URL (the minimal provider reads the same one). */
 export const URL_KEY = "logzio:customApiUrl";
 
-export interface Stats { n: number; median: number; min: number; max: number }
+export interface Stats {
+    n: number;
+    median: number;
+    min: number;
+    max: number;
+}
 export interface Comparison {
     /** median(ours) / median(baseline) */
     ratio: number;
@@ -63,9 +68,21 @@ export async function interleave(
     const out = { a: [] as number[], b: [] as number[] };
     for (let i = 0; i < plan.warmup + plan.samples; i++) {
         const keep = i >= plan.warmup;
-        const runA = async () => { const t = await a(i); if (keep) out.a.push(t); };
-        const runB = async () => { const t = await b(i); if (keep) out.b.push(t); };
-        if (i % 2 === 0) { await runA(); await runB(); } else { await runB(); await runA(); }
+        const runA = async () => {
+            const t = await a(i);
+            if (keep) out.a.push(t);
+        };
+        const runB = async () => {
+            const t = await b(i);
+            if (keep) out.b.push(t);
+        };
+        if (i % 2 === 0) {
+            await runA();
+            await runB();
+        } else {
+            await runB();
+            await runA();
+        }
     }
     return out;
 }
@@ -86,10 +103,17 @@ export function stackConfig(emulator: LogzioEmulator, extra: Record<string, stri
 }
 
 /** Opt-in extras for a host process: node flags and environment (the CPU-profile preload uses both). */
-export interface HostExtras { nodeArgs?: string[]; env?: Record<string, string> }
+export interface HostExtras {
+    nodeArgs?: string[];
+    env?: Record<string, string>;
+}
 
 /** A host configured the way the engine configures it (the token as a secret). */
-export async function startHost(emulator: LogzioEmulator, extra: Record<string, string> = {}, extras: HostExtras = {}): Promise<ProviderHost> {
+export async function startHost(
+    emulator: LogzioEmulator,
+    extra: Record<string, string> = {},
+    extras: HostExtras = {},
+): Promise<ProviderHost> {
     const host = await ProviderHost.start({ cwd: REPO_ROOT, env: { ...hostEnv(), ...extras.env }, nodeArgs: extras.nodeArgs });
     try {
         await host.configure(stackConfig(emulator, extra), ["logzio:apiToken"]);
@@ -126,7 +150,11 @@ export async function withHost<A>(
 export function resetWith(emulator: LogzioEmulator, n: number): void {
     emulator.reset();
     for (let i = 0; i < n; i++) {
-        emulator.addAccount({ accountName: `existing-${i}`, type: i % 3 === 0 ? "SECURITY_ACCOUNT" : "SUB_ACCOUNT", createdAt: "2020-01-01T00:00:00Z" });
+        emulator.addAccount({
+            accountName: `existing-${i}`,
+            type: i % 3 === 0 ? "SECURITY_ACCOUNT" : "SUB_ACCOUNT",
+            createdAt: "2020-01-01T00:00:00Z",
+        });
     }
 }
 

@@ -28,7 +28,12 @@ export const ENGINE_OPS = ["engineUp", "enginePreview", "engineRefresh", "engine
 export type EngineOp = (typeof ENGINE_OPS)[number];
 
 /** Requests one command made to its emulator; the most any kept round made. */
-export interface Calls { list: number; create: number; whoami: number; other: number }
+export interface Calls {
+    list: number;
+    create: number;
+    whoami: number;
+    other: number;
+}
 
 export interface EngineComparison extends Comparison {
     calls: { ours: Calls; baseline: Calls };
@@ -44,7 +49,10 @@ export interface EngineRun {
     warmup: number;
     figures: Record<EngineOp, EngineComparison>;
 }
-export interface EngineSkipped { available: false; reason: string }
+export interface EngineSkipped {
+    available: false;
+    reason: string;
+}
 export type EngineResult = (EngineRun & { profiles?: { siem: ProfileSummary; minimal: ProfileSummary } }) | EngineSkipped;
 
 const LABELS: Record<EngineOp, string> = {
@@ -81,7 +89,12 @@ function callsOf(emulator: LogzioEmulator): Calls {
     return { list, create, whoami, other: emulator.requests.length - list - create - whoami };
 }
 
-const minus = (a: Calls, b: Calls): Calls => ({ list: a.list - b.list, create: a.create - b.create, whoami: a.whoami - b.whoami, other: a.other - b.other });
+const minus = (a: Calls, b: Calls): Calls => ({
+    list: a.list - b.list,
+    create: a.create - b.create,
+    whoami: a.whoami - b.whoami,
+    other: a.other - b.other,
+});
 const most = (a: Calls, b: Calls): Calls => ({
     list: Math.max(a.list, b.list),
     create: Math.max(a.create, b.create),
@@ -106,7 +119,8 @@ async function runOp(side: Side, op: EngineOp, count: number, engineEnv?: Record
     if (!result.ok) fail(`exited ${result.code}`);
     const steps = stepsFor(result, side.type);
     const expected = { engineUp: "create", enginePreview: "same", engineRefresh: "refresh", engineDestroyRetained: "delete" }[op];
-    if (steps.length !== count || steps.some((s) => s !== expected)) fail(`expected ${count} × ${expected}, the engine did ${steps.join(", ") || "nothing"}`);
+    if (steps.length !== count || steps.some((s) => s !== expected))
+        fail(`expected ${count} × ${expected}, the engine did ${steps.join(", ") || "nothing"}`);
     if (op === "engineUp" && calls.create !== count) fail(`${calls.create} POSTs reached the emulator`);
     if (op !== "engineUp" && calls.create !== 0) fail(`${calls.create} POSTs reached the emulator`);
     return { ms, calls };
@@ -117,17 +131,26 @@ async function runOp(side: Side, op: EngineOp, count: number, engineEnv?: Record
  * command the two sides run back to back, the order alternating from one command and one round to the next.
  * destroy leaves the stacks empty (the accounts stay in the emulator, retained), so every round starts alike.
  */
-export async function measureEngine(plan: EnginePlan, opts: { log?: (line: string) => void; profileDir?: string } = {}): Promise<EngineResult> {
+export async function measureEngine(
+    plan: EnginePlan,
+    opts: { log?: (line: string) => void; profileDir?: string } = {},
+): Promise<EngineResult> {
     const lookup = existingPulumiCli();
     if (!lookup.ok) return { available: false, reason: lookup.reason };
     const cli = lookup.cli;
     const log = opts.log ?? (() => undefined);
-    log(`engine: Pulumi CLI ${cli.version} (${cli.programPath === "cli" ? "pulumi up/preview" : "Automation API inline programs"}); installing the packed package ...`);
+    log(
+        `engine: Pulumi CLI ${cli.version} (${cli.programPath === "cli" ? "pulumi up/preview" : "Automation API inline programs"}); installing the packed package ...`,
+    );
     const consumer = consumerInstall();
     const sides: Side[] = [];
     try {
         for (const kind of ["siem", "minimal"] as const) {
-            const emulator = await LogzioEmulator.start({ token: emulatorToken(), latencyMs: plan.latencyMs, maxInFlight: plan.maxInFlight });
+            const emulator = await LogzioEmulator.start({
+                token: emulatorToken(),
+                latencyMs: plan.latencyMs,
+                maxInFlight: plan.maxInFlight,
+            });
             const stack = new E2EStack({ cli, consumer, files: projectFiles(), stack: kind, timeoutMs: 600_000 });
             const side: Side = {
                 kind,
@@ -157,7 +180,12 @@ export async function measureEngine(plan: EnginePlan, opts: { log?: (line: strin
         }
         const figures = {} as Record<EngineOp, EngineComparison>;
         for (const op of ENGINE_OPS) {
-            const c = compare(ours.samples[op], minimal.samples[op], `${LABELS[op]}, ${plan.count} SiemAccounts`, `${LABELS[op]}, ${plan.count} minimal resources`);
+            const c = compare(
+                ours.samples[op],
+                minimal.samples[op],
+                `${LABELS[op]}, ${plan.count} SiemAccounts`,
+                `${LABELS[op]}, ${plan.count} minimal resources`,
+            );
             figures[op] = { ...c, calls: { ours: ours.calls[op], baseline: minimal.calls[op] } };
         }
         let profiles: { siem: ProfileSummary; minimal: ProfileSummary } | undefined;

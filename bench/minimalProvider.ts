@@ -52,7 +52,9 @@ export class MinimalProvider implements dynamic.ResourceProvider<Props, Props> {
     /** Refresh (engine benchmarks): the account list, fetched by every read (the naive way), and the live name. */
     async read(id: string, props: Props = {}): Promise<dynamic.ReadResult<Props>> {
         const fetch = require("node-fetch") as Fetch;
-        const list = await fetch(`${this.apiUrl}/v1/associated-accounts`, { headers: { "X-API-TOKEN": this.apiToken, Accept: "application/json" } });
+        const list = await fetch(`${this.apiUrl}/v1/associated-accounts`, {
+            headers: { "X-API-TOKEN": this.apiToken, Accept: "application/json" },
+        });
         if (!list.ok) throw new Error(`GET /v1/associated-accounts: HTTP ${list.status}`);
         const found = ((await list.json()) as { accountId: number; accountName: string }[]).find((a) => String(a.accountId) === id);
         return found ? { id, props: { ...props, accountName: found.accountName } } : {};
@@ -109,7 +111,12 @@ export interface MinimalAccountArgs {
 export class MinimalAccount extends pulumi.dynamic.Resource {
     declare readonly accountId: pulumi.Output<number>;
 
-    constructor(provider: MinimalProvider | CappedPostProvider, name: string, args: MinimalAccountArgs, opts?: pulumi.CustomResourceOptions) {
+    constructor(
+        provider: MinimalProvider | CappedPostProvider,
+        name: string,
+        args: MinimalAccountArgs,
+        opts?: pulumi.CustomResourceOptions,
+    ) {
         super(provider, name, { accountId: undefined, ...args }, opts, "bench", "MinimalAccount");
     }
 }

@@ -10,11 +10,25 @@ import { urnFor } from "../harness/hostDriver";
 import { SiemAccount } from "../provider";
 import * as runtime from "../provider/runtime";
 import {
-    Comparison, MINIMAL_TYPE, SIEM_TYPE, compare, emulatorToken, expectRequests, interleave, resetWith, stackConfig, startHost, timed, withHost,
+    Comparison,
+    MINIMAL_TYPE,
+    SIEM_TYPE,
+    compare,
+    emulatorToken,
+    expectRequests,
+    interleave,
+    resetWith,
+    stackConfig,
+    startHost,
+    timed,
+    withHost,
 } from "./common";
 import { CappedPostProvider, MinimalAccount, MinimalProvider } from "./minimalProvider";
 
-export interface ABPlan { warmup: number; samples: number }
+export interface ABPlan {
+    warmup: number;
+    samples: number;
+}
 
 // ------------------------------------------------------------------------------------------------ providers
 
@@ -40,7 +54,8 @@ export async function serializeProviders(floorCap: number): Promise<SerializedPr
     });
     const text = (name: string, type: string): string => {
         const r = captured.find((c) => c.name === name);
-        if (!r || r.type !== type || typeof r.inputs.__provider !== "string") throw new Error(`no serialized provider for ${name} (${type})`);
+        if (!r || r.type !== type || typeof r.inputs.__provider !== "string")
+            throw new Error(`no serialized provider for ${name} (${type})`);
         return r.inputs.__provider;
     };
     return {
@@ -51,7 +66,6 @@ export async function serializeProviders(floorCap: number): Promise<SerializedPr
         floorCap,
     };
 }
-
 
 // ------------------------------------------------------------------------------------------------ createOverhead
 
@@ -88,7 +102,8 @@ export async function measureCreateOverhead(plan: ABPlan, seeded: number): Promi
             const t = await timed(async () => {
                 const list = await fetch(`${emulator.url}/v1/associated-accounts`, { headers });
                 const accounts = (await list.json()) as { accountName: string; type: string }[];
-                if (!list.ok || accounts.some((a) => a.type === "SECURITY_ACCOUNT" && a.accountName === name)) throw new Error("bare list failed");
+                if (!list.ok || accounts.some((a) => a.type === "SECURITY_ACCOUNT" && a.accountName === name))
+                    throw new Error("bare list failed");
                 const res = await fetch(`${emulator.url}/v2/account-management/siem`, {
                     method: "POST",
                     headers,
@@ -137,7 +152,10 @@ export async function measureHostOverhead(
         const minimal = createThrough(providers.minimal, MINIMAL_TYPE, "m", 1);
         const postOnly = createThrough(providers.postOnly, MINIMAL_TYPE, "p", 0);
         const main = await interleave(ours, minimal, plan);
-        const info = await interleave(ours, postOnly, { warmup: Math.min(plan.warmup, 10), samples: Math.max(10, Math.floor(plan.samples / 3)) });
+        const info = await interleave(ours, postOnly, {
+            warmup: Math.min(plan.warmup, 10),
+            samples: Math.max(10, Math.floor(plan.samples / 3)),
+        });
         return {
             main: compare(main.a, main.b, "SiemAccount create via host", "minimal provider (GET list + POST) via host"),
             postOnly: compare(info.a, info.b, "SiemAccount create via host", "minimal provider (POST only) via host"),
@@ -160,7 +178,11 @@ export async function measureColdStart(providers: SerializedProviders, plan: ABP
             const t0 = performance.now();
             const host = await startHost(emulator);
             try {
-                const checked = await host.check(urnFor("cold", type), {}, { __provider: provider, accountName: "cold", email: "cold@example.com" });
+                const checked = await host.check(
+                    urnFor("cold", type),
+                    {},
+                    { __provider: provider, accountName: "cold", email: "cold@example.com" },
+                );
                 const t = performance.now() - t0;
                 if (checked.failures.length > 0) throw new Error(`check failed: ${JSON.stringify(checked.failures)}`);
                 return t;
@@ -175,4 +197,3 @@ export async function measureColdStart(providers: SerializedProviders, plan: ABP
         await emulator.close();
     }
 }
-

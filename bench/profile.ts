@@ -27,11 +27,26 @@ export function collectProfile(dir: string, name: string): ProfileSummary {
     return summarizeProfile(file);
 }
 
-interface CallFrame { functionName: string; url: string; lineNumber: number }
-interface ProfileNode { id: number; callFrame: CallFrame }
-interface CpuProfile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
+interface CallFrame {
+    functionName: string;
+    url: string;
+    lineNumber: number;
+}
+interface ProfileNode {
+    id: number;
+    callFrame: CallFrame;
+}
+interface CpuProfile {
+    nodes: ProfileNode[];
+    samples: number[];
+    timeDeltas: number[];
+}
 
-export interface ProfileItem { name: string; ms: number; pct: number }
+export interface ProfileItem {
+    name: string;
+    ms: number;
+    pct: number;
+}
 export interface ProfileSummary {
     file: string;
     /** Sampled wall time of the profile (ms), idle included. */
@@ -60,7 +75,12 @@ export function placeOf(frame: CallFrame): string {
     }
     // This repository's build (the host-level benchmark loads the runtime from dist/provider).
     const dist = url.lastIndexOf("/dist/");
-    if (dist >= 0) return `pulumi-logzio-siem (${url.slice(dist + 1).split("/").slice(0, 2).join("/")})`;
+    if (dist >= 0)
+        return `pulumi-logzio-siem (${url
+            .slice(dist + 1)
+            .split("/")
+            .slice(0, 2)
+            .join("/")})`;
     return path.basename(url);
 }
 
@@ -77,7 +97,10 @@ export function summarizeProfile(file: string, top = 12): ProfileSummary {
     for (const [id, us] of self) {
         const frame = byId.get(id)!.callFrame;
         total += us;
-        if (frame.functionName === "(idle)") { idle += us; continue; }
+        if (frame.functionName === "(idle)") {
+            idle += us;
+            continue;
+        }
         const place = placeOf(frame);
         places.set(place, (places.get(place) ?? 0) + us);
         const where = frame.url === "" ? place : `${place}:${frame.lineNumber + 1}`;
@@ -90,7 +113,14 @@ export function summarizeProfile(file: string, top = 12): ProfileSummary {
             .sort((a, b) => b[1] - a[1])
             .slice(0, top)
             .map(([name, us]) => ({ name, ms: us / 1000, pct: busy > 0 ? (100 * us) / busy : 0 }));
-    return { file, sampledMs: total / 1000, busyMs: busy / 1000, idleMs: idle / 1000, byPlace: items(places), topFunctions: items(functions) };
+    return {
+        file,
+        sampledMs: total / 1000,
+        busyMs: busy / 1000,
+        idleMs: idle / 1000,
+        byPlace: items(places),
+        topFunctions: items(functions),
+    };
 }
 
 export function formatProfile(label: string, s: ProfileSummary, top = 8): string {

@@ -28,15 +28,30 @@ export const GOALS = {
 } as const;
 
 /** met: null when the figure was not measured (the engine part skipped); `value` then says why. */
-export interface GoalRow { metric: string; value: string; goal: string; met: boolean | null }
+export interface GoalRow {
+    metric: string;
+    value: string;
+    goal: string;
+    met: boolean | null;
+}
 
 const x = (v: number) => `${v.toFixed(3)}x`;
 
 export function evaluateGoals(r: Omit<BenchResults, "goals">): GoalRow[] {
     const s = r.scale;
     const rows: GoalRow[] = [
-        { metric: "providerBytes", value: `${r.providerBytes} B`, goal: `<= ${GOALS.providerBytes} B`, met: r.providerBytes <= GOALS.providerBytes },
-        { metric: "createOverhead", value: x(r.createOverhead), goal: `<= ${GOALS.createOverhead}x`, met: r.createOverhead <= GOALS.createOverhead },
+        {
+            metric: "providerBytes",
+            value: `${r.providerBytes} B`,
+            goal: `<= ${GOALS.providerBytes} B`,
+            met: r.providerBytes <= GOALS.providerBytes,
+        },
+        {
+            metric: "createOverhead",
+            value: x(r.createOverhead),
+            goal: `<= ${GOALS.createOverhead}x`,
+            met: r.createOverhead <= GOALS.createOverhead,
+        },
         { metric: "hostOverhead", value: x(r.hostOverhead), goal: `<= ${GOALS.hostOverhead}x`, met: r.hostOverhead <= GOALS.hostOverhead },
         { metric: "coldStart", value: x(r.coldStart), goal: `<= ${GOALS.coldStart}x`, met: r.coldStart <= GOALS.coldStart },
         {
@@ -81,9 +96,13 @@ export function evaluateGoals(r: Omit<BenchResults, "goals">): GoalRow[] {
     const previewCalls = e.available ? e.figures.enginePreview.calls.ours : undefined;
     rows.push({
         metric: "enginePreviewCalls",
-        value: previewCalls ? `${previewCalls.whoami} token check(s), ${previewCalls.list + previewCalls.create + previewCalls.other} other call(s)` : "not measured",
+        value: previewCalls
+            ? `${previewCalls.whoami} token check(s), ${previewCalls.list + previewCalls.create + previewCalls.other} other call(s)`
+            : "not measured",
         goal: `<= ${GOALS.enginePreviewWhoami} token check, no other call`,
-        met: previewCalls ? previewCalls.whoami <= GOALS.enginePreviewWhoami && previewCalls.list + previewCalls.create + previewCalls.other === 0 : null,
+        met: previewCalls
+            ? previewCalls.whoami <= GOALS.enginePreviewWhoami && previewCalls.list + previewCalls.create + previewCalls.other === 0
+            : null,
     });
     return rows;
 }
@@ -95,7 +114,14 @@ const spread = (s: Stats): string => `${ms(s.median)} ms [${ms(s.min)}–${ms(s.
 
 function pad(rows: string[][]): string {
     const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => (r[c] ?? "").length)));
-    return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c])).join("  ").trimEnd()).join("\n");
+    return rows
+        .map((r) =>
+            r
+                .map((cell, c) => cell.padEnd(widths[c]))
+                .join("  ")
+                .trimEnd(),
+        )
+        .join("\n");
 }
 
 function medianOf(values: number[]): number {
@@ -120,10 +146,24 @@ export function formatTable(r: BenchResults): string {
     const met = (metric: string) => verdict(goal(metric));
     const d = r.details;
     const s = r.scale;
-    const ratioRow = (metric: string, c: Comparison): string[] => [metric, `${c.ratio.toFixed(3)}x`, spread(c.ours), spread(c.baseline), goal(metric).goal, met(metric)];
+    const ratioRow = (metric: string, c: Comparison): string[] => [
+        metric,
+        `${c.ratio.toFixed(3)}x`,
+        spread(c.ours),
+        spread(c.baseline),
+        goal(metric).goal,
+        met(metric),
+    ];
     const rows: string[][] = [
         ["metric", "result", "ours: median [min–max]", "baseline: median [min–max]", "goal", ""],
-        ["providerBytes", `${r.providerBytes} B`, "SiemAccount __provider", `minimal provider: ${d.minimalProviderBytes} B`, goal("providerBytes").goal, met("providerBytes")],
+        [
+            "providerBytes",
+            `${r.providerBytes} B`,
+            "SiemAccount __provider",
+            `minimal provider: ${d.minimalProviderBytes} B`,
+            goal("providerBytes").goal,
+            met("providerBytes"),
+        ],
         ratioRow("createOverhead", d.createOverhead),
         ratioRow("hostOverhead", d.hostOverhead),
         ratioRow("coldStart", d.coldStart),
@@ -135,14 +175,29 @@ export function formatTable(r: BenchResults): string {
             goal("scale").goal,
             met("scale"),
         ],
-        ["scaleCalls", `${s.listCalls} list call(s)`, `${s.posts} POSTs, max ${s.maxInFlight} in flight`, `cap ${s.cap}`, goal("scaleCalls").goal, met("scaleCalls")],
-        ["refresh", `${r.refresh.listCalls} list call(s)`, `wall ${ms(r.refresh.wallMs)} ms [${ms(r.refresh.wallMsMin)}–${ms(r.refresh.wallMsMax)}]`, `${r.refresh.n} reads, ${r.refresh.latencyMs} ms latency`, goal("refresh").goal, met("refresh")],
+        [
+            "scaleCalls",
+            `${s.listCalls} list call(s)`,
+            `${s.posts} POSTs, max ${s.maxInFlight} in flight`,
+            `cap ${s.cap}`,
+            goal("scaleCalls").goal,
+            met("scaleCalls"),
+        ],
+        [
+            "refresh",
+            `${r.refresh.listCalls} list call(s)`,
+            `wall ${ms(r.refresh.wallMs)} ms [${ms(r.refresh.wallMsMin)}–${ms(r.refresh.wallMsMax)}]`,
+            `${r.refresh.n} reads, ${r.refresh.latencyMs} ms latency`,
+            goal("refresh").goal,
+            met("refresh"),
+        ],
     ];
     const e = r.engine;
     for (const op of ENGINE_OPS) {
         rows.push(e.available ? ratioRow(op, e.figures[op]) : [op, "-", goal(op).value, "", goal(op).goal, met(op)]);
     }
-    for (const metric of ["engineRefreshCalls", "enginePreviewCalls"]) rows.push([metric, goal(metric).value, "", "", goal(metric).goal, met(metric)]);
+    for (const metric of ["engineRefreshCalls", "enginePreviewCalls"])
+        rows.push([metric, goal(metric).value, "", "", goal(metric).goal, met(metric)]);
 
     const notes = [
         `createOverhead  A = ${d.createOverhead.ourLabel}; B = ${d.createOverhead.baselineLabel} (emulator latency 0); ` +
@@ -169,7 +224,10 @@ export function formatTable(r: BenchResults): string {
         notes.push(
             `engine          Pulumi CLI ${e.cli.version} (${e.cli.programPath === "cli" ? "pulumi up/preview" : "up/preview as Automation API inline programs"}), ` +
                 `${e.count} resources per stack, emulator ${e.latencyMs} ms latency, ${e.warmup} warm-up round(s); wall time of each command`,
-            ...ENGINE_OPS.map((op) => `                ${op}: requests (most in a round) ours ${calls(op, "ours")}; minimal ${calls(op, "baseline")}; ours adds ${ms(e.figures[op].addedMs)} ms`),
+            ...ENGINE_OPS.map(
+                (op) =>
+                    `                ${op}: requests (most in a round) ours ${calls(op, "ours")}; minimal ${calls(op, "baseline")}; ours adds ${ms(e.figures[op].addedMs)} ms`,
+            ),
         );
     } else notes.push(`engine          not measured: ${e.reason}`);
     notes.push(
@@ -178,9 +236,15 @@ export function formatTable(r: BenchResults): string {
     );
     const profiles: string[] = [];
     if (r.profiles) {
-        profiles.push(formatProfile("profile: host, scale burst, SiemAccount", r.profiles.scale.siem), formatProfile("profile: host, scale burst, floor", r.profiles.scale.floor));
+        profiles.push(
+            formatProfile("profile: host, scale burst, SiemAccount", r.profiles.scale.siem),
+            formatProfile("profile: host, scale burst, floor", r.profiles.scale.floor),
+        );
         if (r.profiles.engineUp) {
-            profiles.push(formatProfile("profile: host, engineUp, SiemAccount", r.profiles.engineUp.siem), formatProfile("profile: host, engineUp, minimal", r.profiles.engineUp.minimal));
+            profiles.push(
+                formatProfile("profile: host, engineUp, SiemAccount", r.profiles.engineUp.siem),
+                formatProfile("profile: host, engineUp, minimal", r.profiles.engineUp.minimal),
+            );
         }
     }
     return [pad(rows), notes.join("\n"), ...profiles].join("\n\n");

@@ -19,7 +19,14 @@ function usage(message?: string): never {
     process.exit(2);
 }
 
-interface Args { quick: boolean; concurrency?: number; engine: boolean; profileDir?: string; out: string; strict: boolean }
+interface Args {
+    quick: boolean;
+    concurrency?: number;
+    engine: boolean;
+    profileDir?: string;
+    out: string;
+    strict: boolean;
+}
 
 function parse(argv: string[]): Args {
     const opts: Args = { quick: false, engine: true, out: path.join(REPO_ROOT, "bench", "results.json"), strict: false };
@@ -30,7 +37,8 @@ function parse(argv: string[]): Args {
         else if (a === "--no-engine") opts.engine = false;
         else if (a === "--profile") {
             const next = argv[i + 1];
-            opts.profileDir = next !== undefined && !next.startsWith("--") ? path.resolve(argv[++i]) : path.join(REPO_ROOT, "bench", "profiles");
+            opts.profileDir =
+                next !== undefined && !next.startsWith("--") ? path.resolve(argv[++i]) : path.join(REPO_ROOT, "bench", "profiles");
         } else if (a === "--out") opts.out = path.resolve(argv[++i] ?? usage("--out needs a file"));
         else if (a === "--concurrency") {
             const n = Number(argv[++i]);

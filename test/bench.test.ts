@@ -34,7 +34,10 @@ describe("bench: quick mode of npm run bench", function () {
         expect(results.meta.mode).to.equal("quick");
         // Ratios are ratios of the medians that are reported with them.
         const comparisons = [results.details.createOverhead, results.details.hostOverhead, results.details.coldStart];
-        if (results.engine.available) comparisons.push(...ENGINE_OPS.map((op) => (results.engine.available ? results.engine.figures[op] : results.details.coldStart)));
+        if (results.engine.available)
+            comparisons.push(
+                ...ENGINE_OPS.map((op) => (results.engine.available ? results.engine.figures[op] : results.details.coldStart)),
+            );
         for (const c of comparisons) {
             expect(c.ratio).to.be.closeTo(c.ours.median / c.baseline.median, 1e-9);
             expect(c.ours.min).to.be.at.most(c.ours.median).and.greaterThan(0);
@@ -54,7 +57,8 @@ describe("bench: quick mode of npm run bench", function () {
             "enginePreviewCalls",
         ]);
         // A goal that was not measured is never reported as met.
-        for (const g of results.goals) if (!results.engine.available && g.metric.startsWith("engine")) expect(g.met, g.metric).to.equal(null);
+        for (const g of results.goals)
+            if (!results.engine.available && g.metric.startsWith("engine")) expect(g.met, g.metric).to.equal(null);
         const table = formatTable(results);
         for (const g of results.goals) expect(table).to.include(g.metric);
     });
