@@ -99,6 +99,14 @@ export class SiemProviderError extends Error {
     ) {
         super(message);
         this.name = "SiemProviderError";
+        // Pulumi's host prints a failed check, diff, read or delete as `${error}: ${error.stack}` on its stderr, and
+        // the engine shows that under the stack: the message twice, then our own frames. These errors are answers,
+        // not crashes, so that line is the message once: "pulumi-logzio-siem: <message>".
+        this.stack = message;
+    }
+
+    override toString(): string {
+        return "pulumi-logzio-siem";
     }
 }
 

@@ -3,7 +3,7 @@
 // and every response decoded by a codec. Results are TaskEither values; nothing here throws.
 import * as http from "node:http";
 import * as https from "node:https";
-import fetch, { FetchError, Headers, Response } from "node-fetch";
+import fetch, { FetchError, Response } from "node-fetch";
 import * as t from "io-ts";
 import * as E from "fp-ts/Either";
 import * as TE from "fp-ts/TaskEither";
@@ -184,10 +184,15 @@ export class LogzioClient {
     }
 }
 
+/** The headers of an answer, typed by what is read of them: node-fetch's types stay out of the declarations. */
+export interface HeaderLookup {
+    get(name: string): string | null;
+}
+
 /** What one exchange brought back: the status, headers and (bounded) body text. */
 interface Received {
     readonly status: number;
-    readonly headers: Headers;
+    readonly headers: HeaderLookup;
     readonly text: string;
     /** The body was longer than its cap and was cut there. */
     readonly truncated: boolean;
@@ -197,7 +202,7 @@ interface Received {
 /** A decoded body and the headers it came with. */
 export interface Answered<A> {
     readonly body: A;
-    readonly headers: Headers;
+    readonly headers: HeaderLookup;
 }
 
 // Bodies are cut while they arrive, before anything runs on them. A list of every associated account fits the

@@ -347,10 +347,15 @@ describe("lifecycle through Pulumi's dynamic-provider host", function () {
             const name = uniqueName("live");
             const m = await up(host, "live", { accountName: name, email: "live@example.com" });
             const listsAfterCreate = lists();
+            const stderrBefore = host.stderr().length;
 
             const err = await hostError(host.delete(m.id, m.urn, m.outs));
 
             expect(err.message).to.include(`SIEM account ${m.id} ("${name}")`);
+            // The host also prints the failure on its stderr, which the engine shows under the stack: one line,
+            // the message once, no stack trace.
+            const printed = await eventually(() => host.stderr().slice(stderrBefore), (text) => text.includes(`("${name}")`));
+            expect(printed.trim().split("\n")).to.deep.equal([`pulumi-logzio-siem: ${err.details}`]);
             expect(err.message).to.include("Settings > Manage accounts");
             expect(err.message).to.include("pulumi refresh");
             expect(err.message).to.include("retainOnDelete: true");
@@ -386,10 +391,15 @@ describe("lifecycle through Pulumi's dynamic-provider host", function () {
             const name = uniqueName("provisioning");
             const m = await up(host, "provisioning", { accountName: name, email: "prov@example.com" });
             const listsAfterCreate = lists();
+            const stderrBefore = host.stderr().length;
 
             const err = await hostError(host.delete(m.id, m.urn, m.outs));
 
             expect(err.message).to.include(`SIEM account ${m.id} ("${name}")`);
+            // The host also prints the failure on its stderr, which the engine shows under the stack: one line,
+            // the message once, no stack trace.
+            const printed = await eventually(() => host.stderr().slice(stderrBefore), (text) => text.includes(`("${name}")`));
+            expect(printed.trim().split("\n")).to.deep.equal([`pulumi-logzio-siem: ${err.details}`]);
             expect(err.message).to.include("does not list it yet");
             expect(err.message).to.include(String(m.outs.createdAt));
             expect(err.message).to.include("retainOnDelete: true");
@@ -554,3 +564,9 @@ describe("lifecycle through Pulumi's dynamic-provider host", function () {
         });
     });
 });
+
+/** Polls `read` until `done` holds (the host's stderr arrives after its gRPC answer), for up to 5 s. */
+async function eventually(read: () => string, done: (text: string) => boolean): Promise<string> {
+    for (let waited = 0; !done(read()) && waited < 5000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+    return read();
+}

@@ -77,9 +77,14 @@ e2eDescribe("composition", (ctx) => {
         const root = fs.mkdtempSync(path.join(path.dirname(ctx.consumer), "logzio-siem-e2e-root-"));
         try {
             for (const f of ["Pulumi.yaml", "package.json", "tsconfig.json"]) fs.copyFileSync(path.join(REPO_ROOT, f), path.join(root, f));
-            fs.mkdirSync(path.join(root, "examples", "quickstart"), { recursive: true });
-            fs.copyFileSync(path.join(REPO_ROOT, "examples", "quickstart", "index.ts"), path.join(root, "examples", "quickstart", "index.ts"));
             for (const d of ["node_modules", "dist"]) fs.symlinkSync(path.join(REPO_ROOT, d), path.join(root, d), "dir");
+            // examples/quickstart as committed (its own package.json included), and the committed link through
+            // which the examples reach the package.
+            fs.cpSync(path.join(REPO_ROOT, "examples", "quickstart"), path.join(root, "examples", "quickstart"), {
+                recursive: true,
+                filter: (src) => !src.includes("node_modules") && !/Pulumi\.[^/]+\.yaml$/.test(path.basename(src)),
+            });
+            fs.cpSync(path.join(REPO_ROOT, "examples", "node_modules"), path.join(root, "examples", "node_modules"), { recursive: true, verbatimSymlinks: true });
             const stack = new E2EStack({ cli: ctx.cli, workDir: root });
             try {
                 await initAgainst(stack, main);

@@ -134,6 +134,7 @@ e2eDescribe("lifecycle", (ctx) => {
         expectFailed(refused, "pulumi destroy while the account lives");
         expect(refused.output).to.include("still exists, and Logz.io has no API call that deletes SIEM accounts");
         expect(refused.output).to.include("retainOnDelete: true");
+        expect(refused.output, "no stack trace in what the CLI shows").to.not.match(/^\s+at .+:\d+:\d+\)?$/m);
         expect((await stack.siemResources()).map((r) => r.id)).to.deep.equal([String(account.accountId)]);
 
         await stack.setConfig("options", JSON.stringify({ retainOnDelete: true }));
