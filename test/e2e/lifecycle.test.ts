@@ -5,7 +5,7 @@ import { expect } from "chai";
 import { LogzioEmulator } from "../../emulator";
 import { ROUTES } from "../../emulator/server";
 import { E2EStack, replaceKeysOf, stepsFor } from "../../harness/e2e/stack";
-import { GRACE_KEY, e2eDescribe, expectFailed, expectOk, initAgainst, startEmulator } from "./support";
+import { GRACE_KEY, e2eDescribe, emulatorPerTest, expectFailed, expectOk, initAgainst } from "./support";
 
 interface Declared {
     resourceName: string;
@@ -18,12 +18,7 @@ const PROGRAM = "test/e2e/programs/siem-accounts";
 
 e2eDescribe("lifecycle", (ctx) => {
     let emulator: LogzioEmulator;
-    beforeEach(async () => {
-        emulator = await startEmulator();
-    });
-    afterEach(async () => {
-        await emulator.close();
-    });
+    emulatorPerTest((e) => (emulator = e));
 
     /** A stack of the siem-accounts program against the emulator; `grace` 0 makes "not listed" mean "gone". */
     async function stackWith(accounts: Declared[], opts: { grace?: number; options?: object } = {}): Promise<E2EStack> {

@@ -4,16 +4,11 @@ import { expect } from "chai";
 import { LogzioEmulator } from "../../emulator";
 import { changesOf, stepsFor } from "../../harness/e2e/stack";
 import { ROUTES } from "../../emulator/server";
-import { SIEM_TYPE, e2eDescribe, emulatorConfig, expectFailed, expectOk, initAgainst, startEmulator } from "./support";
+import { SIEM_TYPE, e2eDescribe, emulatorConfig, emulatorPerTest, expectFailed, expectOk, initAgainst } from "./support";
 
 e2eDescribe("quickstart", (ctx) => {
     let emulator: LogzioEmulator;
-    beforeEach(async () => {
-        emulator = await startEmulator();
-    });
-    afterEach(async () => {
-        await emulator.close();
-    });
+    emulatorPerTest((e) => (emulator = e));
 
     it("preview proposes one create, up makes it, a second preview expects no changes; the token is nowhere", async () => {
         const stack = ctx.project("examples/quickstart", { name: "logzio-siem-quickstart" });
