@@ -64,9 +64,14 @@ export class SiemAccountProvider implements dynamic.ResourceProvider<Props, Siem
 
     create(raw: Props): Promise<dynamic.CreateResult<SiemAccountState>> {
         const checked = checkInputs(raw);
+        // check lets the engine's placeholder for a value computed later pass (preview); create must never send it.
+        const unknown = Object.entries(checked.inputs)
+            .filter(([, v]) => isUnknown(v) || (Array.isArray(v) && v.some(isUnknown)))
+            .map(([k]) => `${k} is not known yet (a value computed during the update reached create); run \`pulumi up\` again`);
+        const problems = [...checked.failures.map((f) => f.reason), ...unknown];
         const inputs = pipe(
-            checked.failures.length > 0
-                ? E.left<Failure, SiemAccountInputs>({ kind: "input", problems: checked.failures.map((f) => f.reason) })
+            problems.length > 0
+                ? E.left<Failure, SiemAccountInputs>({ kind: "input", problems })
                 : pipe(
                       decodeWith(SiemAccountInputs, "the inputs")(checked.inputs),
                       E.mapLeft((detail): Failure => ({ kind: "input", problems: [detail] })),
