@@ -140,6 +140,11 @@ export class E2EStack {
         return this.withEvents((events) => this.pulumi(["refresh", "--yes", "--skip-preview", "--event-log", events]));
     }
 
+    /** `pulumi refresh --run-program`: the program runs first, so the provider is configured from the current config. */
+    refreshRunningProgram(): Promise<RunResult> {
+        return this.program("refresh", {});
+    }
+
     destroy(): Promise<RunResult> {
         return this.withEvents((events) => this.pulumi(["destroy", "--yes", "--skip-preview", "--event-log", events]));
     }
@@ -187,9 +192,9 @@ export class E2EStack {
         fs.rmSync(this.scratch, { recursive: true, force: true });
     }
 
-    private program(op: "preview" | "up", opts: { expectNoChanges?: boolean; refresh?: boolean }): Promise<RunResult> {
+    private program(op: "preview" | "up" | "refresh", opts: { expectNoChanges?: boolean; refresh?: boolean }): Promise<RunResult> {
         if (this.opts.cli.languageHost) {
-            const flags = op === "up" ? ["--yes", "--skip-preview"] : [];
+            const flags = op === "up" ? ["--yes", "--skip-preview"] : op === "refresh" ? ["--yes", "--skip-preview", "--run-program"] : [];
             if (opts.expectNoChanges) flags.push("--expect-no-changes");
             if (opts.refresh) flags.push("--refresh");
             return this.withEvents((events) => this.pulumi([op, ...flags, "--event-log", events]));

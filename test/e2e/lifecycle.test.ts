@@ -90,6 +90,18 @@ e2eDescribe("lifecycle", (ctx) => {
         expect(posts()).to.equal(1);
     });
 
+    it("`pulumi refresh --run-program` configures the provider from the current config, with no `up` before it", async () => {
+        const stack = await stackWith([{ resourceName: "siem", accountName: "siem-run-program", email: "rp@example.com" }]);
+        expectOk(await stack.up(), "pulumi up");
+        const [account] = emulator.siemAccounts();
+        emulator.deleteAccount(account.accountId);
+        await stack.setConfig(GRACE_KEY, "0");
+        const refresh = await stack.refreshRunningProgram();
+        expectOk(refresh, "pulumi refresh --run-program");
+        expect(await stack.siemResources()).to.deep.equal([]);
+        expect(posts()).to.equal(1);
+    });
+
     it("a changed email replaces through the engine: delete first, refused while the account lives, then a new id", async () => {
         const stack = await stackWith([{ resourceName: "siem", accountName: "siem-replace", email: "old@example.com" }], { grace: 0 });
         expectOk(await stack.up(), "pulumi up");
