@@ -11,11 +11,11 @@ import * as E from "fp-ts/Either";
 import * as TE from "fp-ts/TaskEither";
 import { pipe } from "fp-ts/function";
 import { Account, AccountResolver, releaseId } from "./account";
-import { isAnswer } from "./accountDirectory";
+import { Listing, isAnswer } from "./accountDirectory";
 import { SiemAccountInputs, SiemAccountState, decodeWith } from "./codecs";
 import { createOrAdopt } from "./create";
 import { Failure, toError } from "./errors";
-import { findSiem, graceOf, notWhole, ownedElsewhere, ownerOf } from "./evidence";
+import { Owner, findSiem, graceOf, notWhole, ownedElsewhere, ownerOf } from "./evidence";
 import { checkInputs, isUnknown } from "./inputs";
 import { Deadline, deadlineIn } from "./logzioClient";
 import * as msg from "./messages";
@@ -64,9 +64,14 @@ export class SiemAccountProvider implements dynamic.ResourceProvider<Props, Siem
 
     create(raw: Props): Promise<dynamic.CreateResult<SiemAccountState>> {
         const checked = checkInputs(raw);
+        // check lets the engine's placeholder for a value computed later pass (preview); create must never send it.
+        const unknown = Object.entries(checked.inputs)
+            .filter(([, v]) => isUnknown(v) || (Array.isArray(v) && v.some(isUnknown)))
+            .map(([k]) => `${k} is not known yet (a value computed during the update reached create); run \`pulumi up\` again`);
+        const problems = [...checked.failures.map((f) => f.reason), ...unknown];
         const inputs = pipe(
-            checked.failures.length > 0
-                ? E.left<Failure, SiemAccountInputs>({ kind: "input", problems: checked.failures.map((f) => f.reason) })
+            problems.length > 0
+                ? E.left<Failure, SiemAccountInputs>({ kind: "input", problems })
                 : pipe(
                       decodeWith(SiemAccountInputs, "the inputs")(checked.inputs),
                       E.mapLeft((detail): Failure => ({ kind: "input", problems: [detail] })),
@@ -84,32 +89,23 @@ export class SiemAccountProvider implements dynamic.ResourceProvider<Props, Siem
 
     read(id: string, state?: SiemAccountState): Promise<dynamic.ReadResult<SiemAccountState>> {
         const props = (state ?? {}) as SiemAccountState;
-        const subject = `SIEM account ${id} ("${String(props.accountName)}")`;
         return this.runWith(props.configNamespace, (account, asked, deadline) =>
             pipe(
-                account.main.get(deadline),
-                TE.map((main) => ownerOf(main, account.settings)),
-                TE.chain((owner) => {
-                    if (ownedElsewhere(props, owner)) return TE.left(msg.refused(msg.otherMainAccount(id, props, owner, account.settings, "refresh")));
-                    return pipe(
-                        account.directory.list(asked, deadline),
-                        TE.mapLeft((f) => (f.kind === "decode" ? msg.refused(msg.unusableList(f, subject, "refresh")) : f)),
-                        TE.chain((listing): TE.TaskEither<Failure, dynamic.ReadResult<SiemAccountState>> => {
-                            const live = findSiem(listing.accounts, Number(id));
-                            // Listed under the configured main account: that account owns it (recorded for older state too).
-                            if (live) return TE.right({ id, props: { ...unlisted(id), ...props, accountName: live.accountName, ...owner } });
-                            const why = notWhole(listing, owner.mainAccountId);
-                            if (why !== undefined) return TE.left(msg.refused(msg.listNotWhole(why, subject, "refresh")));
-                            switch (graceOf(account, id, props, listing)) {
-                                case "within": // still being set up: kept
-                                    return TE.right({ id, props });
-                                case "unknown":
-                                    return TE.left(msg.refused(msg.ageUnknown(account.settings, id, props, "refresh")));
-                                case "over": // deleted outside Pulumi: no id, so refresh drops it
-                                    return TE.right({});
-                            }
-                        }),
-                    );
+                ownedListing(account, id, props, asked, deadline, "refresh"),
+                TE.chain(({ owner, listing }): TE.TaskEither<Failure, dynamic.ReadResult<SiemAccountState>> => {
+                    const live = findSiem(listing.accounts, Number(id));
+                    // Listed under the configured main account: that account owns it (recorded for older state too).
+                    if (live) return TE.right({ id, props: { ...unlisted(id), ...props, accountName: live.accountName, ...owner } });
+                    const why = notWhole(listing, owner.mainAccountId);
+                    if (why !== undefined) return TE.left(msg.refused(msg.listNotWhole(why, subjectOf(id, props), "refresh")));
+                    switch (graceOf(account, id, props, listing)) {
+                        case "within": // still being set up: kept
+                            return TE.right({ id, props });
+                        case "unknown":
+                            return TE.left(msg.refused(msg.ageUnknown(account.settings, id, props, "refresh")));
+                        case "over": // deleted outside Pulumi: no id, so refresh drops it
+                            return TE.right({});
+                    }
                 }),
             ),
         );
@@ -125,29 +121,20 @@ export class SiemAccountProvider implements dynamic.ResourceProvider<Props, Siem
     }
 
     delete(id: string, state: SiemAccountState): Promise<void> {
-        const subject = `SIEM account ${id} ("${String(state.accountName)}")`;
         return this.runWith(state.configNamespace, (account, asked, deadline) =>
             pipe(
-                account.main.get(deadline),
-                TE.map((main) => ownerOf(main, account.settings)),
-                TE.chain((owner) => {
-                    if (ownedElsewhere(state, owner)) return TE.left(msg.refused(msg.otherMainAccount(id, state, owner, account.settings, "delete")));
-                    return pipe(
-                        // Requested after this call: a deletion in the UI moments ago is seen.
-                        account.directory.list(asked, deadline),
-                        TE.mapLeft((f) => (f.kind === "decode" ? msg.refused(msg.unusableList(f, subject, "delete")) : f)),
-                        TE.chain((listing) => {
-                            const live = findSiem(listing.accounts, Number(id));
-                            if (live) return TE.left(msg.refused(msg.stillExists(live)));
-                            const why = notWhole(listing, owner.mainAccountId);
-                            if (why !== undefined) return TE.left(msg.refused(msg.listNotWhole(why, subject, "delete")));
-                            const grace = graceOf(account, id, state, listing);
-                            if (grace === "within") return TE.left(msg.refused(msg.stillProvisioning(account.settings, id, state)));
-                            if (grace === "unknown") return TE.left(msg.refused(msg.ageUnknown(account.settings, id, state, "delete")));
-                            releaseId(account, Number(id));
-                            return TE.right(undefined);
-                        }),
-                    );
+                // Requested after this call: a deletion in the UI moments ago is seen.
+                ownedListing(account, id, state, asked, deadline, "delete"),
+                TE.chain(({ owner, listing }) => {
+                    const live = findSiem(listing.accounts, Number(id));
+                    if (live) return TE.left(msg.refused(msg.stillExists(live)));
+                    const why = notWhole(listing, owner.mainAccountId);
+                    if (why !== undefined) return TE.left(msg.refused(msg.listNotWhole(why, subjectOf(id, state), "delete")));
+                    const grace = graceOf(account, id, state, listing);
+                    if (grace === "within") return TE.left(msg.refused(msg.stillProvisioning(account.settings, id, state)));
+                    if (grace === "unknown") return TE.left(msg.refused(msg.ageUnknown(account.settings, id, state, "delete")));
+                    releaseId(account, Number(id));
+                    return TE.right(undefined);
                 }),
             ),
         );
@@ -168,6 +155,37 @@ export class SiemAccountProvider implements dynamic.ResourceProvider<Props, Siem
         if (E.isLeft(result)) throw toError(result.left, [settings.apiToken], settings.namespace);
         return result.right;
     }
+}
+
+// --- read and delete -------------------------------------------------------------------------------
+
+const subjectOf = (id: string, state: Props) => `SIEM account ${id} ("${String(state.accountName)}")`;
+
+/**
+ * What read and delete both need first: the configured main account must be the one that owns the resource,
+ * then a list of its accounts requested after `asked`. An unusable list is refused, never read as absence.
+ */
+function ownedListing(
+    account: Account,
+    id: string,
+    state: Props,
+    asked: number,
+    deadline: Deadline,
+    op: "refresh" | "delete",
+): TE.TaskEither<Failure, { owner: Owner; listing: Listing }> {
+    return pipe(
+        account.main.get(deadline),
+        TE.map((main) => ownerOf(main, account.settings)),
+        TE.chain((owner) =>
+            ownedElsewhere(state, owner)
+                ? TE.left(msg.refused(msg.otherMainAccount(id, state, owner, account.settings, op)))
+                : pipe(
+                      account.directory.list(asked, deadline),
+                      TE.mapLeft((f) => (f.kind === "decode" ? msg.refused(msg.unusableList(f, subjectOf(id, state), op)) : f)),
+                      TE.map((listing) => ({ owner, listing })),
+                  ),
+        ),
+    );
 }
 
 // --- diff ----------------------------------------------------------------------------------------

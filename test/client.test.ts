@@ -2,9 +2,8 @@
 // deadlines, per-attempt timeouts, the in-flight cap, and no token in any failure text.
 import { expect } from "chai";
 import * as E from "fp-ts/Either";
-import type * as TE from "fp-ts/TaskEither";
 import { LogzioEmulator, ROUTES } from "../emulator/server";
-import { emulatorPerSuite, testSettings } from "./support";
+import { emulatorPerSuite, left, right, testSettings } from "./support";
 import { CreateSiemRequest } from "../provider/codecs";
 import { Failure, describeFailure, toError } from "../provider/errors";
 import { LogzioClient, deadlineIn, httpFailure, parseRetryAfter, safeToRepeatPost } from "../provider/logzioClient";
@@ -16,18 +15,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const LIST = ROUTES.associatedAccounts;
 const CREATE = ROUTES.createSiem;
 const WHOAMI = ROUTES.whoami;
-
-async function right<A>(task: TE.TaskEither<Failure, A>): Promise<A> {
-    const result = await task();
-    if (E.isLeft(result)) throw new Error(`expected success, got: ${describeFailure(result.left)}`);
-    return result.right;
-}
-
-async function left<A>(task: TE.TaskEither<Failure, A>): Promise<Failure> {
-    const result = await task();
-    if (E.isRight(result)) throw new Error(`expected a failure, got: ${JSON.stringify(result.right)}`);
-    return result.left;
-}
 
 function request(body: Record<string, unknown>): CreateSiemRequest {
     const decoded = CreateSiemRequest.decode(body);

@@ -84,6 +84,15 @@ describe("host: SiemAccount through Pulumi's dynamic-provider host", function ()
             expect(emulator.requests.map((r) => r.path)).to.satisfy((paths: string[]) => paths.length <= 1 && paths.every((p) => p === "/v2/whoami"));
         });
 
+        it("refuses in create a value still unknown (the engine's placeholder), naming it, with no HTTP call", async () => {
+            const err = await hostError(
+                host.create(urnFor("unknown-in-create"), { __provider: provider, accountName: UNKNOWN, email: "u@example.com", accountsToScan: [UNKNOWN] }),
+            );
+            expect(err.details).to.include("accountName is not known yet").and.include("accountsToScan is not known yet");
+            expect(err.details).to.not.include(UNKNOWN);
+            expect(emulator.requests).to.deep.equal([]);
+        });
+
         it("normalises accountsToScan to a sorted set in check", async () => {
             const checked = await host.check(urnFor("set"), {}, { __provider: provider, accountName: "s", email: "s@example.com", accountsToScan: [3, 1, 3] });
             expect(checked.inputs.accountsToScan).to.deep.equal([1, 3]);

@@ -5,7 +5,10 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { expect } from "chai";
+import * as E from "fp-ts/Either";
+import type * as TE from "fp-ts/TaskEither";
 import { SiemAccount, SiemAccountArgs } from "../provider";
+import { Failure, describeFailure } from "../provider/errors";
 import { Settings } from "../provider/settings";
 import { EmulatorOptions, LogzioEmulator } from "../emulator";
 import { captureResources } from "../harness/providerCapture";
@@ -161,4 +164,18 @@ export async function settledInFlight(emulator: LogzioEmulator, withinMs = 3000)
     const until = Date.now() + withinMs;
     while (emulator.stats.inFlight > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
     return emulator.stats.inFlight;
+}
+
+/** The value of a task expected to succeed; its failure, described, otherwise. */
+export async function right<A>(task: TE.TaskEither<Failure, A>): Promise<A> {
+    const result = await task();
+    if (E.isLeft(result)) throw new Error(`expected success, got: ${describeFailure(result.left)}`);
+    return result.right;
+}
+
+/** The failure of a task expected to fail. */
+export async function left<A>(task: TE.TaskEither<Failure, A>): Promise<Failure> {
+    const result = await task();
+    if (E.isRight(result)) throw new Error(`expected a failure, got: ${JSON.stringify(result.right)}`);
+    return result.left;
 }

@@ -3,14 +3,13 @@
 // a created account kept, hostile bodies handled in linear time and bounded, and the token scrubbed.
 import { expect } from "chai";
 import * as E from "fp-ts/Either";
-import type * as TE from "fp-ts/TaskEither";
 import { LogzioEmulator, ROUTES } from "../emulator";
 import { CreateSiemRequest } from "../provider/codecs";
-import { Failure, describeFailure, toError } from "../provider/errors";
+import { describeFailure, toError } from "../provider/errors";
 import { LogzioClient, deadlineIn } from "../provider/logzioClient";
 import { Settings } from "../provider/settings";
 import { MAX_MESSAGE_CHARS } from "../provider/text";
-import { Recorder, emulatorPerSuite, settledInFlight, startRecorder, testSettings } from "./support";
+import { Recorder, emulatorPerSuite, left, right, settledInFlight, startRecorder, testSettings } from "./support";
 
 // Holds " and \ so its JSON-escaped form differs from the raw one.
 const TOKEN = 'tok-"transport"\\5e0c9a4f-77d2';
@@ -18,18 +17,6 @@ const OWNER = 100000;
 const LIST = ROUTES.associatedAccounts;
 const CREATE = ROUTES.createSiem;
 const WHOAMI = ROUTES.whoami;
-
-async function right<A>(task: TE.TaskEither<Failure, A>): Promise<A> {
-    const result = await task();
-    if (E.isLeft(result)) throw new Error(`expected success, got: ${describeFailure(result.left)}`);
-    return result.right;
-}
-
-async function left<A>(task: TE.TaskEither<Failure, A>): Promise<Failure> {
-    const result = await task();
-    if (E.isRight(result)) throw new Error(`expected a failure, got: ${JSON.stringify(result.right)}`);
-    return result.left;
-}
 
 const body = (accountName: string) => ({ accountName, email: "a@b.co" }) as CreateSiemRequest;
 

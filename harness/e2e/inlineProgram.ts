@@ -1,7 +1,8 @@
 // `pulumi preview` / `pulumi up` for a project folder when the CLI has no Node.js language host: the Automation
 // API runs the project's program as an inline program (the engine talks to this process's language server)
 // and drives the same `pulumi` binary, engine and dynamic-provider host. Run as a child process:
-//   node inlineProgram.js <preview|up> <projectDir> <stack> <eventsFile> [<options JSON>]
+//   node inlineProgram.js <preview|up|refresh> <projectDir> <stack> <eventsFile> [<options JSON>]
+// (refresh here is `pulumi refresh --run-program`: the program runs so the providers get the current config)
 // Everything is loaded from the project's node_modules, so the program and the Automation API share one
 // @pulumi/pulumi, as they would in a user's program.
 import * as fs from "node:fs";
@@ -27,8 +28,8 @@ function projectOf(dir: string): { name: string; main: string } {
 
 async function main(): Promise<void> {
     const [op, projectDir, stackName, eventsFile, optionsJson] = process.argv.slice(2);
-    if ((op !== "preview" && op !== "up") || !projectDir || !stackName || !eventsFile) {
-        throw new Error("usage: inlineProgram <preview|up> <projectDir> <stack> <eventsFile> [<options JSON>]");
+    if (!["preview", "up", "refresh"].includes(op ?? "") || !projectDir || !stackName || !eventsFile) {
+        throw new Error("usage: inlineProgram <preview|up|refresh> <projectDir> <stack> <eventsFile> [<options JSON>]");
     }
     const options = JSON.parse(optionsJson ?? "{}") as Options;
     const project = projectOf(projectDir);
@@ -63,7 +64,8 @@ async function main(): Promise<void> {
     };
     try {
         if (op === "preview") await stack.preview({ ...common, expectNoChanges: options.expectNoChanges, refresh: options.refresh });
-        else await stack.up({ ...common, refresh: options.refresh });
+        else if (op === "up") await stack.up({ ...common, refresh: options.refresh });
+        else await stack.refresh({ ...common, runProgram: true });
     } finally {
         fs.closeSync(events);
     }

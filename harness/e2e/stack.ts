@@ -140,6 +140,11 @@ export class E2EStack {
         return this.withEvents((events) => this.pulumi(["refresh", "--yes", "--skip-preview", "--event-log", events]));
     }
 
+    /** `pulumi refresh --run-program`: the program runs first, so the provider is configured from the current config. */
+    refreshRunningProgram(): Promise<RunResult> {
+        return this.program("refresh", {});
+    }
+
     destroy(): Promise<RunResult> {
         return this.withEvents((events) => this.pulumi(["destroy", "--yes", "--skip-preview", "--event-log", events]));
     }
@@ -191,9 +196,12 @@ export class E2EStack {
      * `engineEnv` goes to the `pulumi` process only (and so to the plugins it starts, such as the provider host),
      * not to the program's process: the benchmark profiles the host through NODE_OPTIONS this way.
      */
-    private program(op: "preview" | "up", opts: { expectNoChanges?: boolean; refresh?: boolean; engineEnv?: Record<string, string> }): Promise<RunResult> {
+    private program(
+        op: "preview" | "up" | "refresh",
+        opts: { expectNoChanges?: boolean; refresh?: boolean; engineEnv?: Record<string, string> },
+    ): Promise<RunResult> {
         if (this.opts.cli.languageHost) {
-            const flags = op === "up" ? ["--yes", "--skip-preview"] : [];
+            const flags = op === "up" ? ["--yes", "--skip-preview"] : op === "refresh" ? ["--yes", "--skip-preview", "--run-program"] : [];
             if (opts.expectNoChanges) flags.push("--expect-no-changes");
             if (opts.refresh) flags.push("--refresh");
             return this.withEvents((events) => this.pulumi([op, ...flags, "--event-log", events], undefined, opts.engineEnv));

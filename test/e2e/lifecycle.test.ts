@@ -5,7 +5,7 @@ import { expect } from "chai";
 import { LogzioEmulator } from "../../emulator";
 import { ROUTES } from "../../emulator/server";
 import { E2EStack, replaceKeysOf, stepsFor } from "../../harness/e2e/stack";
-import { GRACE_KEY, e2eDescribe, expectFailed, expectOk, initAgainst, startEmulator } from "./support";
+import { GRACE_KEY, e2eDescribe, emulatorPerTest, expectFailed, expectOk, initAgainst } from "./support";
 
 interface Declared {
     resourceName: string;
@@ -18,12 +18,7 @@ const PROGRAM = "test/e2e/programs/siem-accounts";
 
 e2eDescribe("lifecycle", (ctx) => {
     let emulator: LogzioEmulator;
-    beforeEach(async () => {
-        emulator = await startEmulator();
-    });
-    afterEach(async () => {
-        await emulator.close();
-    });
+    emulatorPerTest((e) => (emulator = e));
 
     /** A stack of the siem-accounts program against the emulator; `grace` 0 makes "not listed" mean "gone". */
     async function stackWith(accounts: Declared[], opts: { grace?: number; options?: object } = {}): Promise<E2EStack> {
@@ -91,6 +86,18 @@ e2eDescribe("lifecycle", (ctx) => {
         const refresh = await stack.refresh();
         expectOk(refresh, "pulumi refresh past the grace period");
         expect(stepsFor(refresh)).to.deep.equal(["refresh"]);
+        expect(await stack.siemResources()).to.deep.equal([]);
+        expect(posts()).to.equal(1);
+    });
+
+    it("`pulumi refresh --run-program` configures the provider from the current config, with no `up` before it", async () => {
+        const stack = await stackWith([{ resourceName: "siem", accountName: "siem-run-program", email: "rp@example.com" }]);
+        expectOk(await stack.up(), "pulumi up");
+        const [account] = emulator.siemAccounts();
+        emulator.deleteAccount(account.accountId);
+        await stack.setConfig(GRACE_KEY, "0");
+        const refresh = await stack.refreshRunningProgram();
+        expectOk(refresh, "pulumi refresh --run-program");
         expect(await stack.siemResources()).to.deep.equal([]);
         expect(posts()).to.equal(1);
     });

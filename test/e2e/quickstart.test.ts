@@ -1,19 +1,17 @@
 // The quickstart as a person runs it with the real CLI: stack init, the token set as a secret, preview, up, a
 // no-change preview; then what the engine wrote (state, stack config, output) is searched for the token.
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { expect } from "chai";
 import { LogzioEmulator } from "../../emulator";
 import { changesOf, stepsFor } from "../../harness/e2e/stack";
 import { ROUTES } from "../../emulator/server";
-import { SIEM_TYPE, e2eDescribe, emulatorConfig, expectFailed, expectOk, initAgainst, startEmulator } from "./support";
+import { REPO_ROOT } from "../support";
+import { SIEM_TYPE, e2eDescribe, emulatorConfig, emulatorPerTest, expectFailed, expectOk, initAgainst } from "./support";
 
 e2eDescribe("quickstart", (ctx) => {
     let emulator: LogzioEmulator;
-    beforeEach(async () => {
-        emulator = await startEmulator();
-    });
-    afterEach(async () => {
-        await emulator.close();
-    });
+    emulatorPerTest((e) => (emulator = e));
 
     it("preview proposes one create, up makes it, a second preview expects no changes; the token is nowhere", async () => {
         const stack = ctx.project("examples/quickstart", { name: "logzio-siem-quickstart" });
@@ -86,5 +84,26 @@ e2eDescribe("quickstart", (ctx) => {
         await stack.setConfig("logzio:apiToken", emulator.token, true);
         expectOk(await stack.preview(), "pulumi preview with the right token");
         expect(emulator.count(ROUTES.createSiem)).to.equal(0);
+    });
+
+    it("`pulumi new` from examples/quickstart (a template) generates a project that `pulumi up` runs", async () => {
+        const stack = ctx.project("examples/quickstart", { files: {} });
+        const template = path.join(REPO_ROOT, "examples", "quickstart");
+        const generated = await stack.pulumi(["new", template, "--generate-only", "--yes", "--force", "--name", "my-siem"]);
+        // With --generate-only the CLI still loads the language host once the files are written: where it has none,
+        // that is the only error.
+        if (!generated.ok) {
+            expect(ctx.cli.languageHost, generated.output).to.equal(false);
+            expect(generated.output).to.include("Created project 'my-siem'").and.include("no language plugin 'pulumi-language-nodejs'");
+        }
+        const read = (f: string) => fs.readFileSync(path.join(stack.dir, f), "utf8");
+        expect(read("Pulumi.yaml")).to.match(/^name: my-siem$/m).and.not.match(/^template:/m);
+        expect(read("index.ts")).to.equal(fs.readFileSync(path.join(template, "index.ts"), "utf8"));
+        expect(JSON.parse(read("package.json")).dependencies).to.have.property("pulumi-logzio-siem");
+
+        await initAgainst(stack, emulator);
+        expectOk(await stack.up(), "pulumi up of the generated project");
+        expect(emulator.siemAccounts().map((a) => a.accountName)).to.deep.equal(["platform-siem"]);
+        expect((await stack.outputs()).accountId).to.equal(emulator.siemAccounts()[0].accountId);
     });
 });

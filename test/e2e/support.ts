@@ -97,4 +97,16 @@ export function expectFailed(result: RunResult, what: string): void {
     expect(result.ok, `${what} should have failed:\n${result.output}`).to.equal(false);
 }
 
+/** A fresh emulator (random token) for each test of the block, closed after it. */
+export function emulatorPerTest(use: (emulator: LogzioEmulator) => void): void {
+    let emulator: LogzioEmulator | undefined;
+    beforeEach(async () => {
+        emulator = await startEmulator();
+        use(emulator);
+    });
+    afterEach(async () => {
+        await emulator?.close();
+    });
+}
+
 export { startEmulator };
