@@ -3,11 +3,9 @@
 // a list requested before it asked: a read, an adoption check or a duplicate guard sees Logz.io as of the
 // moment it was asked (a rename, deletion or creation in the UI just before is visible to it).
 //
-// At most one list is in flight. Callers wait for the next one, which starts when the one in flight has
-// finished and callers have stopped arriving for a moment (GATHER_QUIET_MS): a burst of 500 reads costs one
-// or two list calls, a lone read one list call after that moment. Under the engine, which runs 8 operations
-// at a time by default (4 per core), the reads come in waves of up to 8 that one list serves; the first of a
-// wave does not start a list of its own (it waited for none, and then the rest of its wave waited for two).
+// At most one list is in flight. Callers that asked after it started wait for the next one, which starts
+// when the one in flight has finished and callers have stopped arriving for a moment: a burst of 500 reads
+// costs two or three list calls, a lone read one list call and no wait.
 import { performance } from "node:perf_hooks";
 import * as E from "fp-ts/Either";
 import * as TE from "fp-ts/TaskEither";
@@ -21,11 +19,8 @@ export interface Listing {
     readonly logzioNow?: number;
 }
 
-/**
- * The next list waits until no caller has joined it for this long (a burst still arriving)... Short: under
- * the engine every wave of reads or creates waits this long once (bench: engineRefresh, engineUp).
- */
-export const GATHER_QUIET_MS = 10;
+/** The next list waits until no caller has joined it for this long (a burst still arriving)... */
+export const GATHER_QUIET_MS = 50;
 /** ...but never longer than this after its first caller joined. */
 export const GATHER_MAX_MS = 1000;
 
@@ -58,6 +53,7 @@ export class AccountDirectory {
 
     private listFrom(asked: number): Result<Listing> {
         if (this.latest && this.latest.startedAt >= asked) return this.latest.result;
+        if (!this.inFlight && !this.next) return this.start();
         const now = this.now();
         if (!this.next) {
             let start!: () => void;
