@@ -17,74 +17,74 @@ import { Pace, sendPaced } from "./pacing";
 
 /** AccountViewV3.type in the spec. */
 export const ACCOUNT_TYPES = [
-  "OWNER_ACCOUNT",
-  "SUB_ACCOUNT",
-  "TIMELESS_INDEX",
-  "METRICS_ACCOUNT",
-  "RESTORE_ACCOUNT",
-  "SECURITY_ACCOUNT",
-  "TRACING_ACCOUNT",
+    "OWNER_ACCOUNT",
+    "SUB_ACCOUNT",
+    "TIMELESS_INDEX",
+    "METRICS_ACCOUNT",
+    "RESTORE_ACCOUNT",
+    "SECURITY_ACCOUNT",
+    "TRACING_ACCOUNT",
 ] as const;
 export type AccountType = (typeof ACCOUNT_TYPES)[number];
 
 export interface EmulatedAccount {
-  accountId: number;
-  accountName: string;
-  type: AccountType;
-  email?: string;
-  accountsToScan: number[];
-  isUsingRepositoryAccount: boolean;
-  /** ISO 8601, seconds precision, e.g. 2018-04-01T19:18:38Z */
-  createdAt: string;
+    accountId: number;
+    accountName: string;
+    type: AccountType;
+    email?: string;
+    accountsToScan: number[];
+    isUsingRepositoryAccount: boolean;
+    /** ISO 8601, seconds precision, e.g. 2018-04-01T19:18:38Z */
+    createdAt: string;
 }
 
 export type Fault =
-  | { kind: "status"; status: number; body?: string; contentType?: string; headers?: Record<string, string> }
-  | { kind: "delay"; ms: number }
-  | { kind: "resetBeforeCommit" }
-  | { kind: "resetAfterCommit" }
-  | { kind: "statusAfterCommit"; status: number; body?: string; contentType?: string }
-  | { kind: "malformed200" }
-  | { kind: "schemaViolating200"; body?: unknown }
-  /** A list that parses but is not the whole truth: empty, or missing the main (owner) account. */
-  | { kind: "hostileList"; shape: "empty" | "withoutOwner" }
-  | { kind: "hang" }
-  /** The route's real answer (the account is created), sent slowly: late headers, a dripping or stalled body. */
-  | ({ kind: "slowBody" } & Pace)
-  /** A redirect to `location` (before auth: nothing is done). */
-  | { kind: "redirect"; status: 301 | 302 | 303 | 307 | 308; location: string };
+    | { kind: "status"; status: number; body?: string; contentType?: string; headers?: Record<string, string> }
+    | { kind: "delay"; ms: number }
+    | { kind: "resetBeforeCommit" }
+    | { kind: "resetAfterCommit" }
+    | { kind: "statusAfterCommit"; status: number; body?: string; contentType?: string }
+    | { kind: "malformed200" }
+    | { kind: "schemaViolating200"; body?: unknown }
+    /** A list that parses but is not the whole truth: empty, or missing the main (owner) account. */
+    | { kind: "hostileList"; shape: "empty" | "withoutOwner" }
+    | { kind: "hang" }
+    /** The route's real answer (the account is created), sent slowly: late headers, a dripping or stalled body. */
+    | ({ kind: "slowBody" } & Pace)
+    /** A redirect to `location` (before auth: nothing is done). */
+    | { kind: "redirect"; status: 301 | 302 | 303 | 307 | 308; location: string };
 
 export interface EmulatorOptions {
-  host?: string;
-  port?: number;
-  token?: string;
-  ownerAccountId?: number;
-  ownerAccountName?: string;
-  latencyMs?: number;
-  maxInFlight?: number;
-  provisioningMs?: number;
-  now?: () => number;
-  /** Called after accounts change (created, added, deleted, renamed, reset): e.g. to save them (--state). */
-  onChange?: () => void;
-  /** How far the emulator's clock (createdAt, the `Date` header) is ahead of `now` (negative: behind). */
-  clockSkewMs?: number;
+    host?: string;
+    port?: number;
+    token?: string;
+    ownerAccountId?: number;
+    ownerAccountName?: string;
+    latencyMs?: number;
+    maxInFlight?: number;
+    provisioningMs?: number;
+    now?: () => number;
+    /** Called after accounts change (created, added, deleted, renamed, reset): e.g. to save them (--state). */
+    onChange?: () => void;
+    /** How far the emulator's clock (createdAt, the `Date` header) is ahead of `now` (negative: behind). */
+    clockSkewMs?: number;
 }
 
 export interface RequestRecord {
-  method: string;
-  path: string;
-  token: string | undefined;
-  body: unknown;
-  at: number;
-  /** 0 when no response was sent (socket reset, or hanging). */
-  status: number;
+    method: string;
+    path: string;
+    token: string | undefined;
+    body: unknown;
+    at: number;
+    /** 0 when no response was sent (socket reset, or hanging). */
+    status: number;
 }
 
 /** Route keys accepted by injectFaults() and count(). */
 export const ROUTES = {
-  createSiem: "POST /v2/account-management/siem",
-  associatedAccounts: "GET /v1/associated-accounts",
-  whoami: "GET /v2/whoami",
+    createSiem: "POST /v2/account-management/siem",
+    associatedAccounts: "GET /v1/associated-accounts",
+    whoami: "GET /v2/whoami",
 } as const;
 
 const UNAUTHORIZED_MESSAGE = "Unauthorized. Make sure your API token is valid";
@@ -93,500 +93,518 @@ const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** What the pipeline decided to do with a request. */
 type Outcome = { kind: "reply"; reply: Reply } | { kind: "reset" } | { kind: "hang" };
-interface Reply { status: number; body: string; contentType: string; headers?: Record<string, string>; pace?: Pace }
+interface Reply {
+    status: number;
+    body: string;
+    contentType: string;
+    headers?: Record<string, string>;
+    pace?: Pace;
+}
 /** A route handler's result before faults are applied. */
-interface JsonResult { status: number; json: unknown }
-interface StoredAccount extends EmulatedAccount { createdAtMs: number }
-interface Route { method: string; handle: (body: string, requestId: string) => JsonResult }
+interface JsonResult {
+    status: number;
+    json: unknown;
+}
+interface StoredAccount extends EmulatedAccount {
+    createdAtMs: number;
+}
+interface Route {
+    method: string;
+    handle: (body: string, requestId: string) => JsonResult;
+}
 
 export class LogzioEmulator {
-  static async start(opts: EmulatorOptions = {}): Promise<LogzioEmulator> {
-    const emulator = new LogzioEmulator(opts);
-    await emulator.listen(opts.host ?? "127.0.0.1", opts.port ?? 0);
-    return emulator;
-  }
-
-  readonly token: string;
-  readonly requests: RequestRecord[] = [];
-
-  private readonly server: http.Server;
-  private readonly routes: Map<string, Route>;
-  private readonly ownerId: number;
-  private readonly ownerName: string;
-  private readonly clock: () => number;
-  private readonly onChange: () => void;
-  private readonly shutdown = new AbortController(); // cancels latency/delay waits on close()
-  private readonly faults = new Map<string, Fault[]>();
-  private store = new Map<number, StoredAccount>();
-  private nextId: number;
-  private clockOffset = 0;
-  private sendDate = true;
-  private latencyMs: number;
-  private inFlightLimit: number | undefined;
-  private provisioningMs: number;
-  private inFlight = 0;
-  private inFlightHighWater = 0;
-  private rejected429 = 0;
-  private baseUrl = "";
-  private closing: Promise<void> | undefined;
-
-  private constructor(opts: EmulatorOptions) {
-    // Every request waiting out its latency listens on this one signal: hundreds at once are expected.
-    setMaxListeners(0, this.shutdown.signal);
-    this.token = opts.token ?? "emulator-token";
-    this.ownerId = opts.ownerAccountId ?? 100000;
-    this.ownerName = opts.ownerAccountName ?? "main-account";
-    this.clock = opts.now ?? Date.now;
-    this.onChange = opts.onChange ?? (() => undefined);
-    this.clockOffset = opts.clockSkewMs ?? 0;
-    this.latencyMs = nonNegative(opts.latencyMs ?? 0, "latencyMs");
-    this.inFlightLimit = opts.maxInFlight === undefined ? undefined : nonNegative(opts.maxInFlight, "maxInFlight");
-    this.provisioningMs = nonNegative(opts.provisioningMs ?? 0, "provisioningMs");
-    this.nextId = this.ownerId + 1;
-    this.seedOwner();
-    this.routes = new Map<string, Route>([
-      ["/v2/account-management/siem", { method: "POST", handle: (b, id) => this.createSiem(b, id) }],
-      ["/v1/associated-accounts", { method: "GET", handle: () => this.associatedAccounts() }],
-      ["/v2/whoami", { method: "GET", handle: () => this.whoami() }],
-    ]);
-    this.server = http.createServer((req, res) => void this.onRequest(req, res));
-    // Longer than typical client idle timeouts, so a keep-alive client rarely reuses a socket the
-    // server is closing at the same moment (a spurious ECONNRESET). close() destroys them anyway.
-    this.server.keepAliveTimeout = 30_000;
-  }
-
-  get url(): string {
-    return this.baseUrl;
-  }
-
-  /** Emulator state as plain numbers, a snapshot. maxInFlight is the high-water mark of accepted requests. */
-  get stats(): { inFlight: number; maxInFlight: number; rejected429: number } {
-    return { inFlight: this.inFlight, maxInFlight: this.inFlightHighWater, rejected429: this.rejected429 };
-  }
-
-  /** Stops listening and destroys every socket, including idle keep-alive and hanging ones. Idempotent. */
-  close(): Promise<void> {
-    this.closing ??= new Promise<void>((resolve) => {
-      this.shutdown.abort();
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
-    return this.closing;
-  }
-
-  // ---------------------------------------------------------------- state
-
-  accounts(type?: AccountType): EmulatedAccount[] {
-    return [...this.store.values()]
-      .filter((a) => type === undefined || a.type === type)
-      .sort((a, b) => a.accountId - b.accountId)
-      .map(publicCopy);
-  }
-
-  siemAccounts(): EmulatedAccount[] {
-    return this.accounts("SECURITY_ACCOUNT");
-  }
-
-  /** Seeds an account as if it existed already. createdAt (default: now) also drives provisioningMs. */
-  addAccount(a: Partial<EmulatedAccount> & { accountName: string }): EmulatedAccount {
-    const type = a.type ?? "SECURITY_ACCOUNT";
-    if (type === "OWNER_ACCOUNT") throw new Error("the emulator has exactly one owner account");
-    const accountId = a.accountId ?? this.nextId;
-    if (this.store.has(accountId)) throw new Error(`account ${accountId} already exists`);
-    const createdAtMs = a.createdAt !== undefined ? Date.parse(a.createdAt) : this.nowMs();
-    if (Number.isNaN(createdAtMs)) throw new Error(`invalid createdAt: ${a.createdAt}`);
-    const account: StoredAccount = {
-      accountId,
-      accountName: a.accountName,
-      type,
-      email: a.email,
-      accountsToScan: [...(a.accountsToScan ?? (type === "SECURITY_ACCOUNT" ? [this.ownerId] : []))],
-      isUsingRepositoryAccount: a.isUsingRepositoryAccount ?? false,
-      createdAt: a.createdAt ?? isoSeconds(createdAtMs),
-      createdAtMs,
-    };
-    if (account.email === undefined) delete account.email;
-    this.nextId = Math.max(this.nextId, accountId + 1);
-    this.store.set(accountId, account);
-    this.onChange();
-    return publicCopy(account);
-  }
-
-  /** "Deleted in the UI". The owner account cannot be deleted. */
-  deleteAccount(id: number): boolean {
-    const deleted = id !== this.ownerId && this.store.delete(id);
-    if (deleted) this.onChange();
-    return deleted;
-  }
-
-  /** "Renamed in the UI". */
-  renameAccount(id: number, name: string): boolean {
-    const account = this.store.get(id);
-    if (account) account.accountName = name;
-    if (account) this.onChange();
-    return account !== undefined;
-  }
-
-  /** Forgets accounts (the owner is restored), pending faults, recorded requests and counters. Knobs and clock stay. */
-  reset(): void {
-    this.store = new Map();
-    this.nextId = this.ownerId + 1;
-    this.seedOwner();
-    this.faults.clear();
-    this.requests.length = 0; // in place: callers may hold the array
-    this.inFlightHighWater = this.inFlight;
-    this.rejected429 = 0;
-    this.onChange();
-  }
-
-  // ---------------------------------------------------------------- clock
-
-  advanceClock(ms: number): void {
-    this.clockOffset += ms;
-  }
-
-  /** Sets the emulator's clock this far from the machine's (an hour ahead: 3_600_000; a day behind: -86_400_000). */
-  setClockSkew(ms: number): void {
-    if (!Number.isFinite(ms)) throw new Error(`clock skew must be a finite number, got ${ms}`);
-    this.clockOffset = ms;
-  }
-
-  /** Whether answers carry a `Date` header (from the emulator's clock, as Logz.io's carry its own). Default true. */
-  setSendDate(on: boolean): void {
-    this.sendDate = on;
-  }
-
-  nowMs(): number {
-    return this.clock() + this.clockOffset;
-  }
-
-  // ---------------------------------------------------------------- faults and knobs
-
-  /** Queues faults for a route key such as "POST /v2/account-management/siem"; each request takes the next one. */
-  injectFaults(route: string, ...faults: Fault[]): void {
-    const known: readonly string[] = Object.values(ROUTES);
-    if (!known.includes(route)) throw new Error(`unknown route "${route}"; expected one of ${known.join(", ")}`);
-    this.faults.set(route, [...(this.faults.get(route) ?? []), ...faults]);
-  }
-
-  setLatency(ms: number): void {
-    this.latencyMs = nonNegative(ms, "latency");
-  }
-
-  setMaxInFlight(n: number | undefined): void {
-    this.inFlightLimit = n === undefined ? undefined : nonNegative(n, "maxInFlight");
-  }
-
-  setProvisioningMs(ms: number): void {
-    this.provisioningMs = nonNegative(ms, "provisioningMs");
-  }
-
-  /** Requests recorded for a route key, whatever their outcome (429s and 401s included). */
-  count(route: string): number {
-    return this.requests.filter((r) => `${r.method} ${r.path}` === route).length;
-  }
-
-  // ---------------------------------------------------------------- HTTP pipeline
-
-  private listen(host: string, port: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.server.once("error", reject);
-      this.server.listen(port, host, () => {
-        this.server.off("error", reject);
-        const addr = this.server.address() as AddressInfo;
-        const hostPart = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
-        this.baseUrl = `http://${hostPart}:${addr.port}`;
-        resolve();
-      });
-    });
-  }
-
-  private async onRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const requestId = randomUUID();
-    try {
-      await this.process(req, res, requestId);
-    } catch (err) {
-      // Aborted waits on close() and client disconnects land here; answer only if someone can still hear.
-      if (this.shutdown.signal.aborted || res.headersSent || res.destroyed) return;
-      this.send(res, requestId, jsonReply(500, apiError("GENERAL/INTERNAL_ERROR", String(err), requestId)));
-    }
-  }
-
-  private async process(req: http.IncomingMessage, res: http.ServerResponse, requestId: string): Promise<void> {
-    const method = req.method ?? "GET";
-    const path = new URL(req.url ?? "/", "http://emulator").pathname;
-    const token = headerValue(req, "x-api-token");
-    const at = this.nowMs();
-    if (path.startsWith(`${ADMIN_PREFIX}/`)) {
-      // Admin calls are the "UI", not API traffic: not recorded, not counted in flight, never faulted.
-      const { status, json } = adminReply(this, method, path, token, await readBody(req));
-      this.send(res, requestId, json === undefined ? { status, body: "", contentType: "text/plain" } : jsonReply(status, json));
-      return;
-    }
-    const record = (status: number, raw: string): void => {
-      this.requests.push({ method, path, token, body: parseLoosely(raw), at, status });
-    };
-
-    // The limit is checked on arrival; rejected requests never count as in flight.
-    if (this.inFlightLimit !== undefined && this.inFlight >= this.inFlightLimit) {
-      this.rejected429++;
-      const raw = await readBody(req);
-      record(429, raw);
-      this.send(res, requestId, { status: 429, body: "Too Many Requests", contentType: "text/plain" });
-      return;
-    }
-    this.trackInFlight(res);
-    const raw = await readBody(req);
-    if (this.latencyMs > 0) await sleep(this.latencyMs, undefined, { signal: this.shutdown.signal });
-
-    // Like a real server, a request keeps being processed even if its client has gone away meanwhile.
-    const outcome = await this.decide(method, path, token, raw, requestId);
-    if (outcome.kind === "reply") {
-      record(outcome.reply.status, raw);
-      this.send(res, requestId, outcome.reply);
-    } else {
-      record(0, raw);
-      if (outcome.kind === "reset") req.socket.resetAndDestroy();
-      // "hang": leave the response open; close() or the client's own timeout ends it.
-    }
-  }
-
-  /** Routing, faults, auth and handling, in that order. */
-  private async decide(method: string, path: string, token: string | undefined, raw: string, requestId: string): Promise<Outcome> {
-    const route = this.routes.get(path);
-    if (!route) return reply(jsonReply(404, { message: "Not found" }));
-    if (route.method !== method) {
-      return reply({ ...jsonReply(405, { message: "Method not allowed" }), headers: { allow: route.method } });
+    static async start(opts: EmulatorOptions = {}): Promise<LogzioEmulator> {
+        const emulator = new LogzioEmulator(opts);
+        await emulator.listen(opts.host ?? "127.0.0.1", opts.port ?? 0);
+        return emulator;
     }
 
-    // Faults are taken per request in arrival-after-latency order, before auth: they model the server side.
-    const fault = this.faults.get(`${method} ${path}`)?.shift();
-    if (fault?.kind === "status") return reply(faultReply(fault));
-    if (fault?.kind === "resetBeforeCommit") return { kind: "reset" };
-    if (fault?.kind === "hang") return { kind: "hang" };
-    if (fault?.kind === "redirect") {
-      return reply({ status: fault.status, body: "", contentType: "text/plain", headers: { location: fault.location } });
-    }
-    if (fault?.kind === "delay") await sleep(fault.ms, undefined, { signal: this.shutdown.signal });
+    readonly token: string;
+    readonly requests: RequestRecord[] = [];
 
-    if (token !== this.token) return reply(jsonReply(401, { message: UNAUTHORIZED_MESSAGE }));
-    const result = route.handle(raw, requestId);
-    if (fault?.kind === "slowBody") return reply({ ...jsonReply(result.status, result.json), pace: fault });
-    // "After commit" faults only bite when the request succeeded; otherwise the real error is answered.
-    if (result.status !== 200 || fault === undefined) return reply(jsonReply(result.status, result.json));
-    switch (fault.kind) {
-      case "resetAfterCommit":
-        return { kind: "reset" };
-      case "statusAfterCommit":
-        return reply(faultReply(fault));
-      case "malformed200": {
-        const text = JSON.stringify(result.json);
-        // A strict prefix of a JSON object/array is never valid JSON.
-        return reply({ status: 200, body: text.slice(0, Math.max(1, Math.floor(text.length / 2))), contentType: "application/json" });
-      }
-      case "schemaViolating200":
-        return reply(jsonReply(200, fault.body !== undefined ? fault.body : stringifyAccountIds(result.json)));
-      case "hostileList": {
-        const all = Array.isArray(result.json) ? (result.json as { accountId?: unknown }[]) : [];
-        return reply(jsonReply(200, fault.shape === "empty" ? [] : all.filter((a) => a.accountId !== this.ownerId)));
-      }
-      default:
-        return reply(jsonReply(result.status, result.json));
-    }
-  }
+    private readonly server: http.Server;
+    private readonly routes: Map<string, Route>;
+    private readonly ownerId: number;
+    private readonly ownerName: string;
+    private readonly clock: () => number;
+    private readonly onChange: () => void;
+    private readonly shutdown = new AbortController(); // cancels latency/delay waits on close()
+    private readonly faults = new Map<string, Fault[]>();
+    private store = new Map<number, StoredAccount>();
+    private nextId: number;
+    private clockOffset = 0;
+    private sendDate = true;
+    private latencyMs: number;
+    private inFlightLimit: number | undefined;
+    private provisioningMs: number;
+    private inFlight = 0;
+    private inFlightHighWater = 0;
+    private rejected429 = 0;
+    private baseUrl = "";
+    private closing: Promise<void> | undefined;
 
-  /** Counts an accepted request as in flight until its response is finished or its socket is gone. */
-  private trackInFlight(res: http.ServerResponse): void {
-    this.inFlight++;
-    this.inFlightHighWater = Math.max(this.inFlightHighWater, this.inFlight);
-    let done = false;
-    const leave = (): void => {
-      if (!done) this.inFlight--;
-      done = true;
-    };
-    res.once("finish", leave);
-    res.once("close", leave);
-  }
-
-  private send(res: http.ServerResponse, requestId: string, r: Reply): void {
-    if (res.destroyed || res.headersSent) return;
-    const body = Buffer.from(r.body, "utf8");
-    // Node would add the machine's time; Logz.io's answers carry Logz.io's, which is this emulator's clock.
-    res.sendDate = false;
-    const headers = {
-      "content-type": r.contentType,
-      "content-length": body.length,
-      "x-request-id": requestId,
-      ...(this.sendDate ? { date: new Date(this.nowMs()).toUTCString() } : {}),
-      ...r.headers,
-    };
-    if (r.pace) {
-      void sendPaced(res, r.status, headers, body, r.pace, this.shutdown.signal);
-      return;
-    }
-    res.writeHead(r.status, headers);
-    res.end(body);
-  }
-
-  // ---------------------------------------------------------------- route handlers
-
-  private createSiem(raw: string, requestId: string): JsonResult {
-    const invalid = (code: string, message: string, parameters: Record<string, unknown> = {}): JsonResult => ({
-      status: 400,
-      json: apiError(code, message, requestId, parameters),
-    });
-    let input: unknown;
-    try {
-      input = JSON.parse(raw);
-    } catch {
-      return invalid("GENERAL/MALFORMED_BODY", "Request body is not valid JSON");
-    }
-    if (!isRecord(input)) return invalid("GENERAL/MALFORMED_BODY", "Request body must be a JSON object");
-
-    const { accountName, email, accountsToScan, isUsingRepositoryAccount } = input;
-    if (typeof accountName !== "string" || accountName.trim() === "" || !ACCOUNT_NAME_RE.test(accountName)) {
-      return invalid(
-        "SIEM/INVALID_ACCOUNT_NAME",
-        "Account name is required and may contain only letters, numbers, dashes, dots, underscores and spaces",
-        { accountName },
-      );
-    }
-    if (typeof email !== "string" || !EMAIL_RE.test(email)) {
-      return invalid("SIEM/INVALID_EMAIL", "A valid email address is required", { email });
-    }
-    const scan = accountsToScan ?? [this.ownerId]; // null or absent: the owner account, as documented
-    if (!Array.isArray(scan) || !scan.every((id) => Number.isSafeInteger(id) && id >= 0)) {
-      return invalid("SIEM/INVALID_ACCOUNTS_TO_SCAN", "accountsToScan must be an array of account ids", { accountsToScan });
-    }
-    const repo = isUsingRepositoryAccount ?? false;
-    if (typeof repo !== "boolean") {
-      return invalid("SIEM/INVALID_IS_USING_REPOSITORY_ACCOUNT", "isUsingRepositoryAccount must be a boolean", {
-        isUsingRepositoryAccount,
-      });
-    }
-    const unknown = (scan as number[]).find((id) => !this.store.has(id));
-    if (unknown !== undefined) {
-      return invalid("SIEM/UNKNOWN_ACCOUNT_TO_SCAN", `Account ${unknown} does not exist or is not related to this account`, {
-        accountId: unknown,
-      });
+    private constructor(opts: EmulatorOptions) {
+        // Every request waiting out its latency listens on this one signal: hundreds at once are expected.
+        setMaxListeners(0, this.shutdown.signal);
+        this.token = opts.token ?? "emulator-token";
+        this.ownerId = opts.ownerAccountId ?? 100000;
+        this.ownerName = opts.ownerAccountName ?? "main-account";
+        this.clock = opts.now ?? Date.now;
+        this.onChange = opts.onChange ?? (() => undefined);
+        this.clockOffset = opts.clockSkewMs ?? 0;
+        this.latencyMs = nonNegative(opts.latencyMs ?? 0, "latencyMs");
+        this.inFlightLimit = opts.maxInFlight === undefined ? undefined : nonNegative(opts.maxInFlight, "maxInFlight");
+        this.provisioningMs = nonNegative(opts.provisioningMs ?? 0, "provisioningMs");
+        this.nextId = this.ownerId + 1;
+        this.seedOwner();
+        this.routes = new Map<string, Route>([
+            ["/v2/account-management/siem", { method: "POST", handle: (b, id) => this.createSiem(b, id) }],
+            ["/v1/associated-accounts", { method: "GET", handle: () => this.associatedAccounts() }],
+            ["/v2/whoami", { method: "GET", handle: () => this.whoami() }],
+        ]);
+        this.server = http.createServer((req, res) => void this.onRequest(req, res));
+        // Longer than typical client idle timeouts, so a keep-alive client rarely reuses a socket the
+        // server is closing at the same moment (a spurious ECONNRESET). close() destroys them anyway.
+        this.server.keepAliveTimeout = 30_000;
     }
 
-    // Duplicate names are allowed, as on Logz.io.
-    const created = this.addAccount({
-      accountName,
-      email,
-      accountsToScan: scan as number[],
-      isUsingRepositoryAccount: repo,
-      type: "SECURITY_ACCOUNT",
-    });
-    return {
-      status: 200,
-      json: {
-        accountId: created.accountId,
-        accountName: created.accountName,
-        accountsToScan: created.accountsToScan,
-        createdAt: created.createdAt,
-        isUsingRepositoryAccount: created.isUsingRepositoryAccount,
-      },
-    };
-  }
+    get url(): string {
+        return this.baseUrl;
+    }
 
-  /** AccountViewV3[]; SIEM accounts stay invisible while they are still "setting up". */
-  private associatedAccounts(): JsonResult {
-    const now = this.nowMs();
-    const visible = [...this.store.values()]
-      .filter((a) => a.type !== "SECURITY_ACCOUNT" || now - a.createdAtMs >= this.provisioningMs)
-      .sort((a, b) => a.accountId - b.accountId)
-      .map(({ accountId, accountName, type }) => ({ accountId, accountName, type }));
-    return { status: 200, json: visible };
-  }
+    /** Emulator state as plain numbers, a snapshot. maxInFlight is the high-water mark of accepted requests. */
+    get stats(): { inFlight: number; maxInFlight: number; rejected429: number } {
+        return { inFlight: this.inFlight, maxInFlight: this.inFlightHighWater, rejected429: this.rejected429 };
+    }
 
-  private whoami(): JsonResult {
-    const owner = this.store.get(this.ownerId);
-    return { status: 200, json: { accountName: owner?.accountName ?? this.ownerName, accountId: this.ownerId } };
-  }
+    /** Stops listening and destroys every socket, including idle keep-alive and hanging ones. Idempotent. */
+    close(): Promise<void> {
+        this.closing ??= new Promise<void>((resolve) => {
+            this.shutdown.abort();
+            this.server.close(() => resolve());
+            this.server.closeAllConnections();
+        });
+        return this.closing;
+    }
 
-  private seedOwner(): void {
-    const createdAtMs = this.nowMs();
-    this.store.set(this.ownerId, {
-      accountId: this.ownerId,
-      accountName: this.ownerName,
-      type: "OWNER_ACCOUNT",
-      accountsToScan: [],
-      isUsingRepositoryAccount: false,
-      createdAt: isoSeconds(createdAtMs),
-      createdAtMs,
-    });
-  }
+    // ---------------------------------------------------------------- state
+
+    accounts(type?: AccountType): EmulatedAccount[] {
+        return [...this.store.values()]
+            .filter((a) => type === undefined || a.type === type)
+            .sort((a, b) => a.accountId - b.accountId)
+            .map(publicCopy);
+    }
+
+    siemAccounts(): EmulatedAccount[] {
+        return this.accounts("SECURITY_ACCOUNT");
+    }
+
+    /** Seeds an account as if it existed already. createdAt (default: now) also drives provisioningMs. */
+    addAccount(a: Partial<EmulatedAccount> & { accountName: string }): EmulatedAccount {
+        const type = a.type ?? "SECURITY_ACCOUNT";
+        if (type === "OWNER_ACCOUNT") throw new Error("the emulator has exactly one owner account");
+        const accountId = a.accountId ?? this.nextId;
+        if (this.store.has(accountId)) throw new Error(`account ${accountId} already exists`);
+        const createdAtMs = a.createdAt !== undefined ? Date.parse(a.createdAt) : this.nowMs();
+        if (Number.isNaN(createdAtMs)) throw new Error(`invalid createdAt: ${a.createdAt}`);
+        const account: StoredAccount = {
+            accountId,
+            accountName: a.accountName,
+            type,
+            email: a.email,
+            accountsToScan: [...(a.accountsToScan ?? (type === "SECURITY_ACCOUNT" ? [this.ownerId] : []))],
+            isUsingRepositoryAccount: a.isUsingRepositoryAccount ?? false,
+            createdAt: a.createdAt ?? isoSeconds(createdAtMs),
+            createdAtMs,
+        };
+        if (account.email === undefined) delete account.email;
+        this.nextId = Math.max(this.nextId, accountId + 1);
+        this.store.set(accountId, account);
+        this.onChange();
+        return publicCopy(account);
+    }
+
+    /** "Deleted in the UI". The owner account cannot be deleted. */
+    deleteAccount(id: number): boolean {
+        const deleted = id !== this.ownerId && this.store.delete(id);
+        if (deleted) this.onChange();
+        return deleted;
+    }
+
+    /** "Renamed in the UI". */
+    renameAccount(id: number, name: string): boolean {
+        const account = this.store.get(id);
+        if (account) account.accountName = name;
+        if (account) this.onChange();
+        return account !== undefined;
+    }
+
+    /** Forgets accounts (the owner is restored), pending faults, recorded requests and counters. Knobs and clock stay. */
+    reset(): void {
+        this.store = new Map();
+        this.nextId = this.ownerId + 1;
+        this.seedOwner();
+        this.faults.clear();
+        this.requests.length = 0; // in place: callers may hold the array
+        this.inFlightHighWater = this.inFlight;
+        this.rejected429 = 0;
+        this.onChange();
+    }
+
+    // ---------------------------------------------------------------- clock
+
+    advanceClock(ms: number): void {
+        this.clockOffset += ms;
+    }
+
+    /** Sets the emulator's clock this far from the machine's (an hour ahead: 3_600_000; a day behind: -86_400_000). */
+    setClockSkew(ms: number): void {
+        if (!Number.isFinite(ms)) throw new Error(`clock skew must be a finite number, got ${ms}`);
+        this.clockOffset = ms;
+    }
+
+    /** Whether answers carry a `Date` header (from the emulator's clock, as Logz.io's carry its own). Default true. */
+    setSendDate(on: boolean): void {
+        this.sendDate = on;
+    }
+
+    nowMs(): number {
+        return this.clock() + this.clockOffset;
+    }
+
+    // ---------------------------------------------------------------- faults and knobs
+
+    /** Queues faults for a route key such as "POST /v2/account-management/siem"; each request takes the next one. */
+    injectFaults(route: string, ...faults: Fault[]): void {
+        const known: readonly string[] = Object.values(ROUTES);
+        if (!known.includes(route)) throw new Error(`unknown route "${route}"; expected one of ${known.join(", ")}`);
+        this.faults.set(route, [...(this.faults.get(route) ?? []), ...faults]);
+    }
+
+    setLatency(ms: number): void {
+        this.latencyMs = nonNegative(ms, "latency");
+    }
+
+    setMaxInFlight(n: number | undefined): void {
+        this.inFlightLimit = n === undefined ? undefined : nonNegative(n, "maxInFlight");
+    }
+
+    setProvisioningMs(ms: number): void {
+        this.provisioningMs = nonNegative(ms, "provisioningMs");
+    }
+
+    /** Requests recorded for a route key, whatever their outcome (429s and 401s included). */
+    count(route: string): number {
+        return this.requests.filter((r) => `${r.method} ${r.path}` === route).length;
+    }
+
+    // ---------------------------------------------------------------- HTTP pipeline
+
+    private listen(host: string, port: number): Promise<void> {
+        return new Promise((resolve, reject) => {
+            this.server.once("error", reject);
+            this.server.listen(port, host, () => {
+                this.server.off("error", reject);
+                const addr = this.server.address() as AddressInfo;
+                const hostPart = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
+                this.baseUrl = `http://${hostPart}:${addr.port}`;
+                resolve();
+            });
+        });
+    }
+
+    private async onRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+        const requestId = randomUUID();
+        try {
+            await this.process(req, res, requestId);
+        } catch (err) {
+            // Aborted waits on close() and client disconnects land here; answer only if someone can still hear.
+            if (this.shutdown.signal.aborted || res.headersSent || res.destroyed) return;
+            this.send(res, requestId, jsonReply(500, apiError("GENERAL/INTERNAL_ERROR", String(err), requestId)));
+        }
+    }
+
+    private async process(req: http.IncomingMessage, res: http.ServerResponse, requestId: string): Promise<void> {
+        const method = req.method ?? "GET";
+        const path = new URL(req.url ?? "/", "http://emulator").pathname;
+        const token = headerValue(req, "x-api-token");
+        const at = this.nowMs();
+        if (path.startsWith(`${ADMIN_PREFIX}/`)) {
+            // Admin calls are the "UI", not API traffic: not recorded, not counted in flight, never faulted.
+            const { status, json } = adminReply(this, method, path, token, await readBody(req));
+            this.send(res, requestId, json === undefined ? { status, body: "", contentType: "text/plain" } : jsonReply(status, json));
+            return;
+        }
+        const record = (status: number, raw: string): void => {
+            this.requests.push({ method, path, token, body: parseLoosely(raw), at, status });
+        };
+
+        // The limit is checked on arrival; rejected requests never count as in flight.
+        if (this.inFlightLimit !== undefined && this.inFlight >= this.inFlightLimit) {
+            this.rejected429++;
+            const raw = await readBody(req);
+            record(429, raw);
+            this.send(res, requestId, { status: 429, body: "Too Many Requests", contentType: "text/plain" });
+            return;
+        }
+        this.trackInFlight(res);
+        const raw = await readBody(req);
+        if (this.latencyMs > 0) await sleep(this.latencyMs, undefined, { signal: this.shutdown.signal });
+
+        // Like a real server, a request keeps being processed even if its client has gone away meanwhile.
+        const outcome = await this.decide(method, path, token, raw, requestId);
+        if (outcome.kind === "reply") {
+            record(outcome.reply.status, raw);
+            this.send(res, requestId, outcome.reply);
+        } else {
+            record(0, raw);
+            if (outcome.kind === "reset") req.socket.resetAndDestroy();
+            // "hang": leave the response open; close() or the client's own timeout ends it.
+        }
+    }
+
+    /** Routing, faults, auth and handling, in that order. */
+    private async decide(method: string, path: string, token: string | undefined, raw: string, requestId: string): Promise<Outcome> {
+        const route = this.routes.get(path);
+        if (!route) return reply(jsonReply(404, { message: "Not found" }));
+        if (route.method !== method) {
+            return reply({ ...jsonReply(405, { message: "Method not allowed" }), headers: { allow: route.method } });
+        }
+
+        // Faults are taken per request in arrival-after-latency order, before auth: they model the server side.
+        const fault = this.faults.get(`${method} ${path}`)?.shift();
+        if (fault?.kind === "status") return reply(faultReply(fault));
+        if (fault?.kind === "resetBeforeCommit") return { kind: "reset" };
+        if (fault?.kind === "hang") return { kind: "hang" };
+        if (fault?.kind === "redirect") {
+            return reply({ status: fault.status, body: "", contentType: "text/plain", headers: { location: fault.location } });
+        }
+        if (fault?.kind === "delay") await sleep(fault.ms, undefined, { signal: this.shutdown.signal });
+
+        if (token !== this.token) return reply(jsonReply(401, { message: UNAUTHORIZED_MESSAGE }));
+        const result = route.handle(raw, requestId);
+        if (fault?.kind === "slowBody") return reply({ ...jsonReply(result.status, result.json), pace: fault });
+        // "After commit" faults only bite when the request succeeded; otherwise the real error is answered.
+        if (result.status !== 200 || fault === undefined) return reply(jsonReply(result.status, result.json));
+        switch (fault.kind) {
+            case "resetAfterCommit":
+                return { kind: "reset" };
+            case "statusAfterCommit":
+                return reply(faultReply(fault));
+            case "malformed200": {
+                const text = JSON.stringify(result.json);
+                // A strict prefix of a JSON object/array is never valid JSON.
+                return reply({
+                    status: 200,
+                    body: text.slice(0, Math.max(1, Math.floor(text.length / 2))),
+                    contentType: "application/json",
+                });
+            }
+            case "schemaViolating200":
+                return reply(jsonReply(200, fault.body !== undefined ? fault.body : stringifyAccountIds(result.json)));
+            case "hostileList": {
+                const all = Array.isArray(result.json) ? (result.json as { accountId?: unknown }[]) : [];
+                return reply(jsonReply(200, fault.shape === "empty" ? [] : all.filter((a) => a.accountId !== this.ownerId)));
+            }
+            default:
+                return reply(jsonReply(result.status, result.json));
+        }
+    }
+
+    /** Counts an accepted request as in flight until its response is finished or its socket is gone. */
+    private trackInFlight(res: http.ServerResponse): void {
+        this.inFlight++;
+        this.inFlightHighWater = Math.max(this.inFlightHighWater, this.inFlight);
+        let done = false;
+        const leave = (): void => {
+            if (!done) this.inFlight--;
+            done = true;
+        };
+        res.once("finish", leave);
+        res.once("close", leave);
+    }
+
+    private send(res: http.ServerResponse, requestId: string, r: Reply): void {
+        if (res.destroyed || res.headersSent) return;
+        const body = Buffer.from(r.body, "utf8");
+        // Node would add the machine's time; Logz.io's answers carry Logz.io's, which is this emulator's clock.
+        res.sendDate = false;
+        const headers = {
+            "content-type": r.contentType,
+            "content-length": body.length,
+            "x-request-id": requestId,
+            ...(this.sendDate ? { date: new Date(this.nowMs()).toUTCString() } : {}),
+            ...r.headers,
+        };
+        if (r.pace) {
+            void sendPaced(res, r.status, headers, body, r.pace, this.shutdown.signal);
+            return;
+        }
+        res.writeHead(r.status, headers);
+        res.end(body);
+    }
+
+    // ---------------------------------------------------------------- route handlers
+
+    private createSiem(raw: string, requestId: string): JsonResult {
+        const invalid = (code: string, message: string, parameters: Record<string, unknown> = {}): JsonResult => ({
+            status: 400,
+            json: apiError(code, message, requestId, parameters),
+        });
+        let input: unknown;
+        try {
+            input = JSON.parse(raw);
+        } catch {
+            return invalid("GENERAL/MALFORMED_BODY", "Request body is not valid JSON");
+        }
+        if (!isRecord(input)) return invalid("GENERAL/MALFORMED_BODY", "Request body must be a JSON object");
+
+        const { accountName, email, accountsToScan, isUsingRepositoryAccount } = input;
+        if (typeof accountName !== "string" || accountName.trim() === "" || !ACCOUNT_NAME_RE.test(accountName)) {
+            return invalid(
+                "SIEM/INVALID_ACCOUNT_NAME",
+                "Account name is required and may contain only letters, numbers, dashes, dots, underscores and spaces",
+                { accountName },
+            );
+        }
+        if (typeof email !== "string" || !EMAIL_RE.test(email)) {
+            return invalid("SIEM/INVALID_EMAIL", "A valid email address is required", { email });
+        }
+        const scan = accountsToScan ?? [this.ownerId]; // null or absent: the owner account, as documented
+        if (!Array.isArray(scan) || !scan.every((id) => Number.isSafeInteger(id) && id >= 0)) {
+            return invalid("SIEM/INVALID_ACCOUNTS_TO_SCAN", "accountsToScan must be an array of account ids", { accountsToScan });
+        }
+        const repo = isUsingRepositoryAccount ?? false;
+        if (typeof repo !== "boolean") {
+            return invalid("SIEM/INVALID_IS_USING_REPOSITORY_ACCOUNT", "isUsingRepositoryAccount must be a boolean", {
+                isUsingRepositoryAccount,
+            });
+        }
+        const unknown = (scan as number[]).find((id) => !this.store.has(id));
+        if (unknown !== undefined) {
+            return invalid("SIEM/UNKNOWN_ACCOUNT_TO_SCAN", `Account ${unknown} does not exist or is not related to this account`, {
+                accountId: unknown,
+            });
+        }
+
+        // Duplicate names are allowed, as on Logz.io.
+        const created = this.addAccount({
+            accountName,
+            email,
+            accountsToScan: scan as number[],
+            isUsingRepositoryAccount: repo,
+            type: "SECURITY_ACCOUNT",
+        });
+        return {
+            status: 200,
+            json: {
+                accountId: created.accountId,
+                accountName: created.accountName,
+                accountsToScan: created.accountsToScan,
+                createdAt: created.createdAt,
+                isUsingRepositoryAccount: created.isUsingRepositoryAccount,
+            },
+        };
+    }
+
+    /** AccountViewV3[]; SIEM accounts stay invisible while they are still "setting up". */
+    private associatedAccounts(): JsonResult {
+        const now = this.nowMs();
+        const visible = [...this.store.values()]
+            .filter((a) => a.type !== "SECURITY_ACCOUNT" || now - a.createdAtMs >= this.provisioningMs)
+            .sort((a, b) => a.accountId - b.accountId)
+            .map(({ accountId, accountName, type }) => ({ accountId, accountName, type }));
+        return { status: 200, json: visible };
+    }
+
+    private whoami(): JsonResult {
+        const owner = this.store.get(this.ownerId);
+        return { status: 200, json: { accountName: owner?.accountName ?? this.ownerName, accountId: this.ownerId } };
+    }
+
+    private seedOwner(): void {
+        const createdAtMs = this.nowMs();
+        this.store.set(this.ownerId, {
+            accountId: this.ownerId,
+            accountName: this.ownerName,
+            type: "OWNER_ACCOUNT",
+            accountsToScan: [],
+            isUsingRepositoryAccount: false,
+            createdAt: isoSeconds(createdAtMs),
+            createdAtMs,
+        });
+    }
 }
 
 // ------------------------------------------------------------------ helpers
 
 function reply(r: Reply): Outcome {
-  return { kind: "reply", reply: r };
+    return { kind: "reply", reply: r };
 }
 
 function jsonReply(status: number, json: unknown): Reply {
-  return { status, body: JSON.stringify(json), contentType: "application/json" };
+    return { status, body: JSON.stringify(json), contentType: "application/json" };
 }
 
 /** Logz.io's usual error shape. */
 function apiError(errorCode: string, message: string, requestId: string, parameters: Record<string, unknown> = {}): unknown {
-  return { errorCode, message, requestId, parameters };
+    return { errorCode, message, requestId, parameters };
 }
 
 /** A fault's own answer; without a body it is the plain-text reason phrase, like a gateway would send. */
 function faultReply(f: { status: number; body?: string; contentType?: string; headers?: Record<string, string> }): Reply {
-  const body = f.body ?? http.STATUS_CODES[f.status] ?? "Error";
-  const contentType = f.contentType ?? (f.body !== undefined && parseLoosely(f.body) !== f.body ? "application/json" : "text/plain");
-  return { status: f.status, body, contentType, headers: f.headers };
+    const body = f.body ?? http.STATUS_CODES[f.status] ?? "Error";
+    const contentType = f.contentType ?? (f.body !== undefined && parseLoosely(f.body) !== f.body ? "application/json" : "text/plain");
+    return { status: f.status, body, contentType, headers: f.headers };
 }
 
 /** The default schema violation: every accountId becomes a string. */
 function stringifyAccountIds(json: unknown): unknown {
-  if (Array.isArray(json)) return json.map(stringifyAccountIds);
-  if (isRecord(json) && "accountId" in json) return { ...json, accountId: String(json.accountId) };
-  return json;
+    if (Array.isArray(json)) return json.map(stringifyAccountIds);
+    if (isRecord(json) && "accountId" in json) return { ...json, accountId: String(json.accountId) };
+    return json;
 }
 
 function publicCopy(a: StoredAccount): EmulatedAccount {
-  const { createdAtMs: _internal, ...rest } = a;
-  return { ...rest, accountsToScan: [...a.accountsToScan] };
+    const { createdAtMs: _internal, ...rest } = a;
+    return { ...rest, accountsToScan: [...a.accountsToScan] };
 }
 
 function isoSeconds(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+    return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
+    return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 /** Parsed JSON when it parses, the raw text otherwise, undefined when empty. */
 function parseLoosely(raw: string): unknown {
-  if (raw === "") return undefined;
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return raw;
-  }
+    if (raw === "") return undefined;
+    try {
+        return JSON.parse(raw);
+    } catch {
+        return raw;
+    }
 }
 
 function headerValue(req: http.IncomingMessage, name: string): string | undefined {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v.join(", ") : v;
+    const v = req.headers[name];
+    return Array.isArray(v) ? v.join(", ") : v;
 }
 
 function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
+    return new Promise((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        req.on("data", (c: Buffer) => chunks.push(c));
+        req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+        req.on("error", reject);
+    });
 }
 
 function nonNegative(n: number, what: string): number {
-  if (!Number.isFinite(n) || n < 0) throw new Error(`${what} must be a non-negative number, got ${n}`);
-  return n;
+    if (!Number.isFinite(n) || n < 0) throw new Error(`${what} must be a non-negative number, got ${n}`);
+    return n;
 }

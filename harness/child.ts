@@ -17,15 +17,19 @@ type CaptureJob = { kind: "capture"; script: string; opts: CaptureOptions };
 const cwd = process.cwd();
 
 function captureJob(job: CaptureJob): Promise<unknown> {
-    return captureWith(loadPulumi(cwd), () => {
-        // Compile as a module living in cwd, so require() resolves from cwd's node_modules.
-        const filename = path.join(cwd, "__capture__.js");
-        const m: Js = new Module(filename);
-        m.filename = filename;
-        m.paths = (Module as Js)._nodeModulePaths(cwd);
-        m._compile(job.script, filename);
-        return typeof m.exports === "function" ? m.exports() : undefined;
-    }, job.opts);
+    return captureWith(
+        loadPulumi(cwd),
+        () => {
+            // Compile as a module living in cwd, so require() resolves from cwd's node_modules.
+            const filename = path.join(cwd, "__capture__.js");
+            const m: Js = new Module(filename);
+            m.filename = filename;
+            m.paths = (Module as Js)._nodeModulePaths(cwd);
+            m._compile(job.script, filename);
+            return typeof m.exports === "function" ? m.exports() : undefined;
+        },
+        job.opts,
+    );
 }
 
 // Registers ts-node with the options `pulumi up` uses for a CommonJS TypeScript program (cmd/run/run.js), plus
@@ -33,17 +37,36 @@ function captureJob(job: CaptureJob): Promise<unknown> {
 function registerTsNode(ref: PulumiRef): void {
     const req = createRequire(path.join(ref.dir, "package.json"));
     let tsutils: Js;
-    try { tsutils = req("./tsutils"); } catch { /* older SDK */ }
-    const strings: { tsnodeRequire: string; typescriptRequire: string } =
-        tsutils?.typeScriptRequireStrings?.() ?? { tsnodeRequire: "ts-node", typescriptRequire: "typescript" };
-    const load = (id: string): Js => { try { return req(id); } catch { return require(id); } };
+    try {
+        tsutils = req("./tsutils");
+    } catch {
+        /* older SDK */
+    }
+    const strings: { tsnodeRequire: string; typescriptRequire: string } = tsutils?.typeScriptRequireStrings?.() ?? {
+        tsnodeRequire: "ts-node",
+        typescriptRequire: "typescript",
+    };
+    const load = (id: string): Js => {
+        try {
+            return req(id);
+        } catch {
+            return require(id);
+        }
+    };
     const tsconfig = path.join(cwd, "tsconfig.json");
     const hasTsconfig = fs.existsSync(tsconfig);
     let fromTsconfig: Obj = {};
-    if (hasTsconfig) try { fromTsconfig = tsutils.loadTypeScriptCompilerOptions(tsconfig); } catch { /* older SDK */ }
+    if (hasTsconfig)
+        try {
+            fromTsconfig = tsutils.loadTypeScriptCompilerOptions(tsconfig);
+        } catch {
+            /* older SDK */
+        }
     load(strings.tsnodeRequire).register({
         compiler: strings.typescriptRequire,
-        transpileOnly: true, project: tsconfig, skipProject: !hasTsconfig,
+        transpileOnly: true,
+        project: tsconfig,
+        skipProject: !hasTsconfig,
         compilerOptions: { target: "ES2020", module: "nodenext", moduleResolution: "nodenext", sourceMap: true, ...fromTsconfig },
     });
 }
@@ -52,15 +75,19 @@ async function programJob(job: ProgramJob): Promise<unknown> {
     const ref = loadPulumi(cwd);
     registerTsNode(ref);
     const mod: Js = job.otherResourceMocks ? require(job.otherResourceMocks) : {};
-    const mocks: Js = typeof mod.newResource === "function" ? mod : mod.default ?? {};
+    const mocks: Js = typeof mod.newResource === "function" ? mod : (mod.default ?? {});
     const hosts = new Map<string, Promise<ProviderHost>>();
     const resources: ProgramResource[] = [];
     // One host per host cwd (the program folder), configured once with the stack config, as the engine does.
     const hostFor = (dir: string) => {
         let h = hosts.get(dir);
         if (!h) {
-            h = ProviderHost.start({ cwd: dir, env: { PULUMI_NODEJS_PROJECT: job.project, PULUMI_NODEJS_STACK: job.stack } })
-                .then(async (host) => { await host.configure(job.config, job.secretKeys); return host; });
+            h = ProviderHost.start({ cwd: dir, env: { PULUMI_NODEJS_PROJECT: job.project, PULUMI_NODEJS_STACK: job.stack } }).then(
+                async (host) => {
+                    await host.configure(job.config, job.secretKeys);
+                    return host;
+                },
+            );
             hosts.set(dir, h);
         }
         return h;
@@ -80,7 +107,8 @@ async function programJob(job: ProgramJob): Promise<unknown> {
         });
         // The engine re-marks as secret every output whose input was secret.
         const state: Obj = { ...created.properties };
-        for (const k of Object.keys(a.inputs)) if (isSecret(a.inputs[k]) && k in state) state[k] = { [SIG_KEY]: SECRET_SIG, value: state[k] };
+        for (const k of Object.keys(a.inputs))
+            if (isSecret(a.inputs[k]) && k in state) state[k] = { [SIG_KEY]: SECRET_SIG, value: state[k] };
         return { id: created.id, state };
     };
     // `SiemAccount.get` / the `id` option: the engine calls the provider's read with the given id and properties.
@@ -91,31 +119,51 @@ async function programJob(job: ProgramJob): Promise<unknown> {
         return { id: read.id, state: read.properties };
     };
     try {
-        const outputs = await runUnderMocks(ref, () => {
-            const exp = require(job.program);
-            return exp instanceof Function ? exp() : exp; // Pulumi calls an exported function and awaits it
-        }, {
-            project: job.project, stack: job.stack, config: job.config, secretKeys: job.secretKeys,
-            call: mocks.call ? (a) => mocks.call(a) : undefined,
-            newResource: async (a) => {
-                const entry: ProgramResource = { type: a.type, name: a.name, id: "", inputs: unwrapSecrets(a.inputs) as Obj, state: {} };
-                resources.push(entry); // registration order
-                const dynamic = a.type.startsWith("pulumi-nodejs:dynamic/");
-                const res = dynamic && a.id ? await readDynamic(a, entry.inputs)
-                    : dynamic ? await createDynamic(a, entry.inputs)
-                    : mocks.newResource ? await mocks.newResource(a) : { id: `${a.name}-id`, state: a.inputs };
-                entry.id = res.id ?? "";
-                entry.state = unwrapSecrets(res.state) as Obj;
-                return res;
+        const outputs = await runUnderMocks(
+            ref,
+            () => {
+                const exp = require(job.program);
+                return exp instanceof Function ? exp() : exp; // Pulumi calls an exported function and awaits it
             },
-        });
+            {
+                project: job.project,
+                stack: job.stack,
+                config: job.config,
+                secretKeys: job.secretKeys,
+                call: mocks.call ? (a) => mocks.call(a) : undefined,
+                newResource: async (a) => {
+                    const entry: ProgramResource = {
+                        type: a.type,
+                        name: a.name,
+                        id: "",
+                        inputs: unwrapSecrets(a.inputs) as Obj,
+                        state: {},
+                    };
+                    resources.push(entry); // registration order
+                    const dynamic = a.type.startsWith("pulumi-nodejs:dynamic/");
+                    const res =
+                        dynamic && a.id
+                            ? await readDynamic(a, entry.inputs)
+                            : dynamic
+                              ? await createDynamic(a, entry.inputs)
+                              : mocks.newResource
+                                ? await mocks.newResource(a)
+                                : { id: `${a.name}-id`, state: a.inputs };
+                    entry.id = res.id ?? "";
+                    entry.state = unwrapSecrets(res.state) as Obj;
+                    return res;
+                },
+            },
+        );
         return { outputs: unwrapSecrets(outputs), resources };
     } finally {
         for (const [dir, h] of hosts) {
             const host = await h.catch(() => undefined);
             if (!host) continue;
             await host.stop();
-            process.stderr.write(`--- provider host (cwd ${dir}) stdout ---\n${host.stdout()}--- provider host stderr ---\n${host.stderr()}`);
+            process.stderr.write(
+                `--- provider host (cwd ${dir}) stdout ---\n${host.stdout()}--- provider host stderr ---\n${host.stderr()}`,
+            );
         }
     }
 }
@@ -132,5 +180,8 @@ process.once("message", async (job: { kind: string }) => {
     }
     process.exitCode = reply.ok ? 0 : 1;
     // Leftover handles (timers in user code) must not keep the child alive once the reply is out.
-    process.send!(reply, () => { process.disconnect(); setTimeout(() => process.exit(), 2_000).unref(); });
+    process.send!(reply, () => {
+        process.disconnect();
+        setTimeout(() => process.exit(), 2_000).unref();
+    });
 });

@@ -3,17 +3,35 @@
 import { spawn } from "child_process";
 import * as path from "path";
 
-export interface ChildReply { ok: boolean; value?: unknown; error?: string; stack?: string }
+export interface ChildReply {
+    ok: boolean;
+    value?: unknown;
+    error?: string;
+    stack?: string;
+}
 
 export class ChildRunError extends Error {
     override readonly name = "ChildRunError";
-    constructor(message: string, readonly log: string) { super(message); }
+    constructor(
+        message: string,
+        readonly log: string,
+    ) {
+        super(message);
+    }
 }
 
-export function runChild(cwd: string, env: Record<string, string | undefined>, job: object, timeoutMs: number): Promise<{ value: unknown; log: string }> {
+export function runChild(
+    cwd: string,
+    env: Record<string, string | undefined>,
+    job: object,
+    timeoutMs: number,
+): Promise<{ value: unknown; log: string }> {
     // Own process group, so a timeout also takes down the provider hosts the child started.
     const child = spawn(process.execPath, [path.join(__dirname, "child.js")], {
-        cwd, env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe", "ipc"], detached: true,
+        cwd,
+        env: env as NodeJS.ProcessEnv,
+        stdio: ["ignore", "pipe", "pipe", "ipc"],
+        detached: true,
     });
     let log = "";
     let reply: ChildReply | undefined;
@@ -22,15 +40,28 @@ export function runChild(cwd: string, env: Record<string, string | undefined>, j
     child.stderr!.setEncoding("utf8").on("data", (d: string) => (log += d));
     child.on("message", (m: ChildReply) => (reply = m));
     child.send(job);
-    const timer = setTimeout(() => { timedOut = true; try { process.kill(-child.pid!, "SIGKILL"); } catch { /* gone */ } }, timeoutMs);
+    const timer = setTimeout(() => {
+        timedOut = true;
+        try {
+            process.kill(-child.pid!, "SIGKILL");
+        } catch {
+            /* gone */
+        }
+    }, timeoutMs);
     return new Promise((resolve, reject) => {
-        child.once("error", (e) => { clearTimeout(timer); reject(e); });
+        child.once("error", (e) => {
+            clearTimeout(timer);
+            reject(e);
+        });
         // 'close' (not 'exit'): all stdout/stderr has been read by then.
         child.once("close", (code, signal) => {
             clearTimeout(timer);
             if (reply?.ok) return resolve({ value: reply.value, log });
-            const why = timedOut ? `timed out after ${timeoutMs} ms`
-                : reply ? reply.error ?? "unknown error" : `child exited (${code ?? signal}) without a result`;
+            const why = timedOut
+                ? `timed out after ${timeoutMs} ms`
+                : reply
+                  ? (reply.error ?? "unknown error")
+                  : `child exited (${code ?? signal}) without a result`;
             reject(new ChildRunError(`${why}\n--- log ---\n${log.slice(-8000)}`, log));
         });
     });

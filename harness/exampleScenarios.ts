@@ -50,7 +50,9 @@ export async function prepareExample(name: ExampleName, tokens?: (ns: string) =>
     if (name === "compose") {
         // The logging stack's log accounts exist under the main account, so Logz.io accepts them to scan.
         const main = emulators.logzio;
-        const ids = ["app-logs", "infra-logs"].map((n) => main.addAccount({ accountName: n, type: "SUB_ACCOUNT", createdAt: "2026-01-01T00:00:00Z" }).accountId);
+        const ids = ["app-logs", "infra-logs"].map(
+            (n) => main.addAccount({ accountName: n, type: "SUB_ACCOUNT", createdAt: "2026-01-01T00:00:00Z" }).accountId,
+        );
         env.LOGGING_ACCOUNT_IDS = ids.join(",");
         config.loggingStack = "acme/logging/prod";
         config.securityEmail = "security@acme.example";

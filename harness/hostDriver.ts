@@ -27,7 +27,11 @@ export interface HostOptions {
     nodeArgs?: string[];
 }
 
-export interface PartialCreate { id: string; properties: Obj; reasons: string[] }
+export interface PartialCreate {
+    id: string;
+    properties: Obj;
+    reasons: string[];
+}
 
 export class HostCallError extends Error {
     override readonly name = "HostCallError";
@@ -57,7 +61,13 @@ export function resolveHostScript(cwd: string): string {
     }
 }
 
-interface Stubs { grpc: Js; struct: Js; prov: Js; provGrpc: Js; status: Js }
+interface Stubs {
+    grpc: Js;
+    struct: Js;
+    prov: Js;
+    provGrpc: Js;
+    status: Js;
+}
 const stubCache = new Map<string, Stubs>();
 // Load grpc-js/google-protobuf relative to the host's @pulumi/pulumi: its message classes and Struct must be the
 // very instances its stubs were generated against, or serialization silently mismatches.
@@ -97,9 +107,15 @@ export class ProviderHost {
         private readonly exited: Promise<void>,
     ) {}
 
-    get pid(): number { return this.proc.pid ?? -1; }
-    stdout(): string { return this.logs.out; }
-    stderr(): string { return this.logs.err; }
+    get pid(): number {
+        return this.proc.pid ?? -1;
+    }
+    stdout(): string {
+        return this.logs.out;
+    }
+    stderr(): string {
+        return this.logs.err;
+    }
 
     static async start(opts: HostOptions): Promise<ProviderHost> {
         const script = resolveHostScript(opts.cwd);
@@ -109,25 +125,44 @@ export class ProviderHost {
         // The host's Config.get("key") prefixes the project read from here.
         env.PULUMI_NODEJS_PROJECT ??= DEFAULT_PROJECT;
         env.PULUMI_NODEJS_STACK ??= DEFAULT_STACK;
-        const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), script, "127.0.0.1:1"], { cwd: opts.cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+        const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), script, "127.0.0.1:1"], {
+            cwd: opts.cwd,
+            env,
+            stdio: ["ignore", "pipe", "pipe"],
+        });
         live.add(proc);
         const logs = { out: "", err: "" };
         proc.stdout!.setEncoding("utf8").on("data", (d: string) => (logs.out += d));
         proc.stderr!.setEncoding("utf8").on("data", (d: string) => (logs.err += d));
-        const exited = new Promise<void>((r) => proc.once("exit", () => { live.delete(proc); r(); }));
+        const exited = new Promise<void>((r) =>
+            proc.once("exit", () => {
+                live.delete(proc);
+                r();
+            }),
+        );
         try {
             const port = await new Promise<number>((resolve, reject) => {
                 const timer = setTimeout(() => reject(new Error(`provider host printed no port within 30s: ${logs.err}`)), 30_000);
-                const done = (f: () => void) => { clearTimeout(timer); proc.stdout!.off("data", onData); f(); };
+                const done = (f: () => void) => {
+                    clearTimeout(timer);
+                    proc.stdout!.off("data", onData);
+                    f();
+                };
                 const onData = () => {
                     const nl = logs.out.indexOf("\n");
                     if (nl < 0) return;
                     const port = Number(logs.out.slice(0, nl).trim());
-                    done(() => (Number.isInteger(port) && port > 0 ? resolve(port) : reject(new Error(`bad port line from provider host: ${logs.out}`))));
+                    done(() =>
+                        Number.isInteger(port) && port > 0
+                            ? resolve(port)
+                            : reject(new Error(`bad port line from provider host: ${logs.out}`)),
+                    );
                 };
                 proc.stdout!.on("data", onData);
                 proc.once("error", (e) => done(() => reject(e)));
-                proc.once("exit", (code) => done(() => reject(new Error(`provider host exited (${code}) before printing its port: ${logs.err}`))));
+                proc.once("exit", (code) =>
+                    done(() => reject(new Error(`provider host exited (${code}) before printing its port: ${logs.err}`))),
+                );
             });
             const client = new s.provGrpc.ResourceProviderClient(`127.0.0.1:${port}`, s.grpc.credentials.createInsecure(), {
                 "grpc.max_receive_message_length": 400 * 1024 * 1024,
@@ -143,7 +178,8 @@ export class ProviderHost {
 
     private rpc(method: string, req: Js): Promise<Js> {
         return new Promise((resolve, reject) =>
-            this.client[method](req, (e: Js, res: Js) => (e ? reject(this.callError(method, e)) : resolve(res))));
+            this.client[method](req, (e: Js, res: Js) => (e ? reject(this.callError(method, e)) : resolve(res))),
+        );
     }
 
     private callError(method: string, e: Js): HostCallError {
@@ -160,7 +196,9 @@ export class ProviderHost {
         return new HostCallError(`provider host ${method} failed: ${details}`, e.code ?? -1, details, method, partial);
     }
 
-    private struct(v: unknown): Js { return this.s.struct.Struct.fromJavaScript(plain(v)); }
+    private struct(v: unknown): Js {
+        return this.s.struct.Struct.fromJavaScript(plain(v));
+    }
 
     async configure(config: Record<string, string>, secretKeys: string[] = []): Promise<void> {
         const req = new this.s.prov.ConfigureRequest();
@@ -184,17 +222,33 @@ export class ProviderHost {
 
     async check(urn: string, olds: Obj, news: Obj): Promise<{ inputs: Obj; failures: { property: string; reason: string }[] }> {
         const req = new this.s.prov.CheckRequest();
-        req.setUrn(urn); req.setName(nameOfUrn(urn)); req.setType(typeOfUrn(urn));
-        req.setOlds(this.struct(olds)); req.setNews(this.struct(news)); req.setRandomseed(randomBytes(32));
+        req.setUrn(urn);
+        req.setName(nameOfUrn(urn));
+        req.setType(typeOfUrn(urn));
+        req.setOlds(this.struct(olds));
+        req.setNews(this.struct(news));
+        req.setRandomseed(randomBytes(32));
         const res = await this.rpc("check", req);
-        const failures = (res.getFailuresList() as Js[]).map((f) => ({ property: f.getProperty() as string, reason: f.getReason() as string }));
+        const failures = (res.getFailuresList() as Js[]).map((f) => ({
+            property: f.getProperty() as string,
+            reason: f.getReason() as string,
+        }));
         return { inputs: toJs(res.getInputs()), failures };
     }
 
-    async diff(id: string, urn: string, olds: Obj, news: Obj): Promise<{ changes: "none" | "some" | "unknown"; replaces: string[]; deleteBeforeReplace: boolean }> {
+    async diff(
+        id: string,
+        urn: string,
+        olds: Obj,
+        news: Obj,
+    ): Promise<{ changes: "none" | "some" | "unknown"; replaces: string[]; deleteBeforeReplace: boolean }> {
         const req = new this.s.prov.DiffRequest();
-        req.setId(id); req.setUrn(urn); req.setName(nameOfUrn(urn)); req.setType(typeOfUrn(urn));
-        req.setOlds(this.struct(olds)); req.setNews(this.struct(news));
+        req.setId(id);
+        req.setUrn(urn);
+        req.setName(nameOfUrn(urn));
+        req.setType(typeOfUrn(urn));
+        req.setOlds(this.struct(olds));
+        req.setNews(this.struct(news));
         const res = await this.rpc("diff", req);
         const C = this.s.prov.DiffResponse.DiffChanges;
         const c = res.getChanges();
@@ -207,15 +261,21 @@ export class ProviderHost {
 
     async create(urn: string, properties: Obj): Promise<{ id: string; properties: Obj }> {
         const req = new this.s.prov.CreateRequest();
-        req.setUrn(urn); req.setName(nameOfUrn(urn)); req.setType(typeOfUrn(urn));
-        req.setProperties(this.struct(properties)); req.setPreview(false);
+        req.setUrn(urn);
+        req.setName(nameOfUrn(urn));
+        req.setType(typeOfUrn(urn));
+        req.setProperties(this.struct(properties));
+        req.setPreview(false);
         const res = await this.rpc("create", req);
         return { id: res.getId(), properties: toJs(res.getProperties()) };
     }
 
     async read(id: string, urn: string, properties: Obj, inputs?: Obj): Promise<{ id: string; properties: Obj; inputs?: Obj }> {
         const req = new this.s.prov.ReadRequest();
-        req.setId(id); req.setUrn(urn); req.setName(nameOfUrn(urn)); req.setType(typeOfUrn(urn));
+        req.setId(id);
+        req.setUrn(urn);
+        req.setName(nameOfUrn(urn));
+        req.setType(typeOfUrn(urn));
         req.setProperties(this.struct(properties));
         if (inputs) req.setInputs(this.struct(inputs));
         const res = await this.rpc("read", req);
@@ -226,15 +286,23 @@ export class ProviderHost {
 
     async update(id: string, urn: string, olds: Obj, news: Obj): Promise<{ properties: Obj }> {
         const req = new this.s.prov.UpdateRequest();
-        req.setId(id); req.setUrn(urn); req.setName(nameOfUrn(urn)); req.setType(typeOfUrn(urn));
-        req.setOlds(this.struct(olds)); req.setNews(this.struct(news)); req.setPreview(false);
+        req.setId(id);
+        req.setUrn(urn);
+        req.setName(nameOfUrn(urn));
+        req.setType(typeOfUrn(urn));
+        req.setOlds(this.struct(olds));
+        req.setNews(this.struct(news));
+        req.setPreview(false);
         const res = await this.rpc("update", req);
         return { properties: toJs(res.getProperties()) };
     }
 
     async delete(id: string, urn: string, properties: Obj): Promise<void> {
         const req = new this.s.prov.DeleteRequest();
-        req.setId(id); req.setUrn(urn); req.setName(nameOfUrn(urn)); req.setType(typeOfUrn(urn));
+        req.setId(id);
+        req.setUrn(urn);
+        req.setName(nameOfUrn(urn));
+        req.setType(typeOfUrn(urn));
         req.setProperties(this.struct(properties));
         await this.rpc("delete", req);
     }

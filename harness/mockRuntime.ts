@@ -10,7 +10,10 @@ type Obj = Record<string, unknown>;
 type Js = any;
 
 /** A loaded @pulumi/pulumi plus its folder, for reaching runtime internals of that same copy. */
-export interface PulumiRef { pulumi: typeof PulumiModule; dir: string }
+export interface PulumiRef {
+    pulumi: typeof PulumiModule;
+    dir: string;
+}
 
 /** @pulumi/pulumi as resolved from `fromDir` (the program's folder), falling back to this repo's copy. */
 export function loadPulumi(fromDir?: string): PulumiRef {
@@ -24,7 +27,14 @@ export function loadPulumi(fromDir?: string): PulumiRef {
     return { pulumi: req("./index.js"), dir: path.dirname(pkg) };
 }
 
-export interface MockResourceArgs { type: string; name: string; inputs: Obj; custom?: boolean; id?: string; provider?: string }
+export interface MockResourceArgs {
+    type: string;
+    name: string;
+    inputs: Obj;
+    custom?: boolean;
+    id?: string;
+    provider?: string;
+}
 export interface MockRunOptions {
     project?: string;
     stack?: string;
@@ -43,8 +53,7 @@ export function namespaced(keys: Record<string, string> | undefined, project: st
     return Object.fromEntries(Object.entries(keys ?? {}).map(([k, v]) => [nsKey(k, project), v]));
 }
 
-export const isSecret = (v: unknown): v is { value: unknown } =>
-    typeof v === "object" && v !== null && (v as Obj)[SIG_KEY] === SECRET_SIG;
+export const isSecret = (v: unknown): v is { value: unknown } => typeof v === "object" && v !== null && (v as Obj)[SIG_KEY] === SECRET_SIG;
 
 /** Deeply strips the mock runtime's secret wrappers: the engine hands a provider with acceptSecrets=false plain values. */
 export function unwrapSecrets(v: unknown): unknown {
@@ -79,15 +88,28 @@ export async function runUnderMocks(ref: PulumiRef, program: () => unknown, opts
     let fail: (e: unknown) => void = () => undefined;
     const failed = new Promise<never>((_, rej) => (fail = rej));
     failed.catch(() => undefined);
-    const onRejection = (e: unknown) => { if (!errors.includes(e)) { errors.push(e); fail(e); } };
+    const onRejection = (e: unknown) => {
+        if (!errors.includes(e)) {
+            errors.push(e);
+            fail(e);
+        }
+    };
     process.on("unhandledRejection", onRejection);
     try {
-        await rt.setMocks({
-            newResource: async (a: Js) => (a.type === STACK_TYPE ? { id: undefined, state: {} } : opts.newResource(a)),
-            call: async (a: Js) => (opts.call ? opts.call(a) : a.inputs),
-        }, project, opts.stack ?? "dev", opts.preview ?? false);
+        await rt.setMocks(
+            {
+                newResource: async (a: Js) => (a.type === STACK_TYPE ? { id: undefined, state: {} } : opts.newResource(a)),
+                call: async (a: Js) => (opts.call ? opts.call(a) : a.inputs),
+            },
+            project,
+            opts.stack ?? "dev",
+            opts.preview ?? false,
+        );
         // setMocks keeps whatever config the store holds: replace it for this run (restored below).
-        rt.setAllConfig(namespaced(opts.config, project), (opts.secretKeys ?? []).map((k) => nsKey(k, project)));
+        rt.setAllConfig(
+            namespaced(opts.config, project),
+            (opts.secretKeys ?? []).map((k) => nsKey(k, project)),
+        );
         let outputs: Obj = {};
         try {
             // Raced: an export whose resource failed to register may never resolve.

@@ -20,13 +20,28 @@ export interface ProgramRunOptions {
     otherResourceMocks?: string;
     timeoutMs?: number;
 }
-export interface ProgramResource { type: string; name: string; id: string; inputs: Record<string, unknown>; state: Record<string, unknown> }
-export interface ProgramRunResult { outputs: Record<string, unknown>; resources: ProgramResource[]; log: string }
+export interface ProgramResource {
+    type: string;
+    name: string;
+    id: string;
+    inputs: Record<string, unknown>;
+    state: Record<string, unknown>;
+}
+export interface ProgramRunResult {
+    outputs: Record<string, unknown>;
+    resources: ProgramResource[];
+    log: string;
+}
 
 /** What the parent sends to child.ts. */
 export interface ProgramJob {
-    kind: "program"; program: string; project: string; stack: string;
-    config: Record<string, string>; secretKeys: string[]; otherResourceMocks?: string;
+    kind: "program";
+    program: string;
+    project: string;
+    stack: string;
+    config: Record<string, string>;
+    secretKeys: string[];
+    otherResourceMocks?: string;
 }
 
 export async function runProgram(opts: ProgramRunOptions): Promise<ProgramRunResult> {
@@ -36,14 +51,23 @@ export async function runProgram(opts: ProgramRunOptions): Promise<ProgramRunRes
     const config = namespaced(opts.config, project);
     const secretKeys = (opts.secretKeys ?? []).map((k) => nsKey(k, project));
     const job: ProgramJob = {
-        kind: "program", program, project, stack, config, secretKeys,
+        kind: "program",
+        program,
+        project,
+        stack,
+        config,
+        secretKeys,
         otherResourceMocks: opts.otherResourceMocks && path.resolve(opts.otherResourceMocks),
     };
     // The same variables the Pulumi language host sets; @pulumi/pulumi reads stack config from PULUMI_CONFIG.
     const env = {
-        ...process.env, ...opts.env,
-        PULUMI_CONFIG: JSON.stringify(config), PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(secretKeys),
-        PULUMI_NODEJS_PROJECT: project, PULUMI_NODEJS_STACK: stack, PULUMI_NODEJS_ROOT_DIRECTORY: path.dirname(program),
+        ...process.env,
+        ...opts.env,
+        PULUMI_CONFIG: JSON.stringify(config),
+        PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(secretKeys),
+        PULUMI_NODEJS_PROJECT: project,
+        PULUMI_NODEJS_STACK: stack,
+        PULUMI_NODEJS_ROOT_DIRECTORY: path.dirname(program),
     };
     const { value, log } = await runChild(path.dirname(program), env, job, opts.timeoutMs ?? 120_000);
     return { ...(value as Omit<ProgramRunResult, "log">), log };

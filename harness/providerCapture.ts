@@ -11,7 +11,13 @@ export interface CapturedResource {
     /** Top-level input keys that arrived as secrets. */
     secretInputs: string[];
 }
-export interface CaptureOptions { project?: string; stack?: string; config?: Record<string, string>; secretKeys?: string[]; timeoutMs?: number }
+export interface CaptureOptions {
+    project?: string;
+    stack?: string;
+    config?: Record<string, string>;
+    secretKeys?: string[];
+    timeoutMs?: number;
+}
 
 export async function captureWith(ref: PulumiRef, program: () => unknown, opts: CaptureOptions = {}): Promise<CapturedResource[]> {
     const captured: CapturedResource[] = [];
@@ -19,7 +25,8 @@ export async function captureWith(ref: PulumiRef, program: () => unknown, opts: 
         ...opts,
         newResource: (a) => {
             captured.push({
-                type: a.type, name: a.name,
+                type: a.type,
+                name: a.name,
                 inputs: unwrapSecrets(a.inputs) as Record<string, unknown>,
                 secretInputs: Object.keys(a.inputs).filter((k) => isSecret(a.inputs[k])),
             });

@@ -129,7 +129,13 @@ export function isAnswer(f: Failure): boolean {
 export function withinDeadline<A>(shared: Result<A>, deadline: Deadline, operation: string): Result<A> {
     const left = deadline.at - Date.now();
     const expired = (): E.Either<Failure, A> =>
-        E.left({ kind: "network", operation, detail: "no answer within the operation's time limit (requestTimeoutSeconds)", sent: true, timedOut: true });
+        E.left({
+            kind: "network",
+            operation,
+            detail: "no answer within the operation's time limit (requestTimeoutSeconds)",
+            sent: true,
+            timedOut: true,
+        });
     if (left <= 0) return Promise.resolve(expired());
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<E.Either<Failure, A>>((resolve) => (timer = setTimeout(() => resolve(expired()), left)));

@@ -34,11 +34,7 @@ export const Email = t.brand(t.string, (s): s is t.Branded<string, EmailBrand> =
 export interface DateTimeBrand {
     readonly DateTime: unique symbol;
 }
-export const DateTimeString = t.brand(
-    t.string,
-    (s): s is t.Branded<string, DateTimeBrand> => !Number.isNaN(Date.parse(s)),
-    "DateTime",
-);
+export const DateTimeString = t.brand(t.string, (s): s is t.Branded<string, DateTimeBrand> => !Number.isNaN(Date.parse(s)), "DateTime");
 
 // --- POST /v2/account-management/siem -----------------------------------------------------------
 
@@ -86,10 +82,7 @@ export type Whoami = t.TypeOf<typeof Whoami>;
 // --- Logz.io error bodies (parsed defensively: every documented shape) ---------------------------
 
 export const ErrorBody = t.union([
-    t.intersection([
-        t.type({ message: t.string }),
-        t.partial({ errorCode: t.string, requestId: t.string, parameters: t.unknown }),
-    ]),
+    t.intersection([t.type({ message: t.string }), t.partial({ errorCode: t.string, requestId: t.string, parameters: t.unknown })]),
     t.intersection([t.type({ errorMessage: t.string }), t.partial({ errorCode: t.string, requestId: t.string })]),
     t.intersection([t.type({ errorCode: t.string }), t.partial({ requestId: t.string })]),
     t.string,

@@ -15,7 +15,12 @@ import * as msg from "./messages";
 const MAX_CREATE_ROUNDS = 3;
 
 /** A new account, or the adoption of `existingAccountId`, recorded under the main account the token belongs to. */
-export function createOrAdopt(account: Account, inputs: SiemAccountInputs, asked: number, deadline: Deadline): TE.TaskEither<Failure, SiemAccountState> {
+export function createOrAdopt(
+    account: Account,
+    inputs: SiemAccountInputs,
+    asked: number,
+    deadline: Deadline,
+): TE.TaskEither<Failure, SiemAccountState> {
     if (inputs.existingAccountId !== undefined) {
         const id = inputs.existingAccountId;
         return pipe(
@@ -26,7 +31,12 @@ export function createOrAdopt(account: Account, inputs: SiemAccountInputs, asked
     return createNew(account, inputs, asked, deadline);
 }
 
-function createNew(account: Account, inputs: SiemAccountInputs, asked: number, deadline: Deadline): TE.TaskEither<Failure, SiemAccountState> {
+function createNew(
+    account: Account,
+    inputs: SiemAccountInputs,
+    asked: number,
+    deadline: Deadline,
+): TE.TaskEither<Failure, SiemAccountState> {
     const name = inputs.accountName;
     // Claimed synchronously, before anything is awaited, so two resources of one name cannot both get past here.
     const claim = account.claims.get(name);
@@ -82,7 +92,13 @@ const unsettledFailure = (message: string): Failure => ({ kind: "refused", messa
  * POST, and when the answer is lost or unusable, find out from the list whether the account was created
  * before doing anything else. Only when a whole list clearly shows no such account is the POST repeated.
  */
-function postUntilSettled(account: Account, inputs: SiemAccountInputs, owner: Owner, deadline: Deadline, round: number): TE.TaskEither<Failure, SiemAccountState> {
+function postUntilSettled(
+    account: Account,
+    inputs: SiemAccountInputs,
+    owner: Owner,
+    deadline: Deadline,
+    round: number,
+): TE.TaskEither<Failure, SiemAccountState> {
     const body = {
         accountName: inputs.accountName,
         email: inputs.email,
@@ -113,7 +129,8 @@ function postUntilSettled(account: Account, inputs: SiemAccountInputs, owner: Ow
                     if (failure.kind === "network" && failure.timedOut) return awaitListed(account, inputs, owner, failure, deadline, 0);
                     // "Not listed" proves "not created" only where Logz.io lists new accounts at once
                     // (provisioningGraceMinutes 0). Otherwise a second POST could bill a second account.
-                    if (account.settings.provisioningGraceMs > 0) return TE.left(unsettledFailure(msg.unsettled(inputs, failure, undefined, account.settings)));
+                    if (account.settings.provisioningGraceMs > 0)
+                        return TE.left(unsettledFailure(msg.unsettled(inputs, failure, undefined, account.settings)));
                     if (round >= MAX_CREATE_ROUNDS || Date.now() >= deadline.at) {
                         return TE.left(msg.refused(msg.notCreated(inputs, failure, round)));
                     }
@@ -147,7 +164,9 @@ function awaitListed(
             ),
         ),
         TE.chain((found) =>
-            found ? TE.right(stateFromLookup(account, inputs, found, owner)) : awaitListed(account, inputs, owner, failure, deadline, poll + 1),
+            found
+                ? TE.right(stateFromLookup(account, inputs, found, owner))
+                : awaitListed(account, inputs, owner, failure, deadline, poll + 1),
         ),
     );
 }
@@ -163,19 +182,34 @@ function mayHaveCreated(f: Failure): boolean {
  * A list requested after the failure (so it can show the account), searched by name. A list that cannot be
  * the whole truth and lacks the name fails the lookup: its "not listed" would license a second POST.
  */
-function lookupCreated(account: Account, name: string, owner: Owner, since: number, deadline: Deadline): TE.TaskEither<Failure, AccountView | undefined> {
+function lookupCreated(
+    account: Account,
+    name: string,
+    owner: Owner,
+    since: number,
+    deadline: Deadline,
+): TE.TaskEither<Failure, AccountView | undefined> {
     return pipe(
         account.directory.list(since, deadline),
         TE.chain((listing) => {
             const found = findSiemNamed(listing.accounts, name);
             if (found) return TE.right(found);
             const why = notWhole(listing, owner.mainAccountId);
-            return why === undefined ? TE.right(undefined) : TE.left(msg.refused(msg.listNotWhole(why, `an account named "${name}"`, "lookup")));
+            return why === undefined
+                ? TE.right(undefined)
+                : TE.left(msg.refused(msg.listNotWhole(why, `an account named "${name}"`, "lookup")));
         }),
     );
 }
 
-function adopt(account: Account, inputs: SiemAccountInputs, id: number, owner: Owner, asked: number, deadline: Deadline): TE.TaskEither<Failure, SiemAccountState> {
+function adopt(
+    account: Account,
+    inputs: SiemAccountInputs,
+    id: number,
+    owner: Owner,
+    asked: number,
+    deadline: Deadline,
+): TE.TaskEither<Failure, SiemAccountState> {
     return pipe(
         account.directory.list(asked, deadline),
         TE.chain((listing) => {
@@ -183,7 +217,11 @@ function adopt(account: Account, inputs: SiemAccountInputs, id: number, owner: O
             if (!match) {
                 const why = notWhole(listing, owner.mainAccountId);
                 return TE.left(
-                    msg.refused(why !== undefined ? msg.listNotWhole(why, `account ${id}`, "adopt") : msg.adoptUnknownId(id, publicUrl(account.settings.apiUrl))),
+                    msg.refused(
+                        why !== undefined
+                            ? msg.listNotWhole(why, `account ${id}`, "adopt")
+                            : msg.adoptUnknownId(id, publicUrl(account.settings.apiUrl)),
+                    ),
                 );
             }
             if (match.type !== SECURITY_ACCOUNT) return TE.left(msg.refused(msg.adoptNotSiem(id, match)));
@@ -194,6 +232,11 @@ function adopt(account: Account, inputs: SiemAccountInputs, id: number, owner: O
 }
 
 function partialCreate(account: Account, inputs: SiemAccountInputs, id: number, detail: string, owner: Owner): Failure {
-    const state = stateFromLookup(account, inputs, { accountId: id as t.Int, accountName: inputs.accountName, type: SECURITY_ACCOUNT }, owner);
+    const state = stateFromLookup(
+        account,
+        inputs,
+        { accountId: id as t.Int, accountName: inputs.accountName, type: SECURITY_ACCOUNT },
+        owner,
+    );
     return { kind: "refused", id: String(id), properties: state, message: msg.partialCreateMessage(inputs, id, detail) };
 }

@@ -65,7 +65,8 @@ export function describeFailure(f: Failure, namespace = "logzio"): string {
             if (f.message) parts.push(`message ${JSON.stringify(f.message)}`);
             if (f.requestId) parts.push(`requestId ${f.requestId}`);
             let text = parts.join(", ") + afterAttempts(f.attempts);
-            if (f.status === 401) text += `. Logz.io refused the API token: check ${namespace}:apiToken is a valid API token of the main (owner) account for this region`;
+            if (f.status === 401)
+                text += `. Logz.io refused the API token: check ${namespace}:apiToken is a valid API token of the main (owner) account for this region`;
             if (f.status === 403) text += ". The token lacks the privileges: it must be an API token of the main (owner) Logs account";
             return text;
         }

@@ -54,7 +54,8 @@ export function findSiemNamed(accounts: readonly AccountView[], name: string): A
  * account itself, so an empty list or one without it was cut short somewhere (a proxy, a bug, a hostile host).
  */
 export function notWhole(listing: Listing, mainAccountId: number): string | undefined {
-    if (listing.accounts.length === 0) return `Logz.io answered an empty list of accounts (it always includes main account ${mainAccountId})`;
+    if (listing.accounts.length === 0)
+        return `Logz.io answered an empty list of accounts (it always includes main account ${mainAccountId})`;
     if (!listing.accounts.some((a) => a.accountId === mainAccountId)) {
         return `Logz.io's list of ${listing.accounts.length} account(s) does not include main account ${mainAccountId} itself`;
     }

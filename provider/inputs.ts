@@ -12,21 +12,15 @@ export interface CheckFailure {
     reason: string;
 }
 
-const INPUT_KEYS = new Set([
-    "accountName",
-    "email",
-    "accountsToScan",
-    "isUsingRepositoryAccount",
-    "existingAccountId",
-    "configNamespace",
-]);
+const INPUT_KEYS = new Set(["accountName", "email", "accountsToScan", "isUsingRepositoryAccount", "existingAccountId", "configNamespace"]);
 // Keys a JavaScript user might use to pass the token: refused, so it can never reach state.
 const TOKEN_KEYS = /^(api[-_]?token|token|x-api-token)$/i;
 
 // Pulumi's wire marker for a secret value: its contents must never be echoed in a failure.
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-const isSecret = (v: unknown): boolean => typeof v === "object" && v !== null && (v as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG;
+const isSecret = (v: unknown): boolean =>
+    typeof v === "object" && v !== null && (v as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG;
 const hidingSecrets = (_key: string, v: unknown): unknown => (isSecret(v) ? "[secret]" : v);
 
 /** A received value for a message: secrets as `[secret]`, and never more than a short excerpt. */
@@ -95,11 +89,15 @@ export function checkInputs(news: Record<string, unknown>): { inputs: Record<str
     // One failure per unknown property, but not 100,000 of them: the rest are summarised in the last one.
     const MAX_UNKNOWN = 10;
     unknownKeys.forEach((key, i) => {
-        if (i < MAX_UNKNOWN) failures.push({ property: key, reason: `${key} is not a SiemAccount input (inputs: ${[...INPUT_KEYS].join(", ")})` });
+        if (i < MAX_UNKNOWN)
+            failures.push({ property: key, reason: `${key} is not a SiemAccount input (inputs: ${[...INPUT_KEYS].join(", ")})` });
     });
     if (unknownKeys.length > MAX_UNKNOWN) {
         const rest = unknownKeys.slice(MAX_UNKNOWN).map((k) => excerpt(k, 40));
-        failures.push({ property: rest.length > 0 ? unknownKeys[MAX_UNKNOWN] : "", reason: `also not SiemAccount inputs: ${summarise(rest)}` });
+        failures.push({
+            property: rest.length > 0 ? unknownKeys[MAX_UNKNOWN] : "",
+            reason: `also not SiemAccount inputs: ${summarise(rest)}`,
+        });
     }
     for (const [property, rule] of Object.entries(RULES)) {
         const value = inputs[property];
@@ -113,5 +111,11 @@ export function checkInputs(news: Record<string, unknown>): { inputs: Record<str
         inputs.accountsToScan = [...new Set(scan)].sort((a, b) => a - b);
     }
     // Property names come from the program too: no reason may exceed the bound any message has.
-    return { inputs, failures: failures.map((f) => ({ property: f.property.length > 200 ? f.property.slice(0, 200) : f.property, reason: bounded(f.reason, MAX_MESSAGE_CHARS) })) };
+    return {
+        inputs,
+        failures: failures.map((f) => ({
+            property: f.property.length > 200 ? f.property.slice(0, 200) : f.property,
+            reason: bounded(f.reason, MAX_MESSAGE_CHARS),
+        })),
+    };
 }

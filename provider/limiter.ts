@@ -24,11 +24,14 @@ export class Limiter {
                 const timer =
                     until === undefined || late === undefined
                         ? undefined
-                        : setTimeout(() => {
-                              const i = this.waiting.indexOf(entry);
-                              if (i >= 0) this.waiting.splice(i, 1);
-                              resolve(false);
-                          }, Math.max(0, until - Date.now()));
+                        : setTimeout(
+                              () => {
+                                  const i = this.waiting.indexOf(entry);
+                                  if (i >= 0) this.waiting.splice(i, 1);
+                                  resolve(false);
+                              },
+                              Math.max(0, until - Date.now()),
+                          );
                 this.waiting.push(entry);
             });
             if (!got) return late!();

@@ -8,7 +8,16 @@ import * as t from "io-ts";
 import * as E from "fp-ts/Either";
 import * as TE from "fp-ts/TaskEither";
 import { pipe } from "fp-ts/function";
-import { AssociatedAccounts, AccountView, CreateSiemRequest, CreateSiemResponse, ErrorBody, Whoami, accountIdIn, decodeWith } from "./codecs";
+import {
+    AssociatedAccounts,
+    AccountView,
+    CreateSiemRequest,
+    CreateSiemResponse,
+    ErrorBody,
+    Whoami,
+    accountIdIn,
+    decodeWith,
+} from "./codecs";
 import { Failure, isTransient, scrub } from "./errors";
 import { Limiter } from "./limiter";
 import { ServerClock } from "./serverClock";
@@ -109,7 +118,12 @@ export class LogzioClient {
     ): TE.TaskEither<Failure, Answered<A>> {
         const operation = `${method} ${path}`;
         const late = (): E.Either<Failure, Answered<A>> =>
-            E.left({ kind: "network", operation, detail: `no time left in ${tuningKey(this.settings.namespace, "requestTimeoutSeconds")}`, sent: false });
+            E.left({
+                kind: "network",
+                operation,
+                detail: `no time left in ${tuningKey(this.settings.namespace, "requestTimeoutSeconds")}`,
+                sent: false,
+            });
         return () =>
             this.limiter.run(
                 async (): Promise<E.Either<Failure, Answered<A>>> => {
@@ -214,7 +228,12 @@ const MAX_ERROR_BODY_BYTES = 16 * 1024;
  * Reads at most `max` bytes of the body into `arrived` (kept by the caller: a body cut by a timeout may still
  * hold the id of a created account). Past `max` the rest is not waited for: the request is aborted.
  */
-function readCapped(res: Response, max: number, arrived: Buffer[], controller: AbortController): Promise<{ text: string; truncated: boolean }> {
+function readCapped(
+    res: Response,
+    max: number,
+    arrived: Buffer[],
+    controller: AbortController,
+): Promise<{ text: string; truncated: boolean }> {
     return new Promise((resolve, reject) => {
         let size = 0;
         let done = false;
@@ -259,7 +278,10 @@ function interpret<A>(operation: string, codec: t.Decoder<unknown, A>, r: Receiv
         if (r.truncated) {
             return E.left(decodeFailure(`the body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB`));
         }
-        const json = E.tryCatch(() => JSON.parse(text) as unknown, () => `not JSON: ${excerpt(text)}`);
+        const json = E.tryCatch(
+            () => JSON.parse(text) as unknown,
+            () => `not JSON: ${excerpt(text)}`,
+        );
         if (E.isLeft(json)) return E.left(decodeFailure(json.left));
         return pipe(
             decodeWith(codec, "the response")(json.right),
@@ -302,7 +324,14 @@ function withAttempts(f: Failure, attempts: number): Failure {
 }
 
 /** A thrown fetch or body error, said as precisely as what is known: before or after the status arrived. */
-function failureOf(operation: string, e: unknown, timedOut: boolean, timeoutMs: number, status: number | undefined, partial: string): Failure {
+function failureOf(
+    operation: string,
+    e: unknown,
+    timedOut: boolean,
+    timeoutMs: number,
+    status: number | undefined,
+    partial: string,
+): Failure {
     const seconds = Math.round(timeoutMs / 1000);
     if (status !== undefined) {
         const cause = timedOut ? `did not arrive completely within ${seconds}s` : `was cut off (${errorCode(e)})`;
@@ -338,10 +367,18 @@ export function httpFailure(
     // Bounded before anything runs on it; every step below is linear in it.
     const bodyText = text.length > MAX_ERROR_BODY_BYTES ? text.slice(0, MAX_ERROR_BODY_BYTES) : text;
     const parsed = pipe(
-        E.tryCatch(() => JSON.parse(bodyText) as unknown, () => bodyText),
+        E.tryCatch(
+            () => JSON.parse(bodyText) as unknown,
+            () => bodyText,
+        ),
         // Some Logz.io endpoints answer a list of errors: the first one speaks for the request.
         E.map((json) => (Array.isArray(json) && json.length > 0 ? (json[0] as unknown) : json)),
-        E.chainW((json) => pipe(ErrorBody.decode(json), E.mapLeft(() => bodyText))),
+        E.chainW((json) =>
+            pipe(
+                ErrorBody.decode(json),
+                E.mapLeft(() => bodyText),
+            ),
+        ),
     );
     const field = (v: string | undefined, max: number) => (v === undefined ? undefined : excerpt(v, max));
     const fields: { errorCode?: string; message?: string; requestId?: string } = pipe(

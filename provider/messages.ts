@@ -93,7 +93,13 @@ export function unusableList(f: Failure, subject: string, doing: "refresh" | "de
 }
 
 /** The state says another main account owns the resource than the one the config points at now. */
-export function otherMainAccount(id: string, state: Props, current: { mainAccountId: number; apiUrl: string }, settings: Settings, doing: string): string {
+export function otherMainAccount(
+    id: string,
+    state: Props,
+    current: { mainAccountId: number; apiUrl: string },
+    settings: Settings,
+    doing: string,
+): string {
     return (
         `SIEM account ${id} ("${String(state.accountName)}") belongs to Logz.io ${named(state.mainAccountId, state.apiUrl)}, but the provider ` +
         `is configured for ${named(current.mainAccountId, current.apiUrl)} (the token, region and URL of config namespace "${settings.namespace}"). ` +

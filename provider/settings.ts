@@ -81,11 +81,7 @@ const RENAMED_CONNECTION: Record<string, string> = { apiUrl: "customApiUrl" };
  * Resolves every setting, collecting all problems at once. Messages name the config key and the environment
  * variable, never a value: a token pasted into the wrong key must not be echoed.
  */
-export function resolveSettings(
-    namespace: string,
-    config: ConfigLookup,
-    env: NodeJS.ProcessEnv,
-): E.Either<string[], Settings> {
+export function resolveSettings(namespace: string, config: ConfigLookup, env: NodeJS.ProcessEnv): E.Either<string[], Settings> {
     const problems: string[] = [];
     const present = (v: string | undefined): v is string => v !== undefined && v !== "";
     const fromNamespace = (ns: string, setting: string) => {
@@ -138,7 +134,9 @@ export function resolveSettings(
                 `or the environment variable ${envName(namespace, "apiToken")}`,
         );
     } else if (!/^[\x21-\x7e]+$/.test(apiToken)) {
-        problems.push(`${where(namespace, "apiToken")} holds characters an HTTP header cannot carry: an API token is printable ASCII without spaces`);
+        problems.push(
+            `${where(namespace, "apiToken")} holds characters an HTTP header cannot carry: an API token is printable ASCII without spaces`,
+        );
     } else if (apiToken.length < MIN_TOKEN_LENGTH) {
         problems.push(`${where(namespace, "apiToken")} is shorter than ${MIN_TOKEN_LENGTH} characters: it cannot be a Logz.io API token`);
     }

@@ -56,7 +56,12 @@ export class SiemAccount extends pulumi.dynamic.Resource {
      * `pulumi refresh` re-reads it. Fails when no SIEM account with that id is listed under the main account.
      * The same as `new SiemAccount(name, state, { id })`.
      */
-    static get(name: string, id: pulumi.Input<pulumi.ID>, state?: SiemAccountLookupState, opts?: pulumi.CustomResourceOptions): SiemAccount {
+    static get(
+        name: string,
+        id: pulumi.Input<pulumi.ID>,
+        state?: SiemAccountLookupState,
+        opts?: pulumi.CustomResourceOptions,
+    ): SiemAccount {
         return new SiemAccount(name, (state ?? {}) as SiemAccountArgs, { ...opts, id });
     }
 

@@ -232,5 +232,12 @@ function withProvider(failure: Failure, provider: unknown): Failure {
  * only, so the rest is empty unless the caller passed it.
  */
 function unlisted(id: string): SiemAccountState {
-    return { accountId: Number(id) as t.Int, accountName: "", email: "", accountsToScan: [], isUsingRepositoryAccount: false, createdAt: "" };
+    return {
+        accountId: Number(id) as t.Int,
+        accountName: "",
+        email: "",
+        accountsToScan: [],
+        isUsingRepositoryAccount: false,
+        createdAt: "",
+    };
 }

@@ -18,7 +18,8 @@ interface Form {
 function formsOf(secret: string): Form[] {
     const forms: Form[] = [];
     const add = (text: string, caseless: boolean) => {
-        if (text.length >= MIN_CUT_PREFIX && !forms.some((f) => f.text === text)) forms.push({ text: caseless ? asciiLower(text) : text, caseless });
+        if (text.length >= MIN_CUT_PREFIX && !forms.some((f) => f.text === text))
+            forms.push({ text: caseless ? asciiLower(text) : text, caseless });
     };
     add(secret, true);
     const json = JSON.stringify(secret).slice(1, -1);
@@ -29,7 +30,9 @@ function formsOf(secret: string): Form[] {
     // mod 3: keep, for each offset, only the characters that depend on the token's bytes alone.
     const bytes = Buffer.from(secret, "utf8");
     for (let k = 0; k < 3; k++) {
-        const encoded = Buffer.concat([Buffer.alloc(k), bytes]).toString("base64").replace(/=+$/, "");
+        const encoded = Buffer.concat([Buffer.alloc(k), bytes])
+            .toString("base64")
+            .replace(/=+$/, "");
         const core = encoded.slice(Math.ceil((8 * k) / 6), Math.floor((8 * (k + bytes.length)) / 6));
         if (core.length >= 8) {
             add(core, false);
@@ -148,5 +151,8 @@ export function stripHtml(text: string): string {
         }
     }
     // `[^<>]*` stops at the next `<`, so a body of a million `<` is one pass, not a million.
-    return text.replace(/<[^<>]*>/g, " ").replace(/\s+/g, " ").trim();
+    return text
+        .replace(/<[^<>]*>/g, " ")
+        .replace(/\s+/g, " ")
+        .trim();
 }

@@ -64,8 +64,12 @@ async function main(argv: string[]): Promise<void> {
         const found = existingPulumiCli();
         let outputs: Record<string, unknown>;
         if (found.ok && example.realCliPossible) {
-            const how = found.cli.languageHost ? "" : " (the program runs as an Automation API inline program: this CLI has no Node.js language host)";
-            console.log(`Running \`pulumi up\` for examples/${name} with the Pulumi CLI ${found.cli.version} on a temporary local backend${how}...`);
+            const how = found.cli.languageHost
+                ? ""
+                : " (the program runs as an Automation API inline program: this CLI has no Node.js language host)";
+            console.log(
+                `Running \`pulumi up\` for examples/${name} with the Pulumi CLI ${found.cli.version} on a temporary local backend${how}...`,
+            );
             outputs = await pulumiUp(found.cli, example);
         } else {
             const why = found.ok ? `examples/${name} needs cloud resources besides Logz.io, so it` : `${found.reason}; so examples/${name}`;

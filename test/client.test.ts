@@ -43,7 +43,12 @@ describe("LogzioClient (against the emulator)", function () {
         it("creates a SIEM account and decodes the 200, sending the token and the body", async () => {
             const res = await right(
                 clientWith().createSiemAccount(
-                    request({ accountName: "siem-prod", email: "sec@example.com", accountsToScan: [OWNER], isUsingRepositoryAccount: false }),
+                    request({
+                        accountName: "siem-prod",
+                        email: "sec@example.com",
+                        accountsToScan: [OWNER],
+                        isUsingRepositoryAccount: false,
+                    }),
                     deadlineIn(5000),
                 ),
             );
@@ -120,7 +125,10 @@ describe("LogzioClient (against the emulator)", function () {
 
         it("400 from the create call carries status, errorCode, message and requestId", async () => {
             const f = await left(
-                clientWith().createSiemAccount(request({ accountName: "siem", email: "sec@example.com", accountsToScan: [999] }), deadlineIn(5000)),
+                clientWith().createSiemAccount(
+                    request({ accountName: "siem", email: "sec@example.com", accountsToScan: [999] }),
+                    deadlineIn(5000),
+                ),
             );
             if (f.kind !== "http") throw new Error(`expected http, got ${f.kind}`);
             expect(f.status).to.equal(400);
@@ -159,7 +167,12 @@ describe("LogzioClient (against the emulator)", function () {
                     errorCode: "TimeBasedAccount/ILLEGAL_PLAN_REQUEST",
                     message: "Illegal plan request",
                     requestId: "0f7c2a4e-1111-4222-8333-944455566677",
-                    contains: ["HTTP 400", "errorCode TimeBasedAccount/ILLEGAL_PLAN_REQUEST", 'message "Illegal plan request"', "requestId 0f7c2a4e-1111-4222-8333-944455566677"],
+                    contains: [
+                        "HTTP 400",
+                        "errorCode TimeBasedAccount/ILLEGAL_PLAN_REQUEST",
+                        'message "Illegal plan request"',
+                        "requestId 0f7c2a4e-1111-4222-8333-944455566677",
+                    ],
                 },
                 {
                     name: "{ message } (403 Insufficient privileges)",
@@ -218,7 +231,12 @@ describe("LogzioClient (against the emulator)", function () {
 
             for (const shape of shapes) {
                 it(shape.name, async () => {
-                    emulator.injectFaults(WHOAMI, { kind: "status", status: shape.status, body: shape.body, contentType: shape.contentType });
+                    emulator.injectFaults(WHOAMI, {
+                        kind: "status",
+                        status: shape.status,
+                        body: shape.body,
+                        contentType: shape.contentType,
+                    });
                     const f = await left(clientWith({ maxRetries: 0 }).whoami(deadlineIn(5000)));
                     if (f.kind !== "http") throw new Error(`expected http, got ${f.kind}`);
                     expect(f.status).to.equal(shape.status);
@@ -238,7 +256,12 @@ describe("LogzioClient (against the emulator)", function () {
             }
 
             it("a long plain-text body is cut to one short line", async () => {
-                emulator.injectFaults(WHOAMI, { kind: "status", status: 400, body: `error:\n${"blah ".repeat(400)}`, contentType: "text/plain" });
+                emulator.injectFaults(WHOAMI, {
+                    kind: "status",
+                    status: 400,
+                    body: `error:\n${"blah ".repeat(400)}`,
+                    contentType: "text/plain",
+                });
                 const f = await left(clientWith({ maxRetries: 0 }).whoami(deadlineIn(5000)));
                 const text = describeFailure(f);
                 expect(text).to.not.include("\n");
@@ -254,7 +277,10 @@ describe("LogzioClient (against the emulator)", function () {
                 errorCode: "GENERAL/INTERNAL_ERROR",
                 requestId: "r-header",
             });
-            expect(httpFailure("GET /x", 429, "Too Many Requests", undefined, "7")).to.deep.include({ message: "Too Many Requests", retryAfterMs: 7000 });
+            expect(httpFailure("GET /x", 429, "Too Many Requests", undefined, "7")).to.deep.include({
+                message: "Too Many Requests",
+                retryAfterMs: 7000,
+            });
         });
     });
 
@@ -293,7 +319,9 @@ describe("LogzioClient (against the emulator)", function () {
 
         it("POST answered 429 is retried (nothing was created) and creates exactly one account", async () => {
             emulator.injectFaults(CREATE, { kind: "status", status: 429 }, { kind: "status", status: 429 });
-            const res = await right(clientWith().createSiemAccount(request({ accountName: "siem-429", email: "a@b.co" }), deadlineIn(5000)));
+            const res = await right(
+                clientWith().createSiemAccount(request({ accountName: "siem-429", email: "a@b.co" }), deadlineIn(5000)),
+            );
             expect(res.accountName).to.equal("siem-429");
             expect(emulator.count(CREATE)).to.equal(3);
             expect(emulator.siemAccounts()).to.have.length(1);
@@ -334,7 +362,12 @@ describe("LogzioClient (against the emulator)", function () {
             const url = gone.url;
             await gone.close();
             const started = Date.now();
-            const f = await left(clientWith({ apiUrl: url, maxRetries: 2 }).createSiemAccount(request({ accountName: "s", email: "a@b.co" }), deadlineIn(5000)));
+            const f = await left(
+                clientWith({ apiUrl: url, maxRetries: 2 }).createSiemAccount(
+                    request({ accountName: "s", email: "a@b.co" }),
+                    deadlineIn(5000),
+                ),
+            );
             expect(f).to.include({ kind: "network", sent: false });
             expect(describeFailure(f)).to.include("could not connect (ECONNREFUSED)");
             expect(describeFailure(f)).to.include("(after 3 attempts)");
@@ -425,7 +458,9 @@ describe("LogzioClient (against the emulator)", function () {
         it("a hung POST times out once and is not repeated", async () => {
             emulator.injectFaults(CREATE, { kind: "hang" });
             const started = Date.now();
-            const f = await left(clientWith({ requestTimeoutMs: 1500 }).createSiemAccount(request({ accountName: "s", email: "a@b.co" }), deadlineIn(5000)));
+            const f = await left(
+                clientWith({ requestTimeoutMs: 1500 }).createSiemAccount(request({ accountName: "s", email: "a@b.co" }), deadlineIn(5000)),
+            );
             expect(f).to.include({ kind: "network", sent: true });
             expect(describeFailure(f)).to.include("no answer within 1s");
             expect(emulator.count(CREATE)).to.equal(1);
@@ -461,8 +496,14 @@ describe("LogzioClient (against the emulator)", function () {
             const client = clientWith({ maxRetries: 0, requestTimeoutMs: 1500 });
             const failures: Failure[] = [];
             failures.push(await left(clientWith({ apiToken: TOKEN.replace(/9/g, "8") }).whoami(deadlineIn(5000))));
-            failures.push(await left(client.createSiemAccount(request({ accountName: "s", email: "a@b.co", accountsToScan: [1] }), deadlineIn(5000))));
-            emulator.injectFaults(WHOAMI, { kind: "status", status: 500 }, { kind: "status", status: 502, body: "<html><title>Bad</title></html>", contentType: "text/html" });
+            failures.push(
+                await left(client.createSiemAccount(request({ accountName: "s", email: "a@b.co", accountsToScan: [1] }), deadlineIn(5000))),
+            );
+            emulator.injectFaults(
+                WHOAMI,
+                { kind: "status", status: 500 },
+                { kind: "status", status: 502, body: "<html><title>Bad</title></html>", contentType: "text/html" },
+            );
             failures.push(await left(client.whoami(deadlineIn(5000))));
             failures.push(await left(client.whoami(deadlineIn(5000))));
             emulator.injectFaults(LIST, { kind: "schemaViolating200" }, { kind: "resetBeforeCommit" }, { kind: "hang" });

@@ -54,9 +54,7 @@ describe("codecs", () => {
         });
 
         it("requires accountId: the id is what Pulumi stores", () => {
-            expect(errorsOf(CreateSiemResponse, { accountName: "siem-prod" })).to.deep.equal([
-                "accountId: expected Int, received nothing",
-            ]);
+            expect(errorsOf(CreateSiemResponse, { accountName: "siem-prod" })).to.deep.equal(["accountId: expected Int, received nothing"]);
         });
 
         it("takes an accountId sent as a decimal string: the account exists whatever shape its id came in", () => {
@@ -79,7 +77,12 @@ describe("codecs", () => {
         });
 
         it("reports every bad field at once, createdAt included", () => {
-            const lines = errorsOf(CreateSiemResponse, { ...specResponse, accountId: 1.5, createdAt: "yesterday", isUsingRepositoryAccount: "no" });
+            const lines = errorsOf(CreateSiemResponse, {
+                ...specResponse,
+                accountId: 1.5,
+                createdAt: "yesterday",
+                isUsingRepositoryAccount: "no",
+            });
             expect(lines).to.have.members([
                 "accountId: expected Int, received 1.5",
                 'createdAt: expected DateTime, received "yesterday"',
@@ -94,7 +97,12 @@ describe("codecs", () => {
         });
 
         it("encodes the request body the spec shows", () => {
-            const body = { accountName: "siem prod_1.a-b", email: "sec@example.com", accountsToScan: [12345], isUsingRepositoryAccount: true };
+            const body = {
+                accountName: "siem prod_1.a-b",
+                email: "sec@example.com",
+                accountsToScan: [12345],
+                isUsingRepositoryAccount: true,
+            };
             const request = decoded(CreateSiemRequest, body);
             expect(CreateSiemRequest.encode(request)).to.deep.equal(body);
             expect(errorsOf(CreateSiemRequest, { email: "sec@example.com" })).to.deep.equal([
@@ -104,7 +112,15 @@ describe("codecs", () => {
     });
 
     describe("GET /v1/associated-accounts (AccountViewV3[])", () => {
-        const types = ["OWNER_ACCOUNT", "SUB_ACCOUNT", "TIMELESS_INDEX", "METRICS_ACCOUNT", "RESTORE_ACCOUNT", "SECURITY_ACCOUNT", "TRACING_ACCOUNT"];
+        const types = [
+            "OWNER_ACCOUNT",
+            "SUB_ACCOUNT",
+            "TIMELESS_INDEX",
+            "METRICS_ACCOUNT",
+            "RESTORE_ACCOUNT",
+            "SECURITY_ACCOUNT",
+            "TRACING_ACCOUNT",
+        ];
         const list = types.map((type, i) => ({ accountId: 100000 + i, accountName: `acct-${i}`, type }));
 
         it("decodes a list holding every documented account type", () => {
@@ -136,7 +152,10 @@ describe("codecs", () => {
 
     describe("GET /v2/whoami", () => {
         it("decodes the spec example", () => {
-            expect(decoded(Whoami, { accountName: "Jean Valjean", accountId: 24601 })).to.deep.equal({ accountName: "Jean Valjean", accountId: 24601 });
+            expect(decoded(Whoami, { accountName: "Jean Valjean", accountId: 24601 })).to.deep.equal({
+                accountName: "Jean Valjean",
+                accountId: 24601,
+            });
         });
 
         it("names both missing fields of an empty object", () => {
@@ -243,7 +262,9 @@ describe("codecs", () => {
                 configNamespace: "logzio-eu",
             };
             expect(decoded(SiemAccountState, state)).to.deep.equal(state);
-            expect(errorsOf(SiemAccountState, { ...state, createdAt: undefined })).to.deep.equal(["createdAt: expected string, received nothing"]);
+            expect(errorsOf(SiemAccountState, { ...state, createdAt: undefined })).to.deep.equal([
+                "createdAt: expected string, received nothing",
+            ]);
         });
     });
 
@@ -265,7 +286,9 @@ describe("codecs", () => {
         });
 
         it("decodeWith returns the decoded value on success", () => {
-            expect(decodeWith(Whoami, "the response")({ accountId: 1, accountName: "m" })).to.deep.equal(E.right({ accountId: 1, accountName: "m" }));
+            expect(decodeWith(Whoami, "the response")({ accountId: 1, accountName: "m" })).to.deep.equal(
+                E.right({ accountId: 1, accountName: "m" }),
+            );
         });
 
         it("cuts a long received value to 80 characters", () => {

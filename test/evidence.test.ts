@@ -84,7 +84,14 @@ describe("evidence: what refresh, delete and create take as proof", function () 
     /** The state an earlier `pulumi up` stored; `owner` absent = written before owners were recorded. */
     function stateOf(a: EmulatedAccount, resource: string, owner?: { mainAccountId: number; apiUrl: string }): Managed {
         const inputs = { __provider: provider, accountName: a.accountName, email: a.email ?? "seed@example.com" };
-        const outs = { ...inputs, accountId: a.accountId, accountsToScan: a.accountsToScan, isUsingRepositoryAccount: false, createdAt: a.createdAt, ...owner };
+        const outs = {
+            ...inputs,
+            accountId: a.accountId,
+            accountsToScan: a.accountsToScan,
+            isUsingRepositoryAccount: false,
+            createdAt: a.createdAt,
+            ...owner,
+        };
         return { urn: urnFor(resource), id: String(a.accountId), outs, inputs };
     }
 
@@ -196,7 +203,9 @@ describe("evidence: what refresh, delete and create take as proof", function () 
         it("adoption on an empty list says the list is not whole, not that the id is unknown", async () => {
             const a = seed(emulator, unique("adopt-hostile"));
             emulator.injectFaults(LIST, { kind: "hostileList", shape: "empty" });
-            const err = await hostError(up(host, "adopt-hostile", { accountName: a.accountName, email: "a@example.com", existingAccountId: a.accountId }));
+            const err = await hostError(
+                up(host, "adopt-hostile", { accountName: a.accountName, email: "a@example.com", existingAccountId: a.accountId }),
+            );
             expect(err.details).to.include("empty list").and.include("nothing was adopted").and.not.include("no account with that id");
             expect(count(CREATE)).to.equal(0);
         });
@@ -218,7 +227,11 @@ describe("evidence: what refresh, delete and create take as proof", function () 
             const listed = stateOf(seed(emulator, unique("adopt-listed")), "adopt-listed");
             expect((await refresh(host, listed)).id).to.equal(listed.id);
             const made = seed(emulator, unique("adopt-ui"));
-            const m = await up(host, "adopt-ui", { accountName: made.accountName, email: "a@example.com", existingAccountId: made.accountId });
+            const m = await up(host, "adopt-ui", {
+                accountName: made.accountName,
+                email: "a@example.com",
+                existingAccountId: made.accountId,
+            });
             expect(m.id).to.equal(String(made.accountId));
             expect(count(CREATE)).to.equal(0);
         });
@@ -256,7 +269,9 @@ describe("evidence: what refresh, delete and create take as proof", function () 
         it("refresh under another main account is refused naming both, and drops nothing", async () => {
             const m = stateOf(seed(emulator, unique("mine")), "mine", { mainAccountId: OWNER_ID, apiUrl: emulator.url });
             const err = await hostError(refresh(otherHost, m));
-            expect(err.details).to.include(`main account ${OWNER_ID} (${emulator.url})`).and.include(`main account ${OTHER_OWNER_ID} (${other.url})`);
+            expect(err.details)
+                .to.include(`main account ${OWNER_ID} (${emulator.url})`)
+                .and.include(`main account ${OTHER_OWNER_ID} (${other.url})`);
             expect(err.details).to.include("nothing was dropped");
             expect(count(LIST, other), "not even looked up there").to.equal(0);
             expect((await refresh(host, m)).id, "its own main account still sees it").to.equal(m.id);
@@ -264,8 +279,15 @@ describe("evidence: what refresh, delete and create take as proof", function () 
 
         it("delete, and so a replacement, under another main account is refused: nothing is created there", async () => {
             const m = stateOf(seed(emulator, unique("moved")), "moved", { mainAccountId: OWNER_ID, apiUrl: emulator.url });
-            const news = await otherHost.check(m.urn, m.inputs, { __provider: provider, accountName: m.outs.accountName, email: "new@example.com" });
-            expect(await otherHost.diff(m.id, m.urn, m.outs, news.inputs)).to.deep.include({ replaces: ["email"], deleteBeforeReplace: true });
+            const news = await otherHost.check(m.urn, m.inputs, {
+                __provider: provider,
+                accountName: m.outs.accountName,
+                email: "new@example.com",
+            });
+            expect(await otherHost.diff(m.id, m.urn, m.outs, news.inputs)).to.deep.include({
+                replaces: ["email"],
+                deleteBeforeReplace: true,
+            });
             const err = await hostError(otherHost.delete(m.id, m.urn, m.outs));
             expect(err.details).to.include(`main account ${OWNER_ID}`).and.include(`main account ${OTHER_OWNER_ID}`);
             // The engine deletes first and stops at the refusal: the create of the replacement never runs.

@@ -31,7 +31,11 @@ describe("examples: each stack runs at the program level", function () {
             const result = await runExample(example);
             const [account] = example.emulators.logzio.siemAccounts();
             expect(example.emulators.logzio.siemAccounts()).to.have.length(1);
-            expect(result.outputs).to.deep.equal({ accountId: account.accountId, accountName: "platform-siem", createdAt: account.createdAt });
+            expect(result.outputs).to.deep.equal({
+                accountId: account.accountId,
+                accountName: "platform-siem",
+                createdAt: account.createdAt,
+            });
             const siem = result.resources.find((r) => r.type === SIEM_TYPE)!;
             expect(siem.id).to.equal(String(account.accountId));
             expectNoToken(example, result);
@@ -76,7 +80,10 @@ describe("examples: each stack runs at the program level", function () {
             const { logzio: us, "logzio-eu": eu } = example.emulators;
             expect(us.siemAccounts().map((a) => a.accountName)).to.deep.equal(["siem-us"]);
             expect(eu.siemAccounts().map((a) => a.accountName)).to.deep.equal(["siem-eu"]);
-            expect(result.outputs).to.deep.equal({ usAccountId: us.siemAccounts()[0].accountId, euAccountId: eu.siemAccounts()[0].accountId });
+            expect(result.outputs).to.deep.equal({
+                usAccountId: us.siemAccounts()[0].accountId,
+                euAccountId: eu.siemAccounts()[0].accountId,
+            });
             for (const e of [us, eu]) {
                 expect(e.requests.length).to.be.greaterThan(0);
                 expect(new Set(e.requests.map((r) => r.token))).to.deep.equal(new Set([e.token]));

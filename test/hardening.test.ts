@@ -84,17 +84,25 @@ describe("hardening: through Pulumi's dynamic-provider host", function () {
 
     describe("8, 9. check failures echo no secret and stay bounded", () => {
         it("a secret-wrapped input value is shown as [secret]", async () => {
-            const checked = await host.check(urnFor("secret"), {}, {
-                __provider: provider,
-                accountName: { [SIG_KEY]: SECRET_SIG, value: "bad/secret-name" },
-                email: "s@example.com",
-            });
+            const checked = await host.check(
+                urnFor("secret"),
+                {},
+                {
+                    __provider: provider,
+                    accountName: { [SIG_KEY]: SECRET_SIG, value: "bad/secret-name" },
+                    email: "s@example.com",
+                },
+            );
             expect(checked.failures.map((f) => f.property)).to.deep.equal(["accountName"]);
             expect(checked.failures[0].reason).to.include("[secret]").and.not.include("secret-name");
         });
 
         it("100,000 bad accountsToScan entries: one failure of at most 2 KB, and create refuses them the same way", async () => {
-            const args = { accountName: name("many"), email: "m@example.com", accountsToScan: Array.from({ length: 100_000 }, (_, i) => -i - 1) };
+            const args = {
+                accountName: name("many"),
+                email: "m@example.com",
+                accountsToScan: Array.from({ length: 100_000 }, (_, i) => -i - 1),
+            };
             const checked = await host.check(urnFor("many"), {}, { __provider: provider, ...args });
             expect(checked.failures).to.have.length(1);
             expect(checked.failures[0].reason.length).to.be.at.most(MAX_MESSAGE_CHARS);
@@ -107,7 +115,11 @@ describe("hardening: through Pulumi's dynamic-provider host", function () {
 
     it("10. provisioningGraceMinutes 0 and a list that lags: the error says accounts may exist, not that none was created", async () => {
         const graceZero = await startHost(emulator, {
-            config: { "logzio-siem:provisioningGraceMinutes": "0", "logzio-siem:retryBaseMs": "5", "logzio-siem:requestTimeoutSeconds": "10" },
+            config: {
+                "logzio-siem:provisioningGraceMinutes": "0",
+                "logzio-siem:retryBaseMs": "5",
+                "logzio-siem:requestTimeoutSeconds": "10",
+            },
         });
         try {
             emulator.setProvisioningMs(60_000);

@@ -48,7 +48,12 @@ describe("host: SiemAccount through Pulumi's dynamic-provider host", function ()
 
     describe("configure, check, create", () => {
         it("creates the account with one POST and records accountId as the id", async () => {
-            const args = { accountName: "Security Ops", email: "secops@example.com", accountsToScan: [100000], isUsingRepositoryAccount: true };
+            const args = {
+                accountName: "Security Ops",
+                email: "secops@example.com",
+                accountsToScan: [100000],
+                isUsingRepositoryAccount: true,
+            };
             const created = await createVia(host, provider, "ops", args);
             const [account] = emulator.siemAccounts();
             expect(emulator.count(CREATE)).to.equal(1);
@@ -73,20 +78,31 @@ describe("host: SiemAccount through Pulumi's dynamic-provider host", function ()
         });
 
         it("accepts unknown values during preview without failing, calling Logz.io at most for the host's one token check", async () => {
-            const checked = await host.check(urnFor("preview"), {}, {
-                __provider: provider,
-                accountName: UNKNOWN,
-                email: UNKNOWN,
-                accountsToScan: [UNKNOWN, 5],
-                isUsingRepositoryAccount: UNKNOWN,
-            });
+            const checked = await host.check(
+                urnFor("preview"),
+                {},
+                {
+                    __provider: provider,
+                    accountName: UNKNOWN,
+                    email: UNKNOWN,
+                    accountsToScan: [UNKNOWN, 5],
+                    isUsingRepositoryAccount: UNKNOWN,
+                },
+            );
             expect(checked.failures).to.deep.equal([]);
-            expect(emulator.requests.map((r) => r.path)).to.satisfy((paths: string[]) => paths.length <= 1 && paths.every((p) => p === "/v2/whoami"));
+            expect(emulator.requests.map((r) => r.path)).to.satisfy(
+                (paths: string[]) => paths.length <= 1 && paths.every((p) => p === "/v2/whoami"),
+            );
         });
 
         it("refuses in create a value still unknown (the engine's placeholder), naming it, with no HTTP call", async () => {
             const err = await hostError(
-                host.create(urnFor("unknown-in-create"), { __provider: provider, accountName: UNKNOWN, email: "u@example.com", accountsToScan: [UNKNOWN] }),
+                host.create(urnFor("unknown-in-create"), {
+                    __provider: provider,
+                    accountName: UNKNOWN,
+                    email: "u@example.com",
+                    accountsToScan: [UNKNOWN],
+                }),
             );
             expect(err.details).to.include("accountName is not known yet").and.include("accountsToScan is not known yet");
             expect(err.details).to.not.include(UNKNOWN);
@@ -94,7 +110,11 @@ describe("host: SiemAccount through Pulumi's dynamic-provider host", function ()
         });
 
         it("normalises accountsToScan to a sorted set in check", async () => {
-            const checked = await host.check(urnFor("set"), {}, { __provider: provider, accountName: "s", email: "s@example.com", accountsToScan: [3, 1, 3] });
+            const checked = await host.check(
+                urnFor("set"),
+                {},
+                { __provider: provider, accountName: "s", email: "s@example.com", accountsToScan: [3, 1, 3] },
+            );
             expect(checked.inputs.accountsToScan).to.deep.equal([1, 3]);
         });
     });
@@ -116,7 +136,11 @@ describe("host: SiemAccount through Pulumi's dynamic-provider host", function ()
             { title: "negative accountsToScan id", args: { ...good, accountsToScan: [1, -2] }, property: "accountsToScan" },
             { title: "fractional accountsToScan id", args: { ...good, accountsToScan: [1.5] }, property: "accountsToScan" },
             { title: "string accountsToScan id", args: { ...good, accountsToScan: ["7"] }, property: "accountsToScan" },
-            { title: "isUsingRepositoryAccount as string", args: { ...good, isUsingRepositoryAccount: "yes" }, property: "isUsingRepositoryAccount" },
+            {
+                title: "isUsingRepositoryAccount as string",
+                args: { ...good, isUsingRepositoryAccount: "yes" },
+                property: "isUsingRepositoryAccount",
+            },
             { title: "existingAccountId zero", args: { ...good, existingAccountId: 0 }, property: "existingAccountId" },
             { title: "configNamespace with spaces", args: { ...good, configNamespace: "my ns" }, property: "configNamespace" },
             { title: "a token passed as an input", args: { ...good, apiToken: "leaked-token-value" }, property: "apiToken" },
@@ -136,7 +160,11 @@ describe("host: SiemAccount through Pulumi's dynamic-provider host", function ()
         }
 
         it("reports every bad property at once", async () => {
-            const checked = await host.check(urnFor("bad"), {}, { __provider: provider, accountName: "a|b", email: "nope", accountsToScan: [-1] });
+            const checked = await host.check(
+                urnFor("bad"),
+                {},
+                { __provider: provider, accountName: "a|b", email: "nope", accountsToScan: [-1] },
+            );
             expect(checked.failures.map((f) => f.property).sort()).to.deep.equal(["accountName", "accountsToScan", "email"]);
             expect(emulator.requests).to.have.length(0);
         });
@@ -144,10 +172,15 @@ describe("host: SiemAccount through Pulumi's dynamic-provider host", function ()
 
     describe("Logz.io errors", () => {
         it("a 400 names status, errorCode, message and requestId", async () => {
-            const err = await hostError(createVia(host, provider, "unknown-scan", { accountName: "scan", email: "s@example.com", accountsToScan: [999] }));
+            const err = await hostError(
+                createVia(host, provider, "unknown-scan", { accountName: "scan", email: "s@example.com", accountsToScan: [999] }),
+            );
             const post = emulator.requests.find((r) => `${r.method} ${r.path}` === CREATE)!;
             expect(post.status).to.equal(400);
-            expect(err.message).to.include("HTTP 400").and.include("SIEM/UNKNOWN_ACCOUNT_TO_SCAN").and.match(/requestId [0-9a-f-]{36}/);
+            expect(err.message)
+                .to.include("HTTP 400")
+                .and.include("SIEM/UNKNOWN_ACCOUNT_TO_SCAN")
+                .and.match(/requestId [0-9a-f-]{36}/);
             expect(emulator.count(CREATE)).to.equal(1);
             expect(emulator.siemAccounts()).to.have.length(0);
         });
@@ -156,8 +189,13 @@ describe("host: SiemAccount through Pulumi's dynamic-provider host", function ()
             const wrong = await startHost(emulator, { config: { "logzio:apiToken": "wrong-token-0123456789" } });
             try {
                 // Reported by check, at preview; and by create too, should an engine go on regardless.
-                const { failures, createError: err } = await checkThenCreate(wrong, "denied", { accountName: "denied", email: "d@example.com" });
-                expect(failures.map((f) => f.reason).join(" ")).to.include("HTTP 401").and.include("not accepted");
+                const { failures, createError: err } = await checkThenCreate(wrong, "denied", {
+                    accountName: "denied",
+                    email: "d@example.com",
+                });
+                expect(failures.map((f) => f.reason).join(" "))
+                    .to.include("HTTP 401")
+                    .and.include("not accepted");
                 expect(JSON.stringify(failures)).to.not.include("wrong-token-0123456789");
                 expect(err.message).to.include("HTTP 401").and.include("refused the API token");
                 expect(err.message).to.not.include("wrong-token-0123456789");
@@ -173,7 +211,10 @@ describe("host: SiemAccount through Pulumi's dynamic-provider host", function ()
         it("a missing token fails before any HTTP call, naming logzio:apiToken and LOGZIO_API_TOKEN", async () => {
             const bare = await startHost(emulator, { bare: true, config: { "logzio:customApiUrl": emulator.url } });
             try {
-                const { failures, createError: err } = await checkThenCreate(bare, "no-token", { accountName: "x", email: "x@example.com" });
+                const { failures, createError: err } = await checkThenCreate(bare, "no-token", {
+                    accountName: "x",
+                    email: "x@example.com",
+                });
                 expect(failures).to.have.length(1);
                 expect(failures[0].reason).to.include("logzio:apiToken").and.include("LOGZIO_API_TOKEN");
                 expect(err.message).to.include("logzio:apiToken").and.include("LOGZIO_API_TOKEN");
@@ -241,7 +282,9 @@ describe("host: SiemAccount through Pulumi's dynamic-provider host", function ()
                 const args = { __provider: provider, accountName: "old-keys", email: "o@example.com" };
                 // At preview (check) and, should the engine go on, at create.
                 const checked = await old.check(urnFor("old-keys"), {}, args);
-                expect(checked.failures.map((f) => f.reason).join("\n")).to.include("logzio:customApiUrl").and.include("logzio-siem:maxRetries");
+                expect(checked.failures.map((f) => f.reason).join("\n"))
+                    .to.include("logzio:customApiUrl")
+                    .and.include("logzio-siem:maxRetries");
                 const err = await hostError(old.create(urnFor("old-keys"), args));
                 expect(err.message).to.include("logzio:customApiUrl").and.include("logzio-siem:maxRetries");
                 expect(emulator.requests).to.have.length(0);
@@ -251,7 +294,9 @@ describe("host: SiemAccount through Pulumi's dynamic-provider host", function ()
         });
 
         it("stack config beats the environment", async () => {
-            const both = await startHost(emulator, { env: { LOGZIO_API_TOKEN: "env-token-should-lose", LOGZIO_CUSTOM_API_URL: "http://127.0.0.1:9" } });
+            const both = await startHost(emulator, {
+                env: { LOGZIO_API_TOKEN: "env-token-should-lose", LOGZIO_CUSTOM_API_URL: "http://127.0.0.1:9" },
+            });
             try {
                 await createVia(both, provider, "config-wins", { accountName: "config-wins", email: "c@example.com" });
                 expect(emulator.requests.map((r) => r.token)).to.deep.equal(emulator.requests.map(() => emulator.token));

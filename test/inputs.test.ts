@@ -53,18 +53,58 @@ describe("checkInputs", () => {
             { name: "email a number", news: { ...GOOD, email: 7 }, property: "email", shows: "7" },
             { name: "accountsToScan a string", news: { ...GOOD, accountsToScan: "12345" }, property: "accountsToScan", shows: '"12345"' },
             { name: "accountsToScan a number", news: { ...GOOD, accountsToScan: 12345 }, property: "accountsToScan", shows: "12345" },
-            { name: "accountsToScan negative id", news: { ...GOOD, accountsToScan: [1, -1] }, property: "accountsToScan", shows: "[1] is -1" },
+            {
+                name: "accountsToScan negative id",
+                news: { ...GOOD, accountsToScan: [1, -1] },
+                property: "accountsToScan",
+                shows: "[1] is -1",
+            },
             { name: "accountsToScan fraction", news: { ...GOOD, accountsToScan: [1.5] }, property: "accountsToScan", shows: "[0] is 1.5" },
-            { name: "accountsToScan string id", news: { ...GOOD, accountsToScan: [3, "4"] }, property: "accountsToScan", shows: '[1] is "4"' },
+            {
+                name: "accountsToScan string id",
+                news: { ...GOOD, accountsToScan: [3, "4"] },
+                property: "accountsToScan",
+                shows: '[1] is "4"',
+            },
             { name: "accountsToScan null id", news: { ...GOOD, accountsToScan: [null] }, property: "accountsToScan", shows: "[0] is null" },
-            { name: "isUsingRepositoryAccount a string", news: { ...GOOD, isUsingRepositoryAccount: "true" }, property: "isUsingRepositoryAccount", shows: '"true"' },
-            { name: "isUsingRepositoryAccount a number", news: { ...GOOD, isUsingRepositoryAccount: 1 }, property: "isUsingRepositoryAccount", shows: "1" },
+            {
+                name: "isUsingRepositoryAccount a string",
+                news: { ...GOOD, isUsingRepositoryAccount: "true" },
+                property: "isUsingRepositoryAccount",
+                shows: '"true"',
+            },
+            {
+                name: "isUsingRepositoryAccount a number",
+                news: { ...GOOD, isUsingRepositoryAccount: 1 },
+                property: "isUsingRepositoryAccount",
+                shows: "1",
+            },
             { name: "existingAccountId zero", news: { ...GOOD, existingAccountId: 0 }, property: "existingAccountId", shows: "0" },
             { name: "existingAccountId negative", news: { ...GOOD, existingAccountId: -3 }, property: "existingAccountId", shows: "-3" },
-            { name: "existingAccountId a string", news: { ...GOOD, existingAccountId: "24601" }, property: "existingAccountId", shows: '"24601"' },
-            { name: "existingAccountId a fraction", news: { ...GOOD, existingAccountId: 2.5 }, property: "existingAccountId", shows: "2.5" },
-            { name: "configNamespace with a space", news: { ...GOOD, configNamespace: "logzio eu" }, property: "configNamespace", shows: '"logzio eu"' },
-            { name: "configNamespace with a colon", news: { ...GOOD, configNamespace: "logzio:eu" }, property: "configNamespace", shows: '"logzio:eu"' },
+            {
+                name: "existingAccountId a string",
+                news: { ...GOOD, existingAccountId: "24601" },
+                property: "existingAccountId",
+                shows: '"24601"',
+            },
+            {
+                name: "existingAccountId a fraction",
+                news: { ...GOOD, existingAccountId: 2.5 },
+                property: "existingAccountId",
+                shows: "2.5",
+            },
+            {
+                name: "configNamespace with a space",
+                news: { ...GOOD, configNamespace: "logzio eu" },
+                property: "configNamespace",
+                shows: '"logzio eu"',
+            },
+            {
+                name: "configNamespace with a colon",
+                news: { ...GOOD, configNamespace: "logzio:eu" },
+                property: "configNamespace",
+                shows: '"logzio:eu"',
+            },
             { name: "configNamespace empty", news: { ...GOOD, configNamespace: "" }, property: "configNamespace", shows: '""' },
             { name: "configNamespace a number", news: { ...GOOD, configNamespace: 5 }, property: "configNamespace", shows: "5" },
             { name: "unknown key", news: { ...GOOD, acountName: "typo" }, property: "acountName" },
@@ -82,7 +122,13 @@ describe("checkInputs", () => {
     });
 
     it("reports every bad property at once, each by name", () => {
-        const { failures } = checkInputs({ accountName: "a/b", email: "x", accountsToScan: ["1"], isUsingRepositoryAccount: "yes", existingAccountId: 0 });
+        const { failures } = checkInputs({
+            accountName: "a/b",
+            email: "x",
+            accountsToScan: ["1"],
+            isUsingRepositoryAccount: "yes",
+            existingAccountId: 0,
+        });
         expect(failures.map((f) => f.property)).to.have.members([
             "accountName",
             "email",
@@ -184,7 +230,14 @@ describe("checkInputs", () => {
             expect(result.failures).to.have.length(1);
             expect(result.failures[0].property).to.equal("region");
             expect(result.failures[0].reason).to.include("region is not a SiemAccount input");
-            for (const key of ["accountName", "email", "accountsToScan", "isUsingRepositoryAccount", "existingAccountId", "configNamespace"]) {
+            for (const key of [
+                "accountName",
+                "email",
+                "accountsToScan",
+                "isUsingRepositoryAccount",
+                "existingAccountId",
+                "configNamespace",
+            ]) {
                 expect(result.failures[0].reason).to.include(key);
             }
             expect(result.inputs).to.not.have.property("region");
@@ -200,7 +253,11 @@ describe("checkInputs", () => {
         const secret = (value: unknown) => ({ [SIG_KEY]: SECRET_SIG, value });
 
         it("a secret-wrapped value is shown as [secret], never its contents", () => {
-            const result = checkInputs({ accountName: secret("team/secret-name"), email: secret(42), accountsToScan: [1, secret("top-secret-id")] });
+            const result = checkInputs({
+                accountName: secret("team/secret-name"),
+                email: secret(42),
+                accountsToScan: [1, secret("top-secret-id")],
+            });
             expect(result.failures.map((f) => f.property)).to.have.members(["accountName", "email", "accountsToScan"]);
             for (const f of result.failures) {
                 expect(f.reason).to.include("[secret]");

@@ -288,7 +288,11 @@ describe("lifecycle through Pulumi's dynamic-provider host", function () {
             const args = { accountName: uniqueName("set"), email: "set@example.com", accountsToScan: [sub.accountId, OWNER_ID] };
             const m = await up(host, "set", args);
             expect(emulator.siemAccounts()[0].accountsToScan.sort()).to.deep.equal([OWNER_ID, sub.accountId].sort());
-            for (const reordered of [[OWNER_ID, sub.accountId], [sub.accountId, OWNER_ID, sub.accountId], [OWNER_ID, OWNER_ID, sub.accountId]]) {
+            for (const reordered of [
+                [OWNER_ID, sub.accountId],
+                [sub.accountId, OWNER_ID, sub.accountId],
+                [OWNER_ID, OWNER_ID, sub.accountId],
+            ]) {
                 const d = await diffAgainst(host, m, m.outs, { ...args, accountsToScan: reordered });
                 expect(d, JSON.stringify(reordered)).to.deep.include({ changes: "none", replaces: [] });
             }
@@ -298,7 +302,12 @@ describe("lifecycle through Pulumi's dynamic-provider host", function () {
         });
 
         it("removing an optional input is not a change (Logz.io's default never replaces a billed account)", async () => {
-            const args: Obj = { accountName: uniqueName("opt"), email: "opt@example.com", accountsToScan: [OWNER_ID], isUsingRepositoryAccount: true };
+            const args: Obj = {
+                accountName: uniqueName("opt"),
+                email: "opt@example.com",
+                accountsToScan: [OWNER_ID],
+                isUsingRepositoryAccount: true,
+            };
             const m = await up(host, "opt", args);
             for (const removed of ["accountsToScan", "isUsingRepositoryAccount"]) {
                 const { [removed]: _gone, ...rest } = args;
@@ -322,7 +331,12 @@ describe("lifecycle through Pulumi's dynamic-provider host", function () {
         });
 
         it("preview: an unknown value is a replacement of exactly that property, and calls no Logz.io API", async () => {
-            const args = { accountName: uniqueName("preview"), email: "p@example.com", accountsToScan: [OWNER_ID], isUsingRepositoryAccount: false };
+            const args = {
+                accountName: uniqueName("preview"),
+                email: "p@example.com",
+                accountsToScan: [OWNER_ID],
+                isUsingRepositoryAccount: false,
+            };
             const m = await up(host, "preview", args);
             const requests = emulator.requests.length;
             const table: [Obj, string[]][] = [
@@ -354,7 +368,10 @@ describe("lifecycle through Pulumi's dynamic-provider host", function () {
             expect(err.message).to.include(`SIEM account ${m.id} ("${name}")`);
             // The host also prints the failure on its stderr, which the engine shows under the stack: one line,
             // the message once, no stack trace.
-            const printed = await eventually(() => host.stderr().slice(stderrBefore), (text) => text.includes(`("${name}")`));
+            const printed = await eventually(
+                () => host.stderr().slice(stderrBefore),
+                (text) => text.includes(`("${name}")`),
+            );
             expect(printed.trim().split("\n")).to.deep.equal([`pulumi-logzio-siem: ${err.details}`]);
             expect(err.message).to.include("Settings > Manage accounts");
             expect(err.message).to.include("pulumi refresh");
@@ -398,7 +415,10 @@ describe("lifecycle through Pulumi's dynamic-provider host", function () {
             expect(err.message).to.include(`SIEM account ${m.id} ("${name}")`);
             // The host also prints the failure on its stderr, which the engine shows under the stack: one line,
             // the message once, no stack trace.
-            const printed = await eventually(() => host.stderr().slice(stderrBefore), (text) => text.includes(`("${name}")`));
+            const printed = await eventually(
+                () => host.stderr().slice(stderrBefore),
+                (text) => text.includes(`("${name}")`),
+            );
             expect(printed.trim().split("\n")).to.deep.equal([`pulumi-logzio-siem: ${err.details}`]);
             expect(err.message).to.include("does not list it yet");
             expect(err.message).to.include(String(m.outs.createdAt));
@@ -465,14 +485,23 @@ describe("lifecycle through Pulumi's dynamic-provider host", function () {
             const m = await up(h, "adopt", { accountName: name, email: "adopt@example.com", existingAccountId: existing.accountId });
 
             expect(m.id).to.equal(String(existing.accountId));
-            expect(m.outs).to.include({ accountId: existing.accountId, accountName: name, email: "adopt@example.com", existingAccountId: existing.accountId });
+            expect(m.outs).to.include({
+                accountId: existing.accountId,
+                accountName: name,
+                email: "adopt@example.com",
+                existingAccountId: existing.accountId,
+            });
             expect(posts(), "no POST").to.equal(0);
             expect(lists()).to.equal(1);
             expect(emulator.siemAccounts()).to.have.length(1);
 
             // Refresh finds it; the unchanged program is no change; destroy refuses while it is live.
             expect((await refresh(h, m)).properties).to.deep.equal(m.outs);
-            const d = await diffAgainst(h, m, m.outs, { accountName: name, email: "adopt@example.com", existingAccountId: existing.accountId });
+            const d = await diffAgainst(h, m, m.outs, {
+                accountName: name,
+                email: "adopt@example.com",
+                existingAccountId: existing.accountId,
+            });
             expect(d.changes).to.equal("none");
             const err = await hostError(h.delete(m.id, m.urn, m.outs));
             expect(err.message).to.include(`SIEM account ${m.id} ("${name}")`);
@@ -482,7 +511,13 @@ describe("lifecycle through Pulumi's dynamic-provider host", function () {
 
         it("an unknown id fails clearly, without a POST", async () => {
             const unknownId = seedId(); // never added: no account has it
-            const err = await hostError(up(host, "adopt-unknown", { accountName: uniqueName("adopt-unknown"), email: "u@example.com", existingAccountId: unknownId }));
+            const err = await hostError(
+                up(host, "adopt-unknown", {
+                    accountName: uniqueName("adopt-unknown"),
+                    email: "u@example.com",
+                    existingAccountId: unknownId,
+                }),
+            );
             expect(err.message).to.include(`existingAccountId ${unknownId}`).and.include("no account with that id");
             expect(posts()).to.equal(0);
             expect(lists()).to.be.at.most(1);
@@ -490,7 +525,9 @@ describe("lifecycle through Pulumi's dynamic-provider host", function () {
         });
 
         it("a non-SIEM account (the main account) fails, naming its type", async () => {
-            const err = await hostError(up(host, "adopt-owner", { accountName: "main-account", email: "o@example.com", existingAccountId: OWNER_ID }));
+            const err = await hostError(
+                up(host, "adopt-owner", { accountName: "main-account", email: "o@example.com", existingAccountId: OWNER_ID }),
+            );
             expect(err.message).to.include(`existingAccountId ${OWNER_ID}`).and.include("OWNER_ACCOUNT").and.include("not a SIEM account");
             expect(posts()).to.equal(0);
             expect(emulator.siemAccounts()).to.have.length(0);
@@ -500,7 +537,9 @@ describe("lifecycle through Pulumi's dynamic-provider host", function () {
             const real = await up(host, "adopt-real", { accountName: uniqueName("adopt-real"), email: "r@example.com" });
             const realName = String(real.outs.accountName);
             const wrong = uniqueName("adopt-wrong");
-            const err = await hostError(up(host, "adopt-wrong", { accountName: wrong, email: "r@example.com", existingAccountId: Number(real.id) }));
+            const err = await hostError(
+                up(host, "adopt-wrong", { accountName: wrong, email: "r@example.com", existingAccountId: Number(real.id) }),
+            );
             expect(err.message).to.include(`existingAccountId ${real.id}`).and.include(`"${realName}"`).and.include(`"${wrong}"`);
             expect(err.message).to.include(`accountName: "${realName}"`);
             expect(posts()).to.equal(1);

@@ -31,7 +31,8 @@ describe("preview: check reports configuration mistakes", function () {
         hosts.push(h);
         return h;
     }
-    const check = (h: ProviderHost, args: Record<string, unknown>, name = "preview") => h.check(urnFor(name), {}, { __provider: provider, ...args });
+    const check = (h: ProviderHost, args: Record<string, unknown>, name = "preview") =>
+        h.check(urnFor(name), {}, { __provider: provider, ...args });
     const reasons = (r: { failures: { reason: string }[] }) => r.failures.map((f) => f.reason).join("\n");
 
     it("a missing token fails check naming logzio:apiToken, with no HTTP call", async () => {
@@ -69,7 +70,11 @@ describe("preview: check reports configuration mistakes", function () {
         const h = await hostWith({ config: { "logzio:apiToken": wrong } });
         const r = await check(h, GOOD);
         expect(r.failures).to.have.length(1);
-        expect(r.failures[0].reason).to.include("not accepted").and.include("HTTP 401").and.include("logzio:apiToken").and.include("region");
+        expect(r.failures[0].reason)
+            .to.include("not accepted")
+            .and.include("HTTP 401")
+            .and.include("logzio:apiToken")
+            .and.include("region");
         expect(JSON.stringify(r)).to.not.include(wrong);
         // The answer is kept: a second resource's check asks nothing more.
         expect(reasons(await check(h, { ...GOOD, accountName: "second" }, "second"))).to.include("not accepted");
@@ -79,7 +84,9 @@ describe("preview: check reports configuration mistakes", function () {
 
     it("100 concurrent checks make one whoami call, and all pass", async () => {
         const h = await hostWith();
-        const results = await Promise.all(Array.from({ length: 100 }, (_, i) => check(h, { ...GOOD, accountName: `burst-${i}` }, `burst-${i}`)));
+        const results = await Promise.all(
+            Array.from({ length: 100 }, (_, i) => check(h, { ...GOOD, accountName: `burst-${i}` }, `burst-${i}`)),
+        );
         for (const r of results) expect(r.failures).to.deep.equal([]);
         expect(emulator.count(WHOAMI)).to.equal(1);
         expect(emulator.requests).to.have.length(1);

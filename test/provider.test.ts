@@ -106,7 +106,10 @@ describe("SiemAccountProvider (against the emulator)", function () {
         it("stores Logz.io's default accountsToScan (the owner) when none is given", async () => {
             const res = await created("siem-default");
             expect(res.outs.accountsToScan).to.deep.equal([OWNER]);
-            expect(emulator.requests.find((r) => r.method === "POST")!.body).to.deep.equal({ accountName: "siem-default", email: "sec@example.com" });
+            expect(emulator.requests.find((r) => r.method === "POST")!.body).to.deep.equal({
+                accountName: "siem-default",
+                email: "sec@example.com",
+            });
         });
 
         it("keeps configNamespace in state and uses that namespace's account", async () => {

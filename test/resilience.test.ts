@@ -93,7 +93,9 @@ describe("resilience: faults through Pulumi's dynamic-provider host", function (
                     "logzio-down:maxRetries": "2",
                 },
             }),
-            startHost(emulator, { config: { "logzio-siem:retryBaseMs": "5", "logzio-siem:maxRetries": "2", "logzio-siem:requestTimeoutSeconds": "10" } }),
+            startHost(emulator, {
+                config: { "logzio-siem:retryBaseMs": "5", "logzio-siem:maxRetries": "2", "logzio-siem:requestTimeoutSeconds": "10" },
+            }),
         ]);
     });
     after(async () => {
@@ -112,7 +114,12 @@ describe("resilience: faults through Pulumi's dynamic-provider host", function (
     describe("429 on create: retried, the same body every time", () => {
         it("without Retry-After: backs off and repeats the POST until it is accepted", async () => {
             const a = args("429");
-            emulator.injectFaults(CREATE, { kind: "status", status: 429 }, { kind: "status", status: 429 }, { kind: "status", status: 429 });
+            emulator.injectFaults(
+                CREATE,
+                { kind: "status", status: 429 },
+                { kind: "status", status: 429 },
+                { kind: "status", status: 429 },
+            );
             const created = await createVia(host, provider, "r429", a);
             expect(counts()).to.deep.equal({ posts: 4, lists: 1, accounts: 1 });
             expectOneAccount(created, a.accountName);
@@ -126,7 +133,9 @@ describe("resilience: faults through Pulumi's dynamic-provider host", function (
             expect(counts()).to.deep.equal({ posts: 2, lists: 1, accounts: 1 });
             expectOneAccount(created, a.accountName);
             const [first, second] = posts();
-            expect(second.at - first.at, "waited for Retry-After: 1").to.be.at.least(990).and.below(2500);
+            expect(second.at - first.at, "waited for Retry-After: 1")
+                .to.be.at.least(990)
+                .and.below(2500);
             expectFullBodies(a);
         });
 
@@ -138,7 +147,9 @@ describe("resilience: faults through Pulumi's dynamic-provider host", function (
             expect(counts()).to.deep.equal({ posts: 2, lists: 1, accounts: 1 });
             expectOneAccount(created, a.accountName);
             const [first, second] = posts();
-            expect(second.at - first.at, `waited until ${at}`).to.be.at.least(900).and.below(3000);
+            expect(second.at - first.at, `waited until ${at}`)
+                .to.be.at.least(900)
+                .and.below(3000);
             expect(second.at, "not before the date").to.be.at.least(Date.parse(at) - 50);
         });
 
@@ -234,7 +245,12 @@ describe("resilience: faults through Pulumi's dynamic-provider host", function (
             // The guard list is whole; the lookup after the 502 lacks the main account (and the new account).
             emulator.injectFaults(LIST, { kind: "delay", ms: 0 }, { kind: "hostileList", shape: "empty" });
             const err = await hostError(createVia(host, provider, "c502hostile", a));
-            expectClearError(err, `could not establish whether SIEM account "${a.accountName}" was created`, "empty list", "Settings > Manage accounts");
+            expectClearError(
+                err,
+                `could not establish whether SIEM account "${a.accountName}" was created`,
+                "empty list",
+                "Settings > Manage accounts",
+            );
             expect(counts()).to.deep.equal({ posts: 1, lists: 2, accounts: 1 });
         });
 
@@ -260,7 +276,10 @@ describe("resilience: faults through Pulumi's dynamic-provider host", function (
             const a = args("v200hidden");
             emulator.setProvisioningMs(60_000);
             // After reset the next id is OWNER_ID + 1; the body lacks accountName, so the codec refuses it.
-            emulator.injectFaults(CREATE, { kind: "schemaViolating200", body: { accountId: OWNER_ID + 1, createdAt: "2024-01-01T00:00:00Z" } });
+            emulator.injectFaults(CREATE, {
+                kind: "schemaViolating200",
+                body: { accountId: OWNER_ID + 1, createdAt: "2024-01-01T00:00:00Z" },
+            });
             const err = await hostError(createVia(host, provider, "v200hidden", a));
             const [account] = emulator.siemAccounts();
             expect(account.accountId).to.equal(OWNER_ID + 1);
@@ -294,7 +313,12 @@ describe("resilience: faults through Pulumi's dynamic-provider host", function (
             emulator.setProvisioningMs(60_000);
             emulator.injectFaults(CREATE, { kind: "statusAfterCommit", status: 200, body: '{"accountNa', contentType: "application/json" });
             const err = await hostError(createVia(host, provider, "m200hidden", a));
-            expectClearError(err, `could not establish whether SIEM account "${a.accountName}" was created`, "Settings > Manage accounts", "existingAccountId");
+            expectClearError(
+                err,
+                `could not establish whether SIEM account "${a.accountName}" was created`,
+                "Settings > Manage accounts",
+                "existingAccountId",
+            );
             expect(err.partialCreate).to.equal(undefined);
             // A 200 means it exists: one account, and no second POST that would make it two.
             expect(counts()).to.deep.equal({ posts: 1, lists: 2, accounts: 1 });
@@ -304,7 +328,11 @@ describe("resilience: faults through Pulumi's dynamic-provider host", function (
             const a = args("lookupfail");
             emulator.injectFaults(CREATE, { kind: "statusAfterCommit", status: 502 });
             // The guard list passes; the lookup meets a 401 (not retried).
-            emulator.injectFaults(LIST, { kind: "delay", ms: 0 }, { kind: "status", status: 401, body: JSON.stringify({ message: "Unauthorized" }) });
+            emulator.injectFaults(
+                LIST,
+                { kind: "delay", ms: 0 },
+                { kind: "status", status: 401, body: JSON.stringify({ message: "Unauthorized" }) },
+            );
             const err = await hostError(createVia(host, provider, "lookupfail", a));
             expectClearError(err, `could not establish whether SIEM account "${a.accountName}" was created`, "HTTP 502", "HTTP 401");
             expect(counts()).to.deep.equal({ posts: 1, lists: 2, accounts: 1 });
@@ -316,7 +344,13 @@ describe("resilience: faults through Pulumi's dynamic-provider host", function (
             const a = args("g503");
             emulator.injectFaults(CREATE, { kind: "status", status: 503 });
             const err = await hostError(createVia(tight, provider, "g503", a));
-            expectClearError(err, `could not establish whether SIEM account "${a.accountName}" was created`, "HTTP 503", "Settings > Manage accounts", "existingAccountId");
+            expectClearError(
+                err,
+                `could not establish whether SIEM account "${a.accountName}" was created`,
+                "HTTP 503",
+                "Settings > Manage accounts",
+                "existingAccountId",
+            );
             expect(err.partialCreate).to.equal(undefined);
             expect(counts()).to.deep.equal({ posts: 1, lists: 2, accounts: 0 });
         });
@@ -326,7 +360,12 @@ describe("resilience: faults through Pulumi's dynamic-provider host", function (
             emulator.setProvisioningMs(60_000);
             emulator.injectFaults(CREATE, { kind: "statusAfterCommit", status: 502 });
             const err = await hostError(createVia(tight, provider, "g502hidden", a));
-            expectClearError(err, `could not establish whether SIEM account "${a.accountName}" was created`, "HTTP 502", "Settings > Manage accounts");
+            expectClearError(
+                err,
+                `could not establish whether SIEM account "${a.accountName}" was created`,
+                "HTTP 502",
+                "Settings > Manage accounts",
+            );
             expect(counts()).to.deep.equal({ posts: 1, lists: 2, accounts: 1 });
         });
 
@@ -355,8 +394,15 @@ describe("resilience: faults through Pulumi's dynamic-provider host", function (
             const started = Date.now();
             const err = await hostError(createVia(host, provider, "hang", a));
             // The rest of the budget goes to looking for the account, not to a second POST.
-            expect(Date.now() - started).to.be.at.least(2500).and.below(5000);
-            expectClearError(err, `could not establish whether SIEM account "${a.accountName}" was created`, "no answer within 1s", "Settings > Manage accounts");
+            expect(Date.now() - started)
+                .to.be.at.least(2500)
+                .and.below(5000);
+            expectClearError(
+                err,
+                `could not establish whether SIEM account "${a.accountName}" was created`,
+                "no answer within 1s",
+                "Settings > Manage accounts",
+            );
             expect(err.partialCreate).to.equal(undefined);
             const c = counts();
             expect({ posts: c.posts, accounts: c.accounts }).to.deep.equal({ posts: 1, accounts: 0 });
@@ -389,7 +435,11 @@ describe("resilience: faults through Pulumi's dynamic-provider host", function (
     describe("other 4xx: one request, no retry, no lookup, no account", () => {
         const cases: { status: number; body?: string; expect: string[] }[] = [
             { status: 400, expect: ["HTTP 400", "Bad Request"] },
-            { status: 401, body: JSON.stringify({ message: "Unauthorized. Make sure your API token is valid" }), expect: ["HTTP 401", "refused the API token"] },
+            {
+                status: 401,
+                body: JSON.stringify({ message: "Unauthorized. Make sure your API token is valid" }),
+                expect: ["HTTP 401", "refused the API token"],
+            },
             { status: 403, body: JSON.stringify({ message: "Insufficient privileges" }), expect: ["HTTP 403", "Insufficient privileges"] },
             { status: 404, body: JSON.stringify({ message: "Not found" }), expect: ["HTTP 404", "Not found"] },
         ];
@@ -417,7 +467,12 @@ describe("resilience: faults through Pulumi's dynamic-provider host", function (
         const shapes: { title: string; body: string; contentType?: string; expect: (string | RegExp)[] }[] = [
             {
                 title: "JSON with errorCode, message and requestId",
-                body: JSON.stringify({ errorCode: "SIEM/QUOTA_EXCEEDED", message: "SIEM account quota exceeded", requestId: "req-0001", parameters: {} }),
+                body: JSON.stringify({
+                    errorCode: "SIEM/QUOTA_EXCEEDED",
+                    message: "SIEM account quota exceeded",
+                    requestId: "req-0001",
+                    parameters: {},
+                }),
                 expect: ["HTTP 400", "errorCode SIEM/QUOTA_EXCEEDED", 'message "SIEM account quota exceeded"', "requestId req-0001"],
             },
             {
@@ -467,7 +522,12 @@ describe("resilience: faults through Pulumi's dynamic-provider host", function (
         for (const s of shapes) {
             it(s.title, async () => {
                 const a = args("body");
-                emulator.injectFaults(CREATE, { kind: "status", status: 400, body: s.body, ...(s.contentType ? { contentType: s.contentType } : {}) });
+                emulator.injectFaults(CREATE, {
+                    kind: "status",
+                    status: 400,
+                    body: s.body,
+                    ...(s.contentType ? { contentType: s.contentType } : {}),
+                });
                 const err = await hostError(createVia(host, provider, "body", a));
                 expectClearError(err, "POST /v2/account-management/siem failed", ...s.expect);
                 expect(err.details).to.not.match(/<(!doctype|html|head|title|body|h1|p>)/i, "no HTML tags");
@@ -491,7 +551,10 @@ describe("resilience: faults through Pulumi's dynamic-provider host", function (
         it("a 5xx body (HTML from a gateway) survives into the error when every round fails", async () => {
             const a = args("html502");
             const page = "<html><head><title>502 Bad Gateway</title></head><body><center>502 Bad Gateway</center></body></html>";
-            emulator.injectFaults(CREATE, ...Array.from({ length: 3 }, (): Fault => ({ kind: "status", status: 502, body: page, contentType: "text/html" })));
+            emulator.injectFaults(
+                CREATE,
+                ...Array.from({ length: 3 }, (): Fault => ({ kind: "status", status: 502, body: page, contentType: "text/html" })),
+            );
             const err = await hostError(createVia(host, provider, "html502", a));
             expectClearError(err, a.accountName, "HTTP 502", "502 Bad Gateway");
             expect(err.details).to.not.match(/<(html|head|title|body|center)/i);
@@ -582,7 +645,9 @@ describe("resilience: a stack-sized run through one host", function () {
         emulator.injectFaults(LIST, { kind: "delay", ms: 500 });
         const started = Date.now();
         const results = await Promise.allSettled(
-            Array.from({ length: N }, (_, i) => createVia(host, provider, `${tag}-${i}`, { accountName: `${tag}-${i}`, email: `${tag}${i}@example.com` })),
+            Array.from({ length: N }, (_, i) =>
+                createVia(host, provider, `${tag}-${i}`, { accountName: `${tag}-${i}`, email: `${tag}${i}@example.com` }),
+            ),
         );
         const elapsed = Date.now() - started;
         const failed = results.flatMap((r) => (r.status === "rejected" ? [String((r.reason as Error).message)] : []));

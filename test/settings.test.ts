@@ -138,7 +138,10 @@ describe("resolveSettings", () => {
         }
 
         it("credentials in the URL are refused and never echoed", () => {
-            const list = problems("logzio", { "logzio:apiToken": TOKEN, "logzio:customApiUrl": "https://alice:s3cret-pass@proxy.example.com" });
+            const list = problems("logzio", {
+                "logzio:apiToken": TOKEN,
+                "logzio:customApiUrl": "https://alice:s3cret-pass@proxy.example.com",
+            });
             expect(list).to.have.length(1);
             expect(list[0]).to.include("logzio:customApiUrl").and.include("credentials");
             expect(list[0]).to.not.include("s3cret-pass");
@@ -148,7 +151,10 @@ describe("resolveSettings", () => {
 
     describe("keys this package no longer reads under logzio:", () => {
         it("logzio:apiUrl and LOGZIO_API_URL are refused, naming customApiUrl (never silently ignored)", () => {
-            for (const [config, env] of [[{ "logzio:apiUrl": "http://127.0.0.1:8080" }, {}], [{}, { LOGZIO_API_URL: "http://127.0.0.1:8080" }]] as const) {
+            for (const [config, env] of [
+                [{ "logzio:apiUrl": "http://127.0.0.1:8080" }, {}],
+                [{}, { LOGZIO_API_URL: "http://127.0.0.1:8080" }],
+            ] as const) {
                 const list = problems("logzio", { "logzio:apiToken": TOKEN, ...config }, env);
                 expect(list).to.have.length(1);
                 expect(list[0]).to.include("logzio:apiUrl").and.include("logzio:customApiUrl").and.include("LOGZIO_CUSTOM_API_URL");
@@ -241,7 +247,12 @@ describe("resolveSettings", () => {
         });
 
         it("logzio-eu tuning: its own key first, then logzio-siem:, with matching environment variables", () => {
-            const config = { "logzio-eu:apiToken": TOKEN, "logzio-eu:maxRetries": "1", "logzio-siem:maxRetries": "3", "logzio-siem:retryBaseMs": "40" };
+            const config = {
+                "logzio-eu:apiToken": TOKEN,
+                "logzio-eu:maxRetries": "1",
+                "logzio-siem:maxRetries": "3",
+                "logzio-siem:retryBaseMs": "40",
+            };
             const s = ok("logzio-eu", config, { LOGZIO_SIEM_MAX_CONCURRENCY: "9", LOGZIO_EU_REQUEST_TIMEOUT_SECONDS: "20" });
             expect(s.maxRetries).to.equal(1);
             expect(s.retryBaseMs).to.equal(40);
@@ -304,7 +315,11 @@ describe("resolveSettings", () => {
         });
 
         it("falls back to LOGZIO_SIEM_* variables", () => {
-            const s = ok("logzio", { "logzio:apiToken": TOKEN }, { LOGZIO_SIEM_MAX_CONCURRENCY: "3", LOGZIO_SIEM_REQUEST_TIMEOUT_SECONDS: "10" });
+            const s = ok(
+                "logzio",
+                { "logzio:apiToken": TOKEN },
+                { LOGZIO_SIEM_MAX_CONCURRENCY: "3", LOGZIO_SIEM_REQUEST_TIMEOUT_SECONDS: "10" },
+            );
             expect(s.maxConcurrency).to.equal(3);
             expect(s.requestTimeoutMs).to.equal(10_000);
         });
@@ -383,7 +398,10 @@ describe("documented configuration composes with Logz.io's bridged provider", ()
     });
 
     it("the README's configuration table documents no other logzio: key", () => {
-        const rows = fs.readFileSync(path.join(root, "README.md"), "utf8").split("\n").filter((l) => l.startsWith("| `"));
+        const rows = fs
+            .readFileSync(path.join(root, "README.md"), "utf8")
+            .split("\n")
+            .filter((l) => l.startsWith("| `"));
         const keys = rows.flatMap(keysUnderLogzio);
         expect(keys).to.have.members(BRIDGED);
         expect(rows.join("\n")).to.include("logzio-siem:maxConcurrency");

@@ -93,9 +93,13 @@ export interface HostSetup {
 
 export async function startHost(emulator: LogzioEmulator | undefined, setup: HostSetup = {}): Promise<ProviderHost> {
     const host = await ProviderHost.start({ cwd: setup.cwd ?? REPO_ROOT, env: envWithoutLogzio(setup.env) });
-    const base: Record<string, string> = setup.bare || !emulator ? {} : { "logzio:customApiUrl": emulator.url, "logzio:apiToken": emulator.token };
+    const base: Record<string, string> =
+        setup.bare || !emulator ? {} : { "logzio:customApiUrl": emulator.url, "logzio:apiToken": emulator.token };
     const config = { ...base, ...setup.config };
-    await host.configure(config, Object.keys(config).filter((k) => /apiToken$/.test(k)));
+    await host.configure(
+        config,
+        Object.keys(config).filter((k) => /apiToken$/.test(k)),
+    );
     return host;
 }
 

@@ -4,7 +4,7 @@ import { expect } from "chai";
 import { Failure, toError } from "../provider/errors";
 import { MAX_MESSAGE_CHARS, REDACTED, bounded, scrub, stripHtml, summarise } from "../provider/text";
 
-const TOKEN = "Tk9-2f6c\"1a\\b7/e5d4c3";
+const TOKEN = 'Tk9-2f6c"1a\\b7/e5d4c3';
 
 describe("text: scrub", () => {
     const leaks = (text: string) => {
@@ -16,7 +16,7 @@ describe("text: scrub", () => {
 
     const forms: [string, string][] = [
         ["as is", `token ${TOKEN} is invalid`],
-        ["JSON-escaped (a token with \" and \\)", JSON.stringify({ message: `token ${TOKEN} is invalid` })],
+        ['JSON-escaped (a token with " and \\)', JSON.stringify({ message: `token ${TOKEN} is invalid` })],
         ["JSON-escaped with escaped slashes", JSON.stringify({ message: `token ${TOKEN}` }).replace(/\//g, "\\/")],
         ["upper-cased", `TOKEN ${TOKEN.toUpperCase()} IS INVALID`],
         ["lower-cased", `token ${TOKEN.toLowerCase()} is invalid`],
@@ -37,7 +37,9 @@ describe("text: scrub", () => {
             // base64 forms: the token's own encoding, at every byte offset, must be gone.
             if (what.startsWith("base64")) {
                 for (let k = 0; k < 3; k++) {
-                    const core = Buffer.concat([Buffer.alloc(k), Buffer.from(TOKEN)]).toString("base64").slice(4, 16);
+                    const core = Buffer.concat([Buffer.alloc(k), Buffer.from(TOKEN)])
+                        .toString("base64")
+                        .slice(4, 16);
                     expect(out).to.not.include(core);
                     expect(out).to.not.include(core.replace(/\+/g, "-").replace(/\//g, "_"));
                 }
@@ -46,7 +48,7 @@ describe("text: scrub", () => {
     }
 
     it("leaves text without the token alone, and does not garble around it", () => {
-        expect(scrub("HTTP 401, message \"Unauthorized\"", [TOKEN])).to.equal("HTTP 401, message \"Unauthorized\"");
+        expect(scrub('HTTP 401, message "Unauthorized"', [TOKEN])).to.equal('HTTP 401, message "Unauthorized"');
         expect(scrub(`a${TOKEN}b`, [TOKEN])).to.equal(`a${REDACTED}b`);
         expect(scrub(`${TOKEN}${TOKEN}`, [TOKEN])).to.equal(REDACTED);
     });

@@ -71,7 +71,10 @@ describe("transport: LogzioClient against a hostile or broken network", function
         });
 
         it("an operation whose every attempt drips ends within requestTimeoutSeconds", async () => {
-            emulator.injectFaults(LIST, ...Array.from({ length: 20 }, () => ({ kind: "slowBody" as const, chunkBytes: 1, intervalMs: 300 })));
+            emulator.injectFaults(
+                LIST,
+                ...Array.from({ length: 20 }, () => ({ kind: "slowBody" as const, chunkBytes: 1, intervalMs: 300 })),
+            );
             const started = Date.now();
             const f = await left(clientWith({ requestTimeoutMs: 3000, maxRetries: 10 }).listAccounts(deadlineIn(3000)));
             expect(f.kind).to.equal("network");
@@ -141,7 +144,11 @@ describe("transport: LogzioClient against a hostile or broken network", function
 
     describe("4. every usable id of a created account is kept", () => {
         it("a 200 whose accountId is a numeric string is a result with that id", async () => {
-            emulator.injectFaults(CREATE, { kind: "statusAfterCommit", status: 200, body: `{"accountId":"${OWNER + 1}","accountName":"str-id"}` });
+            emulator.injectFaults(CREATE, {
+                kind: "statusAfterCommit",
+                status: 200,
+                body: `{"accountId":"${OWNER + 1}","accountName":"str-id"}`,
+            });
             const res = await right(clientWith().createSiemAccount(body("str-id"), deadlineIn(5000)));
             expect(res.accountId).to.equal(OWNER + 1);
             expect(emulator.siemAccounts().map((a) => a.accountId)).to.deep.equal([OWNER + 1]);
@@ -161,7 +168,12 @@ describe("transport: LogzioClient against a hostile or broken network", function
         }
 
         it("digits cut off by the end of the body are not taken as an id (they may be part of a longer one)", async () => {
-            emulator.injectFaults(CREATE, { kind: "statusAfterCommit", status: 200, body: `{"accountId":${OWNER + 1}`, contentType: "application/json" });
+            emulator.injectFaults(CREATE, {
+                kind: "statusAfterCommit",
+                status: 200,
+                body: `{"accountId":${OWNER + 1}`,
+                contentType: "application/json",
+            });
             const f = await left(clientWith().createSiemAccount(body("cut"), deadlineIn(5000)));
             expect(f.kind).to.equal("decode");
             expect(f.kind === "decode" && f.accountId).to.equal(undefined);
@@ -169,7 +181,9 @@ describe("transport: LogzioClient against a hostile or broken network", function
 
         it("a 200 whose body stalls right after the id: the id from what arrived", async () => {
             emulator.injectFaults(CREATE, { kind: "slowBody", chunkBytes: 64, stallAfterBytes: `{"accountId":${OWNER + 1},`.length });
-            const f = await left(clientWith({ requestTimeoutMs: 3000, maxRetries: 0 }).createSiemAccount(body("stalled"), deadlineIn(3000)));
+            const f = await left(
+                clientWith({ requestTimeoutMs: 3000, maxRetries: 0 }).createSiemAccount(body("stalled"), deadlineIn(3000)),
+            );
             expect(f.kind).to.equal("decode");
             expect(f.kind === "decode" && f.accountId).to.equal(OWNER + 1);
             expect(describeFailure(f)).to.include("did not arrive completely");
@@ -188,7 +202,11 @@ describe("transport: LogzioClient against a hostile or broken network", function
         });
 
         it("a huge JSON error message is bounded", async () => {
-            emulator.injectFaults(WHOAMI, { kind: "status", status: 400, body: JSON.stringify({ errorCode: "E".repeat(5000), message: "m".repeat(5000) }) });
+            emulator.injectFaults(WHOAMI, {
+                kind: "status",
+                status: 400,
+                body: JSON.stringify({ errorCode: "E".repeat(5000), message: "m".repeat(5000) }),
+            });
             const f = await left(clientWith({ maxRetries: 0 }).whoami(deadlineIn(5000)));
             expect(describeFailure(f).length).to.be.at.most(MAX_MESSAGE_CHARS);
         });
@@ -214,7 +232,12 @@ describe("transport: LogzioClient against a hostile or broken network", function
 
         it("a 200 body past the size cap is a decode failure, read no further", async function () {
             this.timeout(30_000);
-            emulator.injectFaults(WHOAMI, { kind: "status", status: 200, body: `{"accountName":"${"a".repeat(33 * 1024 * 1024)}"}`, contentType: "application/json" });
+            emulator.injectFaults(WHOAMI, {
+                kind: "status",
+                status: 200,
+                body: `{"accountName":"${"a".repeat(33 * 1024 * 1024)}"}`,
+                contentType: "application/json",
+            });
             const f = await left(clientWith({ requestTimeoutMs: 20_000 }).whoami(deadlineIn(20_000)));
             expect(f.kind).to.equal("decode");
             expect(describeFailure(f)).to.include("larger than 32 MiB");
@@ -232,7 +255,10 @@ describe("transport: LogzioClient against a hostile or broken network", function
             ["JSON-escaped", JSON.stringify({ message: `token ${TOKEN} is not valid` })],
             ["upper-cased", JSON.stringify({ message: `TOKEN ${TOKEN.toUpperCase()} IS NOT VALID` })],
             ["URL-encoded", JSON.stringify({ message: `see /login?token=${encodeURIComponent(TOKEN)}` })],
-            ["base64 in a Basic header", JSON.stringify({ message: `Authorization: Basic ${Buffer.from(`api:${TOKEN}`).toString("base64")}` })],
+            [
+                "base64 in a Basic header",
+                JSON.stringify({ message: `Authorization: Basic ${Buffer.from(`api:${TOKEN}`).toString("base64")}` }),
+            ],
             ["cut by the server", JSON.stringify({ message: `token ${TOKEN.slice(0, 12)}...` })],
             ["across the excerpt's cut (plain text)", `${"e".repeat(190)} ${TOKEN} and more`],
         ];
@@ -241,7 +267,12 @@ describe("transport: LogzioClient against a hostile or broken network", function
                 emulator.injectFaults(WHOAMI, { kind: "status", status: 401, body: text });
                 const f = await left(clientWith({ maxRetries: 0 }).whoami(deadlineIn(5000)));
                 // The message field itself (shown JSON-quoted, which would hide a leak of `"` or `\`), and all that is shown.
-                for (const shown of [f.kind === "http" ? (f.message ?? "") : "", describeFailure(f), JSON.stringify(f), toError(f, [TOKEN]).message]) {
+                for (const shown of [
+                    f.kind === "http" ? (f.message ?? "") : "",
+                    describeFailure(f),
+                    JSON.stringify(f),
+                    toError(f, [TOKEN]).message,
+                ]) {
                     expect(leaks(shown), shown).to.equal(false);
                     expect(shown).to.not.include(Buffer.from(`api:${TOKEN}`).toString("base64").slice(4, 14));
                 }

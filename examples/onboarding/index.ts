@@ -43,7 +43,11 @@ export async function provisionTenant(tenant: Tenant, logzio: LogzioConnection):
     if (logzio.region) await stack.setConfig("logzio:region", { value: logzio.region });
     if (logzio.customApiUrl) await stack.setConfig("logzio:customApiUrl", { value: logzio.customApiUrl });
     const result = await stack.up();
-    return { tenant: tenant.id, accountId: result.outputs.accountId.value as number, accountName: result.outputs.accountName.value as string };
+    return {
+        tenant: tenant.id,
+        accountId: result.outputs.accountId.value as number,
+        accountName: result.outputs.accountName.value as string,
+    };
 }
 
 async function main(args: string[]): Promise<void> {
@@ -56,7 +60,11 @@ async function main(args: string[]): Promise<void> {
     });
     // One at a time: a Node.js process runs one inline Pulumi program at once.
     for (const tenant of tenants) {
-        const done = await provisionTenant(tenant, { apiToken, region: process.env.LOGZIO_REGION, customApiUrl: process.env.LOGZIO_CUSTOM_API_URL });
+        const done = await provisionTenant(tenant, {
+            apiToken,
+            region: process.env.LOGZIO_REGION,
+            customApiUrl: process.env.LOGZIO_CUSTOM_API_URL,
+        });
         console.log(JSON.stringify(done));
     }
 }

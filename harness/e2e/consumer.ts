@@ -12,7 +12,8 @@ const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 let installed: string | undefined;
 
 function installedVersion(pkg: string): string {
-    return (JSON.parse(fs.readFileSync(require.resolve(`${pkg}/package.json`, { paths: [REPO_ROOT] }), "utf8")) as { version: string }).version;
+    return (JSON.parse(fs.readFileSync(require.resolve(`${pkg}/package.json`, { paths: [REPO_ROOT] }), "utf8")) as { version: string })
+        .version;
 }
 
 /** A folder with node_modules holding the packed package; removed when the process exits. */

@@ -37,7 +37,11 @@ function describe(binDir: string): CliLookup {
     if (r.status !== 0) return { ok: false, reason: `${pulumi} does not run: ${r.stderr || r.error?.message}` };
     const languageHost = fs.existsSync(path.join(binDir, "pulumi-language-nodejs")) || onPath("pulumi-language-nodejs") !== undefined;
     const notePath = path.join(binDir, "language-host-unavailable");
-    const note = languageHost ? undefined : fs.existsSync(notePath) ? fs.readFileSync(notePath, "utf8").trim() : "pulumi-language-nodejs is not installed";
+    const note = languageHost
+        ? undefined
+        : fs.existsSync(notePath)
+          ? fs.readFileSync(notePath, "utf8").trim()
+          : "pulumi-language-nodejs is not installed";
     return {
         ok: true,
         cli: { binDir, version: r.stdout.trim(), languageHost, languageHostNote: note, programPath: languageHost ? "cli" : "inline" },

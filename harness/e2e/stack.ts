@@ -250,7 +250,9 @@ export function stepsFor(result: RunResult, type = SIEM_TYPE): string[] {
 /** The properties that made the engine plan a replacement, per its events. */
 export function replaceKeysOf(result: RunResult, type = SIEM_TYPE): string[] {
     return result.events.flatMap((e) =>
-        e.resourcePreEvent?.metadata.type === type && e.resourcePreEvent.metadata.op === "replace" ? (e.resourcePreEvent.metadata.keys ?? []) : [],
+        e.resourcePreEvent?.metadata.type === type && e.resourcePreEvent.metadata.op === "replace"
+            ? (e.resourcePreEvent.metadata.keys ?? [])
+            : [],
     );
 }
 

@@ -31,7 +31,10 @@ e2eDescribe("composition", (ctx) => {
         expectOk(await stack.up(), "pulumi up");
         expect(us.siemAccounts().map((x) => x.accountName)).to.deep.equal(["siem-us"]);
         expect(eu.siemAccounts().map((x) => x.accountName)).to.deep.equal(["siem-eu"]);
-        expect(await stack.outputs()).to.deep.equal({ usAccountId: us.siemAccounts()[0].accountId, euAccountId: eu.siemAccounts()[0].accountId });
+        expect(await stack.outputs()).to.deep.equal({
+            usAccountId: us.siemAccounts()[0].accountId,
+            euAccountId: eu.siemAccounts()[0].accountId,
+        });
         for (const e of [us, eu]) expect(new Set(e.requests.map((r) => r.token))).to.deep.equal(new Set([e.token]));
         expect(stack.printed).to.not.include(us.token).and.not.include(eu.token);
     });
@@ -84,7 +87,10 @@ e2eDescribe("composition", (ctx) => {
                 recursive: true,
                 filter: (src) => !src.includes("node_modules") && !/Pulumi\.[^/]+\.yaml$/.test(path.basename(src)),
             });
-            fs.cpSync(path.join(REPO_ROOT, "examples", "node_modules"), path.join(root, "examples", "node_modules"), { recursive: true, verbatimSymlinks: true });
+            fs.cpSync(path.join(REPO_ROOT, "examples", "node_modules"), path.join(root, "examples", "node_modules"), {
+                recursive: true,
+                verbatimSymlinks: true,
+            });
             const stack = new E2EStack({ cli: ctx.cli, workDir: root });
             try {
                 await initAgainst(stack, main);
@@ -103,17 +109,23 @@ e2eDescribe("composition", (ctx) => {
     it("an Automation API onboarding service provisions one SIEM account per tenant and reads the ids back", async () => {
         const main = await emulator();
         const service = ctx.project("examples/onboarding", { name: "siem-onboarding" });
-        const result = await runNode(service, ["-r", "ts-node/register/transpile-only", "index.ts", "acme:soc@acme.example", "globex:soc@globex.example"], {
-            LOGZIO_API_TOKEN: main.token,
-            LOGZIO_CUSTOM_API_URL: main.url,
-        });
+        const result = await runNode(
+            service,
+            ["-r", "ts-node/register/transpile-only", "index.ts", "acme:soc@acme.example", "globex:soc@globex.example"],
+            {
+                LOGZIO_API_TOKEN: main.token,
+                LOGZIO_CUSTOM_API_URL: main.url,
+            },
+        );
         expect(result.code, result.output).to.equal(0);
         const lines = result.output
             .split("\n")
             .filter((l) => l.startsWith("{"))
             .map((l) => JSON.parse(l) as { tenant: string; accountId: number; accountName: string });
         const accounts = main.siemAccounts();
-        expect(lines).to.deep.equal(accounts.map((a) => ({ tenant: a.accountName.replace(/^siem-/, ""), accountId: a.accountId, accountName: a.accountName })));
+        expect(lines).to.deep.equal(
+            accounts.map((a) => ({ tenant: a.accountName.replace(/^siem-/, ""), accountId: a.accountId, accountName: a.accountName })),
+        );
         expect(lines.map((l) => l.tenant)).to.deep.equal(["acme", "globex"]);
         expect(main.count(ROUTES.createSiem)).to.equal(2);
         expect(result.output).to.not.include(main.token);

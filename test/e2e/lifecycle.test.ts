@@ -196,7 +196,10 @@ e2eDescribe("lifecycle", (ctx) => {
         // Logz.io creates the account but answers without accountName, and does not list it yet.
         emulator.setProvisioningMs(3_600_000);
         const id = emulator.accounts()[0].accountId + 1; // the emulator's next id after the main account
-        emulator.injectFaults(ROUTES.createSiem, { kind: "schemaViolating200", body: { accountId: id, createdAt: "2026-01-01T00:00:00Z" } });
+        emulator.injectFaults(ROUTES.createSiem, {
+            kind: "schemaViolating200",
+            body: { accountId: id, createdAt: "2026-01-01T00:00:00Z" },
+        });
 
         const failed = await stack.up();
         expectFailed(failed, "pulumi up with an unusable answer");
@@ -228,7 +231,9 @@ e2eDescribe("lifecycle", (ctx) => {
         expect(refused.output).to.include(`existingAccountId: ${existing.accountId}`);
         expect(await duplicate.siemResources()).to.deep.equal([]);
 
-        await declare(duplicate, [{ resourceName: "siem", accountName: "legacy-siem", email: "l@example.com", existingAccountId: existing.accountId }]);
+        await declare(duplicate, [
+            { resourceName: "siem", accountName: "legacy-siem", email: "l@example.com", existingAccountId: existing.accountId },
+        ]);
         expectOk(await duplicate.up(), "pulumi up adopting the account");
         const [adopted] = await duplicate.siemResources();
         expect(adopted.id).to.equal(String(existing.accountId));

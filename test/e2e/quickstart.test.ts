@@ -97,7 +97,9 @@ e2eDescribe("quickstart", (ctx) => {
             expect(generated.output).to.include("Created project 'my-siem'").and.include("no language plugin 'pulumi-language-nodejs'");
         }
         const read = (f: string) => fs.readFileSync(path.join(stack.dir, f), "utf8");
-        expect(read("Pulumi.yaml")).to.match(/^name: my-siem$/m).and.not.match(/^template:/m);
+        expect(read("Pulumi.yaml"))
+            .to.match(/^name: my-siem$/m)
+            .and.not.match(/^template:/m);
         expect(read("index.ts")).to.equal(fs.readFileSync(path.join(template, "index.ts"), "utf8"));
         expect(JSON.parse(read("package.json")).dependencies).to.have.property("pulumi-logzio-siem");
 

@@ -76,7 +76,10 @@ export function programFiles(program: string, name = path.basename(program)): Re
 }
 
 /** Stack config pointing a namespace at an emulator: the URL as plain config, the token as a secret. */
-export function emulatorConfig(emulator: LogzioEmulator, namespace = "logzio"): { config: Record<string, string>; secrets: Record<string, string> } {
+export function emulatorConfig(
+    emulator: LogzioEmulator,
+    namespace = "logzio",
+): { config: Record<string, string>; secrets: Record<string, string> } {
     return { config: { [`${namespace}:customApiUrl`]: emulator.url }, secrets: { [`${namespace}:apiToken`]: emulator.token } };
 }
 
