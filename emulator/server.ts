@@ -13,93 +13,30 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { setMaxListeners } from "node:events";
 import type { AddressInfo } from "node:net";
 import { ADMIN_PREFIX, adminReply } from "./admin";
-import { Pace, sendPaced } from "./pacing";
+import { sendPaced } from "./pacing";
+import { AccountType, EmulatedAccount, EmulatorOptions, Fault, RequestRecord, ROUTES } from "./types";
+import {
+    Outcome,
+    Reply,
+    apiError,
+    faultReply,
+    headerValue,
+    isRecord,
+    isoSeconds,
+    jsonReply,
+    nonNegative,
+    parseLoosely,
+    readBody,
+    reply,
+    stringifyAccountIds,
+} from "./wire";
 
-/** AccountViewV3.type in the spec. */
-export const ACCOUNT_TYPES = [
-    "OWNER_ACCOUNT",
-    "SUB_ACCOUNT",
-    "TIMELESS_INDEX",
-    "METRICS_ACCOUNT",
-    "RESTORE_ACCOUNT",
-    "SECURITY_ACCOUNT",
-    "TRACING_ACCOUNT",
-] as const;
-export type AccountType = (typeof ACCOUNT_TYPES)[number];
-
-export interface EmulatedAccount {
-    accountId: number;
-    accountName: string;
-    type: AccountType;
-    email?: string;
-    accountsToScan: number[];
-    isUsingRepositoryAccount: boolean;
-    /** ISO 8601, seconds precision, e.g. 2018-04-01T19:18:38Z */
-    createdAt: string;
-}
-
-export type Fault =
-    | { kind: "status"; status: number; body?: string; contentType?: string; headers?: Record<string, string> }
-    | { kind: "delay"; ms: number }
-    | { kind: "resetBeforeCommit" }
-    | { kind: "resetAfterCommit" }
-    | { kind: "statusAfterCommit"; status: number; body?: string; contentType?: string }
-    | { kind: "malformed200" }
-    | { kind: "schemaViolating200"; body?: unknown }
-    /** A list that parses but is not the whole truth: empty, or missing the main (owner) account. */
-    | { kind: "hostileList"; shape: "empty" | "withoutOwner" }
-    | { kind: "hang" }
-    /** The route's real answer (the account is created), sent slowly: late headers, a dripping or stalled body. */
-    | ({ kind: "slowBody" } & Pace)
-    /** A redirect to `location` (before auth: nothing is done). */
-    | { kind: "redirect"; status: 301 | 302 | 303 | 307 | 308; location: string };
-
-export interface EmulatorOptions {
-    host?: string;
-    port?: number;
-    token?: string;
-    ownerAccountId?: number;
-    ownerAccountName?: string;
-    latencyMs?: number;
-    maxInFlight?: number;
-    provisioningMs?: number;
-    now?: () => number;
-    /** Called after accounts change (created, added, deleted, renamed, reset): e.g. to save them (--state). */
-    onChange?: () => void;
-    /** How far the emulator's clock (createdAt, the `Date` header) is ahead of `now` (negative: behind). */
-    clockSkewMs?: number;
-}
-
-export interface RequestRecord {
-    method: string;
-    path: string;
-    token: string | undefined;
-    body: unknown;
-    at: number;
-    /** 0 when no response was sent (socket reset, or hanging). */
-    status: number;
-}
-
-/** Route keys accepted by injectFaults() and count(). */
-export const ROUTES = {
-    createSiem: "POST /v2/account-management/siem",
-    associatedAccounts: "GET /v1/associated-accounts",
-    whoami: "GET /v2/whoami",
-} as const;
+export * from "./types";
 
 const UNAUTHORIZED_MESSAGE = "Unauthorized. Make sure your API token is valid";
 const ACCOUNT_NAME_RE = /^[\p{L}\p{N} ._-]+$/u;
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-/** What the pipeline decided to do with a request. */
-type Outcome = { kind: "reply"; reply: Reply } | { kind: "reset" } | { kind: "hang" };
-interface Reply {
-    status: number;
-    body: string;
-    contentType: string;
-    headers?: Record<string, string>;
-    pace?: Pace;
-}
 /** A route handler's result before faults are applied. */
 interface JsonResult {
     status: number;
@@ -538,73 +475,7 @@ export class LogzioEmulator {
     }
 }
 
-// ------------------------------------------------------------------ helpers
-
-function reply(r: Reply): Outcome {
-    return { kind: "reply", reply: r };
-}
-
-function jsonReply(status: number, json: unknown): Reply {
-    return { status, body: JSON.stringify(json), contentType: "application/json" };
-}
-
-/** Logz.io's usual error shape. */
-function apiError(errorCode: string, message: string, requestId: string, parameters: Record<string, unknown> = {}): unknown {
-    return { errorCode, message, requestId, parameters };
-}
-
-/** A fault's own answer; without a body it is the plain-text reason phrase, like a gateway would send. */
-function faultReply(f: { status: number; body?: string; contentType?: string; headers?: Record<string, string> }): Reply {
-    const body = f.body ?? http.STATUS_CODES[f.status] ?? "Error";
-    const contentType = f.contentType ?? (f.body !== undefined && parseLoosely(f.body) !== f.body ? "application/json" : "text/plain");
-    return { status: f.status, body, contentType, headers: f.headers };
-}
-
-/** The default schema violation: every accountId becomes a string. */
-function stringifyAccountIds(json: unknown): unknown {
-    if (Array.isArray(json)) return json.map(stringifyAccountIds);
-    if (isRecord(json) && "accountId" in json) return { ...json, accountId: String(json.accountId) };
-    return json;
-}
-
 function publicCopy(a: StoredAccount): EmulatedAccount {
     const { createdAtMs: _internal, ...rest } = a;
     return { ...rest, accountsToScan: [...a.accountsToScan] };
-}
-
-function isoSeconds(ms: number): string {
-    return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-    return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-/** Parsed JSON when it parses, the raw text otherwise, undefined when empty. */
-function parseLoosely(raw: string): unknown {
-    if (raw === "") return undefined;
-    try {
-        return JSON.parse(raw);
-    } catch {
-        return raw;
-    }
-}
-
-function headerValue(req: http.IncomingMessage, name: string): string | undefined {
-    const v = req.headers[name];
-    return Array.isArray(v) ? v.join(", ") : v;
-}
-
-function readBody(req: http.IncomingMessage): Promise<string> {
-    return new Promise((resolve, reject) => {
-        const chunks: Buffer[] = [];
-        req.on("data", (c: Buffer) => chunks.push(c));
-        req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-        req.on("error", reject);
-    });
-}
-
-function nonNegative(n: number, what: string): number {
-    if (!Number.isFinite(n) || n < 0) throw new Error(`${what} must be a non-negative number, got ${n}`);
-    return n;
 }
