@@ -94,6 +94,13 @@ const toJs = (st: Js): Obj => (st ? st.toJavaScript() : {});
 const typeOfUrn = (urn: string): string => (urn.split("::")[2] ?? "").split("$").pop() ?? "";
 const nameOfUrn = (urn: string): string => urn.split("::").slice(3).join("::");
 
+/** Every resource request names its resource three ways, as the engine sends them. */
+function addressed(req: Js, urn: string): void {
+    req.setUrn(urn);
+    req.setName(nameOfUrn(urn));
+    req.setType(typeOfUrn(urn));
+}
+
 // Kill hosts a caller forgot to stop, so a test run never leaves orphans behind.
 const live = new Set<ChildProcess>();
 process.once("exit", () => live.forEach((p) => p.kill("SIGKILL")));
@@ -222,9 +229,7 @@ export class ProviderHost {
 
     async check(urn: string, olds: Obj, news: Obj): Promise<{ inputs: Obj; failures: { property: string; reason: string }[] }> {
         const req = new this.s.prov.CheckRequest();
-        req.setUrn(urn);
-        req.setName(nameOfUrn(urn));
-        req.setType(typeOfUrn(urn));
+        addressed(req, urn);
         req.setOlds(this.struct(olds));
         req.setNews(this.struct(news));
         req.setRandomseed(randomBytes(32));
@@ -244,9 +249,7 @@ export class ProviderHost {
     ): Promise<{ changes: "none" | "some" | "unknown"; replaces: string[]; deleteBeforeReplace: boolean }> {
         const req = new this.s.prov.DiffRequest();
         req.setId(id);
-        req.setUrn(urn);
-        req.setName(nameOfUrn(urn));
-        req.setType(typeOfUrn(urn));
+        addressed(req, urn);
         req.setOlds(this.struct(olds));
         req.setNews(this.struct(news));
         const res = await this.rpc("diff", req);
@@ -261,9 +264,7 @@ export class ProviderHost {
 
     async create(urn: string, properties: Obj): Promise<{ id: string; properties: Obj }> {
         const req = new this.s.prov.CreateRequest();
-        req.setUrn(urn);
-        req.setName(nameOfUrn(urn));
-        req.setType(typeOfUrn(urn));
+        addressed(req, urn);
         req.setProperties(this.struct(properties));
         req.setPreview(false);
         const res = await this.rpc("create", req);
@@ -273,9 +274,7 @@ export class ProviderHost {
     async read(id: string, urn: string, properties: Obj, inputs?: Obj): Promise<{ id: string; properties: Obj; inputs?: Obj }> {
         const req = new this.s.prov.ReadRequest();
         req.setId(id);
-        req.setUrn(urn);
-        req.setName(nameOfUrn(urn));
-        req.setType(typeOfUrn(urn));
+        addressed(req, urn);
         req.setProperties(this.struct(properties));
         if (inputs) req.setInputs(this.struct(inputs));
         const res = await this.rpc("read", req);
@@ -287,9 +286,7 @@ export class ProviderHost {
     async update(id: string, urn: string, olds: Obj, news: Obj): Promise<{ properties: Obj }> {
         const req = new this.s.prov.UpdateRequest();
         req.setId(id);
-        req.setUrn(urn);
-        req.setName(nameOfUrn(urn));
-        req.setType(typeOfUrn(urn));
+        addressed(req, urn);
         req.setOlds(this.struct(olds));
         req.setNews(this.struct(news));
         req.setPreview(false);
@@ -300,9 +297,7 @@ export class ProviderHost {
     async delete(id: string, urn: string, properties: Obj): Promise<void> {
         const req = new this.s.prov.DeleteRequest();
         req.setId(id);
-        req.setUrn(urn);
-        req.setName(nameOfUrn(urn));
-        req.setType(typeOfUrn(urn));
+        addressed(req, urn);
         req.setProperties(this.struct(properties));
         await this.rpc("delete", req);
     }
