@@ -24,7 +24,9 @@ export interface ProgramResource {
     type: string;
     name: string;
     id: string;
+    /** What the program passed (SiemAccounts: plain values, including the serialized `__provider`). */
     inputs: Record<string, unknown>;
+    /** The outputs: for SiemAccounts, what the provider returned through the host. */
     state: Record<string, unknown>;
 }
 export interface ProgramRunResult {

@@ -4,7 +4,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { LogzioEmulator } from "../emulator";
-import { runProgram } from "../harness/programRunner";
+import { ProgramResource, runProgram } from "../harness/programRunner";
 
 export { LogzioEmulator, ROUTES, ACCOUNT_TYPES } from "../emulator";
 export type { EmulatorOptions, EmulatedAccount, AccountType, Fault, RequestRecord } from "../emulator";
@@ -39,15 +39,8 @@ export interface StackTestOptions {
     timeoutMs?: number;
 }
 
-export interface StackResource {
-    type: string;
-    name: string;
-    id: string;
-    /** What the program passed (SiemAccounts: plain values, including the serialized `__provider`). */
-    inputs: Record<string, unknown>;
-    /** The outputs: for SiemAccounts, what the provider returned through the host. */
-    state: Record<string, unknown>;
-}
+/** A resource the program registered or read: type, name, id, inputs and state (outputs). */
+export type StackResource = ProgramResource;
 
 export interface StackTestResult {
     /** The stack outputs (`export const ...`), secrets unwrapped. */
