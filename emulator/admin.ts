@@ -42,7 +42,12 @@ export function adminReply(emulator: LogzioEmulator, method: string, path: strin
 function route(emulator: LogzioEmulator, method: string, path: string, body: unknown): AdminReply {
     const account = /^\/accounts\/(\d+)$/.exec(path);
     if (path === "/accounts" && method === "GET") return { status: 200, json: emulator.accounts() };
-    if (path === "/accounts" && method === "POST") return { status: 201, json: emulator.addAccount(accountToAdd(body)) };
+    if (path === "/accounts" && method === "POST") {
+        const wanted = accountToAdd(body);
+        if (wanted.accountId !== undefined && emulator.accounts().some((a) => a.accountId === wanted.accountId))
+            return { status: 409, json: { message: `account ${wanted.accountId} already exists` } };
+        return { status: 201, json: emulator.addAccount(wanted) };
+    }
     if (account && method === "DELETE") return deleteAccount(emulator, Number(account[1]));
     if (account && method === "PATCH") return renameAccount(emulator, Number(account[1]), body);
     if (path === "/faults" && method === "POST") return injectFaults(emulator, body);
@@ -94,7 +99,26 @@ function accountToAdd(body: unknown): Partial<EmulatedAccount> & { accountName: 
     if (typeof accountName !== "string" || accountName.trim() === "") throw new Error("accountName must be a non-empty string");
     const type = field(body, "type") ?? "SECURITY_ACCOUNT";
     if (!(ACCOUNT_TYPES as readonly unknown[]).includes(type)) throw new Error(`type must be one of ${ACCOUNT_TYPES.join(", ")}`);
-    return { ...(body as object), accountName, type: type as AccountType };
+    // Only the fields an account has, each checked as Logz.io would hold it: a bad id would break every later create.
+    const { accountId, email, accountsToScan, isUsingRepositoryAccount, createdAt } = body as Record<string, unknown>;
+    if (accountId !== undefined && (!Number.isSafeInteger(accountId) || (accountId as number) <= 0))
+        throw new Error(`accountId must be a positive integer below 2^53, got ${JSON.stringify(accountId)}`);
+    if (email !== undefined && typeof email !== "string") throw new Error("email must be a string");
+    if (accountsToScan !== undefined && (!Array.isArray(accountsToScan) || !accountsToScan.every((id) => Number.isSafeInteger(id) && id >= 0)))
+        throw new Error("accountsToScan must be a list of account ids");
+    if (isUsingRepositoryAccount !== undefined && typeof isUsingRepositoryAccount !== "boolean")
+        throw new Error("isUsingRepositoryAccount must be true or false");
+    if (createdAt !== undefined && (typeof createdAt !== "string" || Number.isNaN(Date.parse(createdAt))))
+        throw new Error("createdAt must be an ISO 8601 time such as 2018-04-01T19:18:38Z");
+    return {
+        accountName,
+        type: type as AccountType,
+        ...(accountId === undefined ? {} : { accountId: accountId as number }),
+        ...(email === undefined ? {} : { email: email as string }),
+        ...(accountsToScan === undefined ? {} : { accountsToScan: accountsToScan as number[] }),
+        ...(isUsingRepositoryAccount === undefined ? {} : { isUsingRepositoryAccount: isUsingRepositoryAccount as boolean }),
+        ...(createdAt === undefined ? {} : { createdAt: createdAt as string }),
+    };
 }
 
 function field(body: unknown, name: string): unknown {

@@ -14,7 +14,18 @@ import { setMaxListeners } from "node:events";
 import type { AddressInfo } from "node:net";
 import { ADMIN_PREFIX, adminReply } from "./admin";
 import { sendPaced } from "./pacing";
-import { AccountType, EmulatedAccount, EmulatorOptions, Fault, RequestRecord, ROUTES } from "./types";
+import {
+    AccountType,
+    EmulatedAccount,
+    EmulatorOptions,
+    Fault,
+    NAME_NORMALISATIONS,
+    NameNormalisation,
+    RequestRecord,
+    ROUTES,
+    SCAN_READINGS,
+    ScanReading,
+} from "./types";
 import {
     Outcome,
     Reply,
@@ -75,6 +86,8 @@ export class LogzioEmulator {
     private latencyMs: number;
     private inFlightLimit: number | undefined;
     private provisioningMs: number;
+    private scanReading: ScanReading = "documented";
+    private nameNormalisation: readonly NameNormalisation[] = [];
     private inFlight = 0;
     private inFlightHighWater = 0;
     private rejected429 = 0;
@@ -93,6 +106,8 @@ export class LogzioEmulator {
         this.latencyMs = nonNegative(opts.latencyMs ?? 0, "latencyMs");
         this.inFlightLimit = opts.maxInFlight === undefined ? undefined : nonNegative(opts.maxInFlight, "maxInFlight");
         this.provisioningMs = nonNegative(opts.provisioningMs ?? 0, "provisioningMs");
+        this.setScanReading(opts.scanReading ?? "documented");
+        this.setNameNormalisation(opts.nameNormalisation ?? []);
         this.nextId = this.ownerId + 1;
         this.seedOwner();
         this.routes = new Map<string, Route>([
@@ -143,7 +158,12 @@ export class LogzioEmulator {
         const type = a.type ?? "SECURITY_ACCOUNT";
         if (type === "OWNER_ACCOUNT") throw new Error("the emulator has exactly one owner account");
         const accountId = a.accountId ?? this.nextId;
+        // Logz.io's ids are positive integers; anything else here would break every later create (nextId).
+        if (typeof accountId !== "number" || !Number.isSafeInteger(accountId) || accountId <= 0 || !Number.isSafeInteger(accountId + 1)) {
+            throw new Error(`accountId must be a positive integer below 2^53 - 1, got ${JSON.stringify(accountId) ?? String(accountId)}`);
+        }
         if (this.store.has(accountId)) throw new Error(`account ${accountId} already exists`);
+        if (typeof a.accountName !== "string") throw new Error("accountName must be a string");
         const createdAtMs = a.createdAt !== undefined ? Date.parse(a.createdAt) : this.nowMs();
         if (Number.isNaN(createdAtMs)) throw new Error(`invalid createdAt: ${a.createdAt}`);
         const account: StoredAccount = {
@@ -230,6 +250,19 @@ export class LogzioEmulator {
 
     setProvisioningMs(ms: number): void {
         this.provisioningMs = nonNegative(ms, "provisioningMs");
+    }
+
+    /** Which reading of Logz.io's `accountsToScan` default creates play from now on (EmulatorOptions.scanReading). */
+    setScanReading(reading: ScanReading): void {
+        if (!SCAN_READINGS.includes(reading)) throw new Error(`scanReading must be one of ${SCAN_READINGS.join(", ")}, got ${String(reading)}`);
+        this.scanReading = reading;
+    }
+
+    /** How creates store names from now on (EmulatorOptions.nameNormalisation); [] stores them as sent. */
+    setNameNormalisation(ways: readonly NameNormalisation[]): void {
+        const bad = ways.find((w) => !NAME_NORMALISATIONS.includes(w));
+        if (bad !== undefined) throw new Error(`nameNormalisation takes ${NAME_NORMALISATIONS.join(", ")}, got ${String(bad)}`);
+        this.nameNormalisation = [...ways];
     }
 
     /** Requests recorded for a route key, whatever their outcome (429s and 401s included). */
@@ -409,7 +442,7 @@ export class LogzioEmulator {
         if (typeof email !== "string" || !EMAIL_RE.test(email)) {
             return invalid("SIEM/INVALID_EMAIL", "A valid email address is required", { email });
         }
-        const scan = accountsToScan ?? [this.ownerId]; // null or absent: the owner account, as documented
+        const scan = accountsToScan ?? [];
         if (!Array.isArray(scan) || !scan.every((id) => Number.isSafeInteger(id) && id >= 0)) {
             return invalid("SIEM/INVALID_ACCOUNTS_TO_SCAN", "accountsToScan must be an array of account ids", { accountsToScan });
         }
@@ -428,9 +461,9 @@ export class LogzioEmulator {
 
         // Duplicate names are allowed, as on Logz.io.
         const created = this.addAccount({
-            accountName,
+            accountName: this.storedName(accountName),
             email,
-            accountsToScan: scan as number[],
+            accountsToScan: this.storedScan(scan as number[], accountsToScan === undefined || accountsToScan === null),
             isUsingRepositoryAccount: repo,
             type: "SECURITY_ACCOUNT",
         });
@@ -444,6 +477,21 @@ export class LogzioEmulator {
                 isUsingRepositoryAccount: created.isUsingRepositoryAccount,
             },
         };
+    }
+
+    /** What this emulator's reading of Logz.io stores for a create's accountsToScan. */
+    private storedScan(scan: number[], omitted: boolean): number[] {
+        if (this.scanReading === "asGiven") return omitted ? [this.ownerId] : scan; // an empty list stays empty
+        if (this.scanReading === "addsMain") return scan.includes(this.ownerId) ? scan : [this.ownerId, ...scan];
+        return scan.length === 0 ? [this.ownerId] : scan; // empty or omitted: the main account, as documented
+    }
+
+    private storedName(name: string): string {
+        let stored = name;
+        if (this.nameNormalisation.includes("trim")) stored = stored.trim();
+        if (this.nameNormalisation.includes("collapse")) stored = stored.replace(/\s+/g, " ");
+        if (this.nameNormalisation.includes("lowercase")) stored = stored.toLowerCase();
+        return stored;
     }
 
     /** AccountViewV3[]; SIEM accounts stay invisible while they are still "setting up". */

@@ -54,7 +54,23 @@ export interface EmulatorOptions {
     onChange?: () => void;
     /** How far the emulator's clock (createdAt, the `Date` header) is ahead of `now` (negative: behind). */
     clockSkewMs?: number;
+    /** How a create's `accountsToScan` is stored (docs/logzio-api.md). Default: Logz.io's documented default. */
+    scanReading?: ScanReading;
+    /** How a create's `accountName` is stored: as sent (default), or normalised the ways Logz.io may. */
+    nameNormalisation?: readonly NameNormalisation[];
 }
+
+/**
+ * Readings of what Logz.io stores for `accountsToScan`. "documented": the main account when the list is empty
+ * or omitted, the list as given otherwise. "asGiven": an empty list stays empty. "addsMain": the main account is
+ * added to every list.
+ */
+export type ScanReading = "documented" | "asGiven" | "addsMain";
+export const SCAN_READINGS: readonly ScanReading[] = ["documented", "asGiven", "addsMain"];
+
+/** Ways Logz.io may store a name other than as sent: trimmed, runs of spaces collapsed, lower-cased. */
+export type NameNormalisation = "trim" | "collapse" | "lowercase";
+export const NAME_NORMALISATIONS: readonly NameNormalisation[] = ["trim", "collapse", "lowercase"];
 
 export interface RequestRecord {
     method: string;

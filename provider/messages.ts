@@ -1,6 +1,7 @@
 // Every sentence the lifecycle says to a person: what happened, what is known, and what to do next.
 import { AccountView, SiemAccountInputs } from "./codecs";
 import { Failure, toError } from "./errors";
+import { createdAtMs } from "./evidence";
 import { Settings, tuningKey } from "./settings";
 
 type Props = Record<string, unknown>;
@@ -60,11 +61,34 @@ export function stillProvisioning(settings: Settings, id: string, state: Props):
 export function ageUnknown(settings: Settings, id: string, state: Props, doing: "refresh" | "delete"): string {
     return (
         `SIEM account ${id} ("${String(state.accountName)}") is not listed by Logz.io, but it was created at ${String(state.createdAt)} ` +
-        `and Logz.io's answers carry no Date header, so the provider cannot tell whether it is still being set up ` +
+        (createdAtMs(state.createdAt) === undefined
+            ? `and that createdAt is not a time the provider can place (no ISO 8601 date-time), so it cannot tell whether it is still being set up `
+            : `and Logz.io's answers carry no Date header, so the provider cannot tell whether it is still being set up `) +
         `(${graceKey(settings)}); the local clock is not trusted for this. ` +
         (doing === "refresh"
             ? "It stays in state unchanged; run `pulumi refresh` again later"
             : "It is not confirmed gone; retry later, or set the resource option `retainOnDelete: true` to drop it from the stack without deleting it")
+    );
+}
+
+/** The id is listed, but as another type of account: neither the SIEM account's presence nor its absence is shown. */
+export function listedAsOtherType(id: string, state: Props, listed: AccountView, doing: "refresh" | "delete"): string {
+    return (
+        `Logz.io lists account ${id} as "${listed.accountName}" of type ${listed.type}, not as a SIEM account (SECURITY_ACCOUNT), ` +
+        `so its list shows neither that SIEM account ${id} ("${String(state.accountName)}") exists nor that it is gone: ` +
+        (doing === "refresh"
+            ? "it stays in state unchanged. Check the account in Logz.io (Settings > Manage accounts) and run `pulumi refresh` again"
+            : "it is not confirmed gone and stays in state. Check the account in Logz.io (Settings > Manage accounts); " +
+              "to drop it from the stack without deleting anything, set the resource option `retainOnDelete: true`")
+    );
+}
+
+/** A new accountName with spaces Logz.io may not keep as sent. */
+export function looseSpaces(name: string): string {
+    return (
+        `accountName ${JSON.stringify(name.length > 100 ? `${name.slice(0, 97)}...` : name)} has leading, trailing or repeated spaces; ` +
+        `Logz.io may store the name trimmed and collapsed, and the duplicate-name guard treats both spellings as one name: ` +
+        `write it as ${JSON.stringify(name.trim().replace(/\s+/g, " ").slice(0, 100))}`
     );
 }
 
@@ -161,5 +185,19 @@ export function adoptOtherName(id: number, match: AccountView, wanted: string): 
     return (
         `existingAccountId ${id}: the SIEM account is named "${match.accountName}" in Logz.io but accountName is "${wanted}"; ` +
         `set accountName: "${match.accountName}" to adopt it (there is no rename API)`
+    );
+}
+
+/** A configNamespace in state that is not a string (state edited by hand, or written by something else). */
+export function namespaceNotString(value: unknown): string {
+    let shown: string;
+    try {
+        shown = JSON.stringify(value)?.slice(0, 80) ?? String(value);
+    } catch {
+        shown = typeof value;
+    }
+    return (
+        `the resource's state holds configNamespace ${shown}, which is not a string, so the provider cannot tell which main account ` +
+        `owns it: nothing was read, dropped or deleted. Fix the state (\`pulumi stack export\`, correct configNamespace, \`pulumi stack import\`)`
     );
 }

@@ -23,7 +23,9 @@ export class SiemAccountProviderShim implements dynamic.ResourceProvider<Props, 
     // Synchronous on purpose: the host caches the provider before awaiting configure, so calls that arrive
     // meanwhile would otherwise run unconfigured.
     async configure(req: dynamic.ConfigureRequest): Promise<void> {
-        this.runtime().configure((key) => req.config.get(key));
+        // The host's Config keeps every key it was sent in `rawConfig`: their names let the runtime refuse typos.
+        const raw = (req.config as unknown as { rawConfig?: Record<string, unknown> }).rawConfig;
+        this.runtime().configure((key) => req.config.get(key), typeof raw === "object" && raw !== null ? Object.keys(raw) : []);
     }
     check(olds: Props, news: Props) {
         return this.runtime().provider.check(olds, news);
