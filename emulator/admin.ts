@@ -104,7 +104,10 @@ function accountToAdd(body: unknown): Partial<EmulatedAccount> & { accountName: 
     if (accountId !== undefined && (!Number.isSafeInteger(accountId) || (accountId as number) <= 0))
         throw new Error(`accountId must be a positive integer below 2^53, got ${JSON.stringify(accountId)}`);
     if (email !== undefined && typeof email !== "string") throw new Error("email must be a string");
-    if (accountsToScan !== undefined && (!Array.isArray(accountsToScan) || !accountsToScan.every((id) => Number.isSafeInteger(id) && id >= 0)))
+    if (
+        accountsToScan !== undefined &&
+        (!Array.isArray(accountsToScan) || !accountsToScan.every((id) => Number.isSafeInteger(id) && id >= 0))
+    )
         throw new Error("accountsToScan must be a list of account ids");
     if (isUsingRepositoryAccount !== undefined && typeof isUsingRepositoryAccount !== "boolean")
         throw new Error("isUsingRepositoryAccount must be true or false");

@@ -254,7 +254,8 @@ export class LogzioEmulator {
 
     /** Which reading of Logz.io's `accountsToScan` default creates play from now on (EmulatorOptions.scanReading). */
     setScanReading(reading: ScanReading): void {
-        if (!SCAN_READINGS.includes(reading)) throw new Error(`scanReading must be one of ${SCAN_READINGS.join(", ")}, got ${String(reading)}`);
+        if (!SCAN_READINGS.includes(reading))
+            throw new Error(`scanReading must be one of ${SCAN_READINGS.join(", ")}, got ${String(reading)}`);
         this.scanReading = reading;
     }
 

@@ -47,7 +47,8 @@ export function loadState(file: string): SavedState | undefined {
         if (seen.has(a.accountId)) throw bad(`repeats accountId ${a.accountId}`);
         seen.add(a.accountId);
         if (typeof a.accountName !== "string") throw bad("has no accountName");
-        if (!(ACCOUNT_TYPES as readonly unknown[]).includes(a.type) || a.type === "OWNER_ACCOUNT") throw bad(`has type ${JSON.stringify(a.type)}`);
+        if (!(ACCOUNT_TYPES as readonly unknown[]).includes(a.type) || a.type === "OWNER_ACCOUNT")
+            throw bad(`has type ${JSON.stringify(a.type)}`);
         if (typeof a.createdAt !== "string" || Number.isNaN(Date.parse(a.createdAt))) throw bad("has no usable createdAt");
         if (!Array.isArray(a.accountsToScan) || !a.accountsToScan.every((id) => Number.isSafeInteger(id) && id >= 0))
             throw bad("has no usable accountsToScan");
@@ -96,7 +97,8 @@ export function lockState(file: string): () => void {
                 }
             };
         } catch (e) {
-            if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw new Error(`cannot lock the state file ${file}: ${(e as Error).message}`);
+            if ((e as NodeJS.ErrnoException).code !== "EEXIST")
+                throw new Error(`cannot lock the state file ${file}: ${(e as Error).message}`);
         }
         const holder = Number(fs.readFileSync(lock, "utf8").trim());
         if (Number.isSafeInteger(holder) && holder > 0 && holder !== process.pid && alive(holder)) {

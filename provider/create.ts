@@ -229,7 +229,8 @@ function adopt(
             }
             if (match.type !== SECURITY_ACCOUNT) return TE.left(msg.refused(msg.adoptNotSiem(id, match)));
             // Logz.io may have stored the name trimmed or in another case: that is still the name asked for.
-            if (!sameName(match.accountName, inputs.accountName)) return TE.left(msg.refused(msg.adoptOtherName(id, match, inputs.accountName)));
+            if (!sameName(match.accountName, inputs.accountName))
+                return TE.left(msg.refused(msg.adoptOtherName(id, match, inputs.accountName)));
             return TE.right({ ...stateFromLookup(account, inputs, match, owner), createdAt: "" });
         }),
     );

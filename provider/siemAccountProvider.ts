@@ -39,7 +39,12 @@ export class SiemAccountProvider implements dynamic.ResourceProvider<Props, Siem
         // A new or changed name with spaces Logz.io may not keep; a name already in state stays accepted (refusing it
         // now would force a rename, and so a replacement of a billed account).
         const name = news.accountName;
-        if (typeof name === "string" && hasLooseSpaces(name) && name !== olds.accountName && !checked.failures.some((f) => f.property === "accountName")) {
+        if (
+            typeof name === "string" &&
+            hasLooseSpaces(name) &&
+            name !== olds.accountName &&
+            !checked.failures.some((f) => f.property === "accountName")
+        ) {
             checked.failures.push({ property: "accountName", reason: bounded(msg.looseSpaces(name)) });
         }
         const namespace = news.configNamespace;
@@ -245,8 +250,13 @@ function changedProperties(id: string, olds: Props, news: Props): string[] {
     differs("accountsToScan", (next) =>
         requested?.accountsToScan !== undefined ? sameSet(requested.accountsToScan, next) : sameScan(olds.accountsToScan, next, main),
     );
-    differs("isUsingRepositoryAccount", (next) =>
-        next === (requested?.isUsingRepositoryAccount !== undefined ? requested.isUsingRepositoryAccount : (olds.isUsingRepositoryAccount ?? false)),
+    differs(
+        "isUsingRepositoryAccount",
+        (next) =>
+            next ===
+            (requested?.isUsingRepositoryAccount !== undefined
+                ? requested.isUsingRepositoryAccount
+                : (olds.isUsingRepositoryAccount ?? false)),
     );
     // Adding the id of the account already managed here is not a change; pointing at another one is.
     differs("existingAccountId", (next) => String(next) === id);

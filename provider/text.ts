@@ -59,7 +59,17 @@ interface View {
 const VIEW_SLICE = 1 << 20;
 const VIEW_OVERLAP = 4096;
 
-const NAMED_ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", sol: "/", bsol: "\\", plus: "+", equals: "=" };
+const NAMED_ENTITIES: Record<string, string> = {
+    amp: "&",
+    lt: "<",
+    gt: ">",
+    quot: '"',
+    apos: "'",
+    sol: "/",
+    bsol: "\\",
+    plus: "+",
+    equals: "=",
+};
 
 /**
  * The text with line breaks (and the indentation that continues a folded line, and JSON's `\n`/`\r` escapes)
@@ -78,7 +88,7 @@ function decodedView(text: string): View | undefined {
         to[n] = end;
         n++;
     };
-    for (let i = 0; i < text.length; ) {
+    for (let i = 0; i < text.length;) {
         const c = text[i];
         if (c === "\r" || c === "\n" || (c === "\\" && (text[i + 1] === "n" || text[i + 1] === "r"))) {
             changed = true;
@@ -100,8 +110,10 @@ function decodedView(text: string): View | undefined {
             const m = /^&(#[xX][0-9a-fA-F]{1,6}|#[0-9]{1,7}|[a-zA-Z]{2,6});/.exec(text.slice(i, i + 12));
             if (m) {
                 const ref = m[1];
-                const code = ref[0] !== "#" ? undefined : ref[1] === "x" || ref[1] === "X" ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
-                const decoded = code !== undefined ? (code < 0x80 ? String.fromCharCode(code) : undefined) : NAMED_ENTITIES[ref.toLowerCase()];
+                const code =
+                    ref[0] !== "#" ? undefined : ref[1] === "x" || ref[1] === "X" ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
+                const decoded =
+                    code !== undefined ? (code < 0x80 ? String.fromCharCode(code) : undefined) : NAMED_ENTITIES[ref.toLowerCase()];
                 if (decoded !== undefined) {
                     push(decoded, i, i + m[0].length);
                     changed = true;
