@@ -75,7 +75,7 @@ export function ageUnknown(settings: Settings, id: string, state: Props, doing: 
 export function listedAsOtherType(id: string, state: Props, listed: AccountView, doing: "refresh" | "delete"): string {
     return (
         `Logz.io lists account ${id} as "${listed.accountName}" of type ${listed.type}, not as a SIEM account (SECURITY_ACCOUNT), ` +
-        `so its list shows neither that SIEM account ${id} ("${String(state.accountName)}") exists nor that it is gone: ` +
+        `so its list shows neither that SIEM account ${id}${typeof state.accountName === "string" && state.accountName !== "" ? ` ("${state.accountName}")` : ""} exists nor that it is gone: ` +
         (doing === "refresh"
             ? "it stays in state unchanged. Check the account in Logz.io (Settings > Manage accounts) and run `pulumi refresh` again"
             : "it is not confirmed gone and stays in state. Check the account in Logz.io (Settings > Manage accounts); " +

@@ -20,12 +20,11 @@ export class SiemAccountProviderShim implements dynamic.ResourceProvider<Props, 
             throw new Error(`install pulumi-logzio-siem in the Pulumi program's folder ${process.cwd()}: ${(e as Error).message}`);
         }
     }
+    // The host's Config keeps every key it was sent in `rawConfig`: their names let the runtime refuse typos.
     // Synchronous on purpose: the host caches the provider before awaiting configure, so calls that arrive
     // meanwhile would otherwise run unconfigured.
     async configure(req: dynamic.ConfigureRequest): Promise<void> {
-        // The host's Config keeps every key it was sent in `rawConfig`: their names let the runtime refuse typos.
-        const raw = (req.config as unknown as { rawConfig?: Record<string, unknown> }).rawConfig;
-        this.runtime().configure((key) => req.config.get(key), typeof raw === "object" && raw !== null ? Object.keys(raw) : []);
+        this.runtime().configure((key) => req.config.get(key), Object.keys((req.config as { rawConfig?: object }).rawConfig || {}));
     }
     check(olds: Props, news: Props) {
         return this.runtime().provider.check(olds, news);

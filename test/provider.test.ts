@@ -98,6 +98,9 @@ describe("SiemAccountProvider (against the emulator)", function () {
                 createdAt: account.createdAt,
                 mainAccountId: OWNER,
                 apiUrl: emulator.url,
+                // What the program asked for, and the name Logz.io stored: the two sides of later diffs.
+                requested: { accountName: "siem-prod", email: "sec@example.com", accountsToScan: [OWNER], isUsingRepositoryAccount: false },
+                storedName: "siem-prod",
             });
             expect(emulator.count(CREATE)).to.equal(1);
             expect(account.email).to.equal("sec@example.com");
@@ -265,7 +268,11 @@ describe("SiemAccountProvider (against the emulator)", function () {
         });
 
         it("a reordered / repeated accountsToScan is no change", async () => {
-            const two = stateOf({ ...olds, accountsToScan: [OWNER, 200000] });
+            const two = stateOf({
+                ...olds,
+                accountsToScan: [OWNER, 200000],
+                requested: { ...olds.requested, accountsToScan: [OWNER, 200000] },
+            });
             const diff = await provider.diff(id, two, news({ accountsToScan: [200000, OWNER, 200000] }));
             expect(diff.changes).to.equal(false);
             expect(diff.replaces).to.deep.equal([]);
@@ -348,8 +355,8 @@ describe("SiemAccountProvider (against the emulator)", function () {
             expect(read.id).to.equal(undefined);
         });
 
-        it("does not take a non-SIEM account with that id for the SIEM account", async () => {
-            const read = await provider.read(
+        it("does not take a non-SIEM account with that id for the SIEM account, nor its listing for absence", async () => {
+            const read = provider.read(
                 String(OWNER),
                 stateOf({
                     accountId: OWNER,
@@ -360,7 +367,11 @@ describe("SiemAccountProvider (against the emulator)", function () {
                     createdAt: new Date(Date.now() - 2 * HOUR).toISOString(),
                 }),
             );
-            expect(read.id).to.equal(undefined);
+            const err = await read.then(
+                () => undefined,
+                (e: Error) => e,
+            );
+            expect(err?.message).to.include("of type OWNER_ACCOUNT, not as a SIEM account");
         });
     });
 
