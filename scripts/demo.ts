@@ -1,8 +1,11 @@
 // `npm run demo [-- --example quickstart]`: starts the embedded Logz.io emulator and runs an example stack
-// against it. With the real Pulumi CLI (on PATH, or built by `npm run pulumi-cli`): `pulumi up` on a throwaway
-// local backend. Without it: the program runs under Pulumi's runtime mocks and its SiemAccount goes through
-// Pulumi's real dynamic-provider host, as `pulumi up` would drive it. It says which of the two ran.
+// against it. With the real Pulumi CLI and its Node.js language host (on PATH, or built by `npm run pulumi-cli`):
+// `pulumi up` in the example's folder on a throwaway local backend. Without them: the program runs under Pulumi's
+// runtime mocks and its SiemAccount goes through Pulumi's real dynamic-provider host, as `pulumi up` would drive
+// it. It says which of the two ran.
+import * as fs from "node:fs";
 import * as path from "node:path";
+import { saveState } from "../emulator/stateFile";
 import { EXAMPLES, EXAMPLES_DIR, ExampleName, PreparedExample, prepareExample } from "../harness/exampleScenarios";
 import { PulumiCli, existingPulumiCli } from "../harness/e2e/pulumiCli";
 import { E2EStack } from "../harness/e2e/stack";
@@ -14,11 +17,21 @@ Starts the embedded Logz.io emulator on loopback and runs an example stack again
 accounts it created. Nothing reaches Logz.io.
 
   --example <name>   ${EXAMPLES.join(", ")} (default: quickstart)
+  --save <folder>    afterwards, save each emulator's accounts to <folder>/<namespace>.json, in the format of
+                     \`logzio-emulator --state\`, so \`npm run emulator -- --state <folder>/logzio.json\` serves them again
   -h, --help         this help
 
 With the Pulumi CLI (on PATH, or built with \`npm run pulumi-cli\`, which needs Go) the demo runs \`pulumi up\` on a
 temporary local backend; without it, the program runs under Pulumi's runtime mocks while each SiemAccount goes
 through Pulumi's real dynamic-provider host.`;
+
+function saveFolder(argv: string[]): string | undefined {
+    const i = argv.indexOf("--save");
+    if (i < 0) return undefined;
+    const dir = argv[i + 1];
+    if (!dir || dir.startsWith("-")) throw new Error("--save needs a folder");
+    return path.resolve(dir);
+}
 
 function exampleName(argv: string[]): ExampleName {
     const i = argv.indexOf("--example");
@@ -55,13 +68,16 @@ async function main(argv: string[]): Promise<void> {
         return;
     }
     const name = exampleName(argv);
+    const save = saveFolder(argv);
     const example = await prepareExample(name);
     for (const [ns, e] of Object.entries(example.emulators)) console.log(`Logz.io emulator for ${ns}:* listening on ${e.url}`);
     try {
         const found = existingPulumiCli();
         let outputs: Record<string, unknown>;
         if (found.ok && example.realCliPossible) {
-            console.log(`Running \`pulumi up\` in examples/${name} with the Pulumi CLI ${found.cli.version} on a temporary local backend...`);
+            console.log(
+                `Running \`pulumi up\` in examples/${name} with the Pulumi CLI ${found.cli.version} on a temporary local backend...`,
+            );
             outputs = await pulumiUp(found.cli, example);
         } else {
             const why = found.ok ? `examples/${name} needs cloud resources besides Logz.io, so it` : `${found.reason}; so examples/${name}`;
@@ -75,6 +91,11 @@ async function main(argv: string[]): Promise<void> {
         for (const [ns, e] of Object.entries(example.emulators)) {
             console.log(`\nSIEM accounts created under the ${ns} main account:`);
             for (const a of e.siemAccounts()) console.log(`  accountId ${a.accountId}  name "${a.accountName}"  createdAt ${a.createdAt}`);
+        }
+        if (save) {
+            fs.mkdirSync(save, { recursive: true });
+            for (const [ns, e] of Object.entries(example.emulators)) saveState(e, path.join(save, `${ns}.json`));
+            console.log(`\nThe emulators' accounts are saved in ${save}.`);
         }
     } finally {
         await example.close();
