@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { EXAMPLES, ExampleName, PreparedExample, prepareExample } from "../harness/exampleScenarios";
 import { PulumiCli, existingPulumiCli } from "../harness/e2e/pulumiCli";
 import { E2EStack } from "../harness/e2e/stack";
-import { runProgram } from "../harness/programRunner";
+import { runProgram } from "../testing/runner/programRunner";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
 const HELP = `Usage: npm run demo [-- --example <name>]
