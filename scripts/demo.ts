@@ -9,7 +9,7 @@ import { saveState } from "../emulator/stateFile";
 import { EXAMPLES, EXAMPLES_DIR, ExampleName, PreparedExample, prepareExample } from "../harness/exampleScenarios";
 import { PulumiCli, existingPulumiCli } from "../harness/e2e/pulumiCli";
 import { E2EStack } from "../harness/e2e/stack";
-import { runProgram } from "../harness/programRunner";
+import { runProgram } from "../testing/runner/programRunner";
 
 const HELP = `Usage: npm run demo [-- --example <name>]
 
