@@ -3,7 +3,7 @@
 // settings per namespace, namespaces and config keys refused, and check's bounded token probe during an outage.
 import { expect } from "chai";
 import { LogzioEmulator, ROUTES } from "../emulator";
-import { ProviderHost, urnFor } from "../harness/hostDriver";
+import { ProviderHost, urnFor } from "../testing/runner/hostDriver";
 import { MAX_MESSAGE_CHARS } from "../provider/text";
 import { HostSetup, createVia, hostError, serializedProvider, startEmulator, startHost } from "./support";
 
