@@ -392,6 +392,8 @@ describe("data safety: through the host against the emulator", function () {
             ["hex", (t) => Buffer.from(t).toString("hex")],
             ["hex, upper case", (t) => Buffer.from(t).toString("hex").toUpperCase()],
             ["split across a line break", (t) => `${t.slice(0, 12)}\r\n${t.slice(12)}`],
+            ["a UUID token without its dashes", (t) => t.replace(/-/g, "")],
+            ["a UUID token in upper case, without its dashes", (t) => t.replace(/-/g, "").toUpperCase()],
         ];
         for (const [what, form] of forms) {
             it(`${what}`, async () => {
