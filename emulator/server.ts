@@ -14,6 +14,7 @@ import { setMaxListeners } from "node:events";
 import type { AddressInfo } from "node:net";
 import { ADMIN_PREFIX, adminReply } from "./admin";
 import { sendPaced } from "./pacing";
+import { storedName, storedScan } from "./readings";
 import {
     AccountType,
     EmulatedAccount,
@@ -462,9 +463,14 @@ export class LogzioEmulator {
 
         // Duplicate names are allowed, as on Logz.io.
         const created = this.addAccount({
-            accountName: this.storedName(accountName),
+            accountName: storedName(this.nameNormalisation, accountName),
             email,
-            accountsToScan: this.storedScan(scan as number[], accountsToScan === undefined || accountsToScan === null),
+            accountsToScan: storedScan(
+                this.scanReading,
+                this.ownerId,
+                scan as number[],
+                accountsToScan === undefined || accountsToScan === null,
+            ),
             isUsingRepositoryAccount: repo,
             type: "SECURITY_ACCOUNT",
         });
@@ -478,21 +484,6 @@ export class LogzioEmulator {
                 isUsingRepositoryAccount: created.isUsingRepositoryAccount,
             },
         };
-    }
-
-    /** What this emulator's reading of Logz.io stores for a create's accountsToScan. */
-    private storedScan(scan: number[], omitted: boolean): number[] {
-        if (this.scanReading === "asGiven") return omitted ? [this.ownerId] : scan; // an empty list stays empty
-        if (this.scanReading === "addsMain") return scan.includes(this.ownerId) ? scan : [this.ownerId, ...scan];
-        return scan.length === 0 ? [this.ownerId] : scan; // empty or omitted: the main account, as documented
-    }
-
-    private storedName(name: string): string {
-        let stored = name;
-        if (this.nameNormalisation.includes("trim")) stored = stored.trim();
-        if (this.nameNormalisation.includes("collapse")) stored = stored.replace(/\s+/g, " ");
-        if (this.nameNormalisation.includes("lowercase")) stored = stored.toLowerCase();
-        return stored;
     }
 
     /** AccountViewV3[]; SIEM accounts stay invisible while they are still "setting up". */

@@ -116,7 +116,9 @@ export class SiemAccountProvider implements dynamic.ResourceProvider<Props, Siem
                         // A name other than the one Logz.io stored is drift: the inputs say so, so the engine shows
                         // `~accountName` on the replacement it plans. Otherwise the inputs stay the program's.
                         const recorded = typeof props.storedName === "string" ? props.storedName : props.accountName;
-                        if (state === undefined || live.accountName === recorded) return TE.right({ id, props: read });
+                        // Only for state this provider wrote (a `SiemAccount.get` reference has no program inputs to correct).
+                        const managed = typeof props.storedName === "string" || typeof props.mainAccountId === "number";
+                        if (!managed || live.accountName === recorded) return TE.right({ id, props: read });
                         return TE.right({ id, props: read, inputs: driftInputs(read) as SiemAccountState });
                     }
                     const other = listedAsOther(listing.accounts, Number(id));
