@@ -2,9 +2,14 @@
 // `logzio-emulator`: a Logz.io API on loopback for your own `pulumi up` / `refresh` / `destroy`, plus subcommands
 // that act on a running emulator the way a person would in the Logz.io UI (through its admin API, admin.ts).
 import { parseArgs } from "node:util";
-import { ADMIN_PREFIX, routeKey } from "./admin";
+import { ADMIN_PREFIX } from "./admin";
+import { ROUTES, routeKey } from "./routes";
 import { LogzioEmulator, type EmulatorOptions, type Fault } from "./server";
 import { loadState, lockState, restoreState, saveState } from "./stateFile";
+
+const ROUTE_HELP = Object.entries(ROUTES)
+    .map(([name, key]) => `${name} (${key})`)
+    .join(", ");
 
 const USAGE = `Usage: logzio-emulator [serve] [options]           start an emulator (the default command)
        logzio-emulator <command> [args] [options]     act on a running emulator, as in the Logz.io UI
@@ -25,10 +30,13 @@ Commands (find the emulator with --url, or --host/--port; authenticate with --to
   add <name> [--type <type>] [--id <n>]
                                      add an account that already "exists" (default type SECURITY_ACCOUNT; the id:
                                      a positive integer not in use, default the next free one)
-  fault <route> <kind> [--status <n>] [--ms <n>] [--times <n>]
-                                     make the next request(s) to a route fail. route: create, list, whoami;
-                                     kind: status, statusAfterCommit (need --status), delay (needs --ms),
-                                     resetBeforeCommit, resetAfterCommit, malformed200, schemaViolating200, hang
+  fault <route> <kind> [--status <n>] [--body <text>] [--ms <n>] [--times <n>]
+                                     make the next request (or --times requests) to a route fail:
+                                     status, statusAfterCommit (need --status; --body answers that text),
+                                     delay (needs --ms), resetBeforeCommit, resetAfterCommit, malformed200,
+                                     schemaViolating200, hang, hostileList (needs --shape empty|withoutOwner)
+  count <route>                      how many requests a route has had, and how many faults still wait for it
+  Routes: ${ROUTE_HELP}
   --url <url>                        the emulator's URL [LOGZIO_EMULATOR_URL]
 
   -h, --help                         show this help`;
@@ -43,6 +51,8 @@ const OPTIONS = {
     id: { type: "string" },
     status: { type: "string" },
     ms: { type: "string" },
+    body: { type: "string" },
+    shape: { type: "string" },
     times: { type: "string" },
     "latency-ms": { type: "string" },
     "max-in-flight": { type: "string" },
@@ -169,6 +179,15 @@ function positiveId(raw: string): number {
     return id;
 }
 
+/** The HTTP form of a route; an unknown one is a usage error, before anything is sent. */
+function knownRoute(route: string): string {
+    try {
+        return routeKey(route);
+    } catch (e) {
+        throw new UsageError((e as Error).message);
+    }
+}
+
 function accountId(raw: string | undefined): number {
     const id = int("accountId", raw);
     if (id === undefined) throw new UsageError("give the account's id (see: logzio-emulator accounts)", true);
@@ -208,13 +227,32 @@ async function command(name: string, args: string[], values: Values, env: NodeJS
             const [route, kind] = args;
             if (!route || !kind)
                 throw new UsageError("give a route and a fault kind: logzio-emulator fault create status --status 503", true);
+            const key = knownRoute(route);
             const status = int("--status", values.status);
             const ms = int("--ms", values.ms);
-            const fault = { kind, ...(status === undefined ? {} : { status }), ...(ms === undefined ? {} : { ms }) } as Fault;
             const times = int("--times", values.times) ?? 1;
-            await admin(values, env, "POST", "/faults", { route, faults: Array.from({ length: times }, () => fault) });
+            const { body, shape } = values;
+            const fault = {
+                kind,
+                ...(status === undefined ? {} : { status }),
+                ...(ms === undefined ? {} : { ms }),
+                ...(body === undefined ? {} : { body }),
+                ...(shape === undefined ? {} : { shape }),
+                ...(times === 1 ? {} : { times }),
+            } as Fault;
+            // The emulator checks the fault (kind, properties) and answers 400 with the reason.
+            await admin(values, env, "POST", "/faults", { route: key, faults: [fault] });
+            return console.log(`the next ${times === 1 ? "request" : `${times} requests`} to ${key} will get: ${JSON.stringify(fault)}`);
+        }
+        case "count": {
+            if (!args[0]) throw new UsageError(`give a route: ${ROUTE_HELP}`, true);
+            const key = knownRoute(args[0]);
+            const counted = (await admin(values, env, "GET", `/count/${encodeURIComponent(key)}`)) as {
+                count: number;
+                pendingFaults: number;
+            };
             return console.log(
-                `the next ${times === 1 ? "request" : `${times} requests`} to ${routeKey(route)} will get: ${JSON.stringify(fault)}`,
+                `${key}: ${counted.count} request${counted.count === 1 ? "" : "s"}, ${counted.pendingFaults} still to fault`,
             );
         }
         default:

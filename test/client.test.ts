@@ -12,8 +12,8 @@ import { Settings } from "../provider/settings";
 const TOKEN = "fake-token-client-9d2f6c1a";
 const OWNER = 100000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const LIST = ROUTES.associatedAccounts;
-const CREATE = ROUTES.createSiem;
+const LIST = ROUTES.list;
+const CREATE = ROUTES.create;
 const WHOAMI = ROUTES.whoami;
 
 function request(body: Record<string, unknown>): CreateSiemRequest {

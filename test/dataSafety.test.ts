@@ -141,7 +141,7 @@ describe("data safety: through the host against the emulator", function () {
                 // create as the engine sends it after state loss (check's spacing rule aside: create guards on its own).
                 const err = await hostError(h.create(urnFor("dup"), { __provider: provider, accountName: asked, email: "s@example.com" }));
                 expect(err.message).to.include(`already exists (accountId ${existing.accountId})`);
-                expect(emulator.count(ROUTES.createSiem)).to.equal(0);
+                expect(emulator.count(ROUTES.create)).to.equal(0);
                 expect(emulator.siemAccounts()).to.have.length(1);
             });
         }
@@ -188,7 +188,7 @@ describe("data safety: through the host against the emulator", function () {
             const h = await host({ env: { TZ: "Asia/Tokyo" } });
             const now = new Date(emulator.nowMs()).toISOString().replace(/\.\d+Z$/, "");
             // Logz.io's answer, with the account's real id, but createdAt without a zone.
-            emulator.injectFaults(ROUTES.createSiem, {
+            emulator.injectFaults(ROUTES.create, {
                 kind: "schemaViolating200",
                 body: {
                     accountId: 100001,
@@ -398,7 +398,7 @@ describe("data safety: through the host against the emulator", function () {
         for (const [what, form] of forms) {
             it(`${what}`, async () => {
                 const token = emulator.token;
-                emulator.injectFaults(ROUTES.createSiem, {
+                emulator.injectFaults(ROUTES.create, {
                     kind: "status",
                     status: 400,
                     body: JSON.stringify({ message: `bad token ${form(token)} given` }),

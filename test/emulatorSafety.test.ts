@@ -60,7 +60,7 @@ describe("emulator: never loses an account silently", function () {
                 const r = await post(emulator.url, "/__emulator/accounts", { accountName: "seeded", accountId: bad });
                 expect(r.status).to.equal(400);
                 expect((r.json as { message: string }).message).to.include("accountId must be a positive integer");
-                const created = await post(emulator.url, ROUTES.createSiem.split(" ")[1], { accountName: "after", email: "a@example.com" });
+                const created = await post(emulator.url, ROUTES.create.split(" ")[1], { accountName: "after", email: "a@example.com" });
                 expect(created.status).to.equal(200);
                 expect(emulator.accounts()).to.have.length(2); // the owner and the new one
             });

@@ -9,8 +9,8 @@ import { hostError, serializedProvider, startEmulator, startHost } from "./suppo
 
 type Obj = Record<string, unknown>;
 
-const CREATE = ROUTES.createSiem;
-const LIST = ROUTES.associatedAccounts;
+const CREATE = ROUTES.create;
+const LIST = ROUTES.list;
 const OWNER_ID = 100000;
 const OTHER_OWNER_ID = 200000;
 const MINUTE = 60_000;

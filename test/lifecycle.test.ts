@@ -8,6 +8,7 @@
 import { expect } from "chai";
 import { EmulatedAccount, LogzioEmulator } from "../emulator";
 import { ProviderHost, UNKNOWN, urnFor } from "../testing/runner/hostDriver";
+import { contractChecker } from "./logzioContract";
 import { hostError, serializedProvider, startEmulator, startHost } from "./support";
 
 type Obj = Record<string, unknown>;
@@ -29,6 +30,8 @@ interface Managed {
 describe("lifecycle through Pulumi's dynamic-provider host", function () {
     let provider: string;
     let emulator: LogzioEmulator;
+    /** Checks what the provider sent and the emulator answered since the last test against Logz.io's spec. */
+    let afterEachCheck: () => void = () => undefined;
     /** The default host: 15 minutes of provisioning grace. */
     let host: ProviderHost;
     let graceZero: ProviderHost;
@@ -49,7 +52,9 @@ describe("lifecycle through Pulumi's dynamic-provider host", function () {
 
     before(async () => {
         provider = await serializedProvider();
-        emulator = await startEmulator();
+        // Every request of these flows, and every answer, is checked against Logz.io's OpenAPI document after each test.
+        emulator = await startEmulator({ recordAnswers: true });
+        afterEachCheck = contractChecker(emulator);
         const shared = [
             startHost(emulator),
             startHost(emulator, { config: { "logzio-siem:provisioningGraceMinutes": "0" } }),
@@ -74,6 +79,7 @@ describe("lifecycle through Pulumi's dynamic-provider host", function () {
         emulator.setProvisioningMs(0);
     });
     afterEach(() => emulator.setProvisioningMs(0));
+    afterEach(() => afterEachCheck());
 
     async function freshHost(): Promise<ProviderHost> {
         const h = spare.shift();

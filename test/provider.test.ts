@@ -14,8 +14,8 @@ import { newAccount } from "../provider/runtime";
 
 const TOKEN = "fake-token-provider-c0ffee00";
 const OWNER = 100000;
-const CREATE = ROUTES.createSiem;
-const LIST = ROUTES.associatedAccounts;
+const CREATE = ROUTES.create;
+const LIST = ROUTES.list;
 const HOUR = 3_600_000;
 
 /** Rejection message of a promise that must reject. */

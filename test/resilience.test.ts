@@ -8,8 +8,8 @@ import { Fault, LogzioEmulator, ROUTES } from "../emulator";
 import { HostCallError, ProviderHost, urnFor } from "../testing/runner/hostDriver";
 import { createVia, hostError, serializedProvider, startEmulator, startHost } from "./support";
 
-const CREATE = ROUTES.createSiem;
-const LIST = ROUTES.associatedAccounts;
+const CREATE = ROUTES.create;
+const LIST = ROUTES.list;
 const OWNER_ID = 100000;
 
 /** A port nothing listens on: connections to it are refused before any request is sent. */

@@ -42,7 +42,7 @@ e2eDescribe("data safety (issue 16)", (ctx) => {
         expect(replaceKeysOf(drift)).to.deep.equal(["accountName"]);
         // The engine computes what it shows from the inputs the refresh handed it (the live name).
         expect(drift.output).to.match(/siem replace \[diff: ~accountName\]/);
-        expect(emulator.count(ROUTES.createSiem)).to.equal(1);
+        expect(emulator.count(ROUTES.create)).to.equal(1);
     });
 
     it("`pulumi preview` of 25 resources against an API that never answers: one whoami, about one probe budget", async () => {

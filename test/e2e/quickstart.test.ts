@@ -21,7 +21,7 @@ e2eDescribe("quickstart", (ctx) => {
         expectOk(preview, "pulumi preview");
         expect(stepsFor(preview)).to.deep.equal(["create"]);
         expect(changesOf(preview)).to.deep.equal({ create: 2 }); // the stack and the account
-        expect(emulator.count(ROUTES.createSiem), "preview creates nothing").to.equal(0);
+        expect(emulator.count(ROUTES.create), "preview creates nothing").to.equal(0);
 
         const up = await stack.up();
         expectOk(up, "pulumi up");
@@ -36,7 +36,7 @@ e2eDescribe("quickstart", (ctx) => {
         const again = await stack.preview({ expectNoChanges: true });
         expectOk(again, "pulumi preview --expect-no-changes");
         expect(stepsFor(again)).to.deep.equal(["same"]);
-        expect(emulator.count(ROUTES.createSiem)).to.equal(1);
+        expect(emulator.count(ROUTES.create)).to.equal(1);
 
         const at = stack.printed.indexOf(emulator.token);
         expect(at, `the CLI printed the token: ${stack.printed.slice(Math.max(0, at - 300), at + 100)}`).to.equal(-1);
@@ -83,7 +83,7 @@ e2eDescribe("quickstart", (ctx) => {
 
         await stack.setConfig("logzio:apiToken", emulator.token, true);
         expectOk(await stack.preview(), "pulumi preview with the right token");
-        expect(emulator.count(ROUTES.createSiem)).to.equal(0);
+        expect(emulator.count(ROUTES.create)).to.equal(0);
     });
 
     it("`pulumi new` from examples/quickstart (a template) generates a project that `pulumi up` runs", async () => {
