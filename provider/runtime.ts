@@ -7,6 +7,7 @@ import * as TE from "fp-ts/TaskEither";
 import { pipe } from "fp-ts/function";
 import { AccountDirectory, MainAccount } from "./accountDirectory";
 import { Failure } from "./errors";
+import { quietHostEchoes } from "./hostEcho";
 import { LogzioClient, deadlineIn } from "./logzioClient";
 import { ConfigLookup, Settings, resolveSettings } from "./settings";
 import { Account, SiemAccountProvider } from "./siemAccountProvider";
@@ -64,3 +65,6 @@ export function newAccount(settings: Settings): Account {
 }
 
 export const provider = new SiemAccountProvider(accountFor);
+
+// This module is loaded by Pulumi's dynamic-provider host: each failure is shown once, by the engine.
+quietHostEchoes();

@@ -20,6 +20,7 @@ import { checkInputs, isUnknown } from "./inputs";
 import { Deadline, deadlineIn } from "./logzioClient";
 import * as msg from "./messages";
 import { DEFAULT_NAMESPACE } from "./settings";
+import { sentence } from "./text";
 
 export type { Account, AccountResolver } from "./account";
 
@@ -40,7 +41,8 @@ export class SiemAccountProvider implements dynamic.ResourceProvider<Props, Siem
         const account = this.resolve(typeof namespace === "string" ? namespace : DEFAULT_NAMESPACE);
         if (E.isLeft(account)) {
             const f = account.left;
-            const reasons = f.kind === "config" ? f.problems.map((p) => `Logz.io provider configuration: ${p}`) : [toError(f).message];
+            const reasons =
+                f.kind === "config" ? f.problems.map((p) => sentence(`Logz.io provider configuration: ${p}`)) : [toError(f).message];
             // Not a resource property: an empty property makes the engine report it against the resource.
             return { inputs: checked.inputs, failures: [...checked.failures, ...reasons.map((reason) => ({ property: "", reason }))] };
         }
