@@ -28,16 +28,6 @@ const ESM_TSCONFIG = {
 e2eDescribe("ES module programs", (ctx: E2EContext) => {
     let emulator: LogzioEmulator;
     emulatorPerTest((e) => (emulator = e));
-    before(function () {
-        // The Automation API's inline programs are loaded by this test's own process, not as a program's package.
-        if (!ctx.cli.languageHost) {
-            console.log(
-                `      (skipped: ES module loading is the Node.js language host's, and it is missing: ${ctx.cli.languageHostNote})`,
-            );
-            this.skip();
-        }
-    });
-
     const cases: { title: string; name: string; files: Record<string, string> }[] = [
         {
             title: 'TypeScript ("type": "module", ts-node in the project, tsconfig module nodenext)',
