@@ -10,6 +10,7 @@ import { pipe } from "fp-ts/function";
 import { Claim } from "./account";
 import { AccountDirectory } from "./accountDirectory";
 import { Failure } from "./errors";
+import { quietHostEchoes } from "./hostEcho";
 import { LogzioClient, Transport, deadlineIn, newTransport } from "./logzioClient";
 import { MainAccount, MainAccountCache } from "./mainAccount";
 import { ConfigLookup, Settings, envPrefix, resolveSettings } from "./settings";
@@ -128,3 +129,6 @@ export function newAccount(settings: Settings): Account {
 }
 
 export const provider = new SiemAccountProvider(accountFor);
+
+// This module is loaded by Pulumi's dynamic-provider host: each failure is shown once, by the engine.
+quietHostEchoes();

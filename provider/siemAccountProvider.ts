@@ -22,6 +22,7 @@ import * as msg from "./messages";
 import { hasLooseSpaces, sameName } from "./names";
 import { bounded } from "./text";
 import { DEFAULT_NAMESPACE } from "./settings";
+import { sentence } from "./text";
 
 export type { Account, AccountResolver } from "./account";
 
@@ -53,7 +54,8 @@ export class SiemAccountProvider implements dynamic.ResourceProvider<Props, Siem
         const account = this.resolve(typeof namespace === "string" ? namespace : DEFAULT_NAMESPACE);
         if (E.isLeft(account)) {
             const f = account.left;
-            const reasons = f.kind === "config" ? f.problems.map((p) => `Logz.io provider configuration: ${p}`) : [toError(f).message];
+            const reasons =
+                f.kind === "config" ? f.problems.map((p) => sentence(`Logz.io provider configuration: ${p}`)) : [toError(f).message];
             // Not a resource property: an empty property makes the engine report it against the resource.
             const failures = reasons.slice(0, 10).map((reason) => ({ property: "", reason: bounded(reason) }));
             return { inputs: checked.inputs, failures: [...checked.failures, ...failures] };

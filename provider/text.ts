@@ -255,3 +255,15 @@ export function stripHtml(text: string): string {
         .replace(/\s+/g, " ")
         .trim();
 }
+
+/** `text` ending as a sentence: a full stop is added unless it already ends with `.`, `!` or `?`. */
+export function sentence(text: string): string {
+    const trimmed = text.trimEnd();
+    return trimmed === "" || /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
+/** The first line of a message, without its closing full stop: for quoting one failure inside another message. */
+export function headline(text: string): string {
+    const first = text.split("\n", 1)[0];
+    return first.endsWith(".") ? first.slice(0, -1) : first;
+}

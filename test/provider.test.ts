@@ -243,7 +243,7 @@ describe("SiemAccountProvider (against the emulator)", function () {
         it("refuses a name mismatch and tells the name to use", async () => {
             const existing = emulator.addAccount({ accountName: "real-name" });
             const error = await rejection(created("other-name", { existingAccountId: existing.accountId }));
-            expect(error.message).to.include('set accountName: "real-name"');
+            expect(error.message).to.include('Set accountName: "real-name"');
             expect(emulator.count(CREATE)).to.equal(0);
         });
     });
