@@ -1,7 +1,7 @@
 // Every sentence the lifecycle says to a person. Each message is whole sentences: what happened on its first
 // line (the engine's progress rows show only that line), what is known and what to do on the next, said once.
 import { AccountView, SiemAccountInputs } from "./codecs";
-import { Failure, describeFailure, toError } from "./errors";
+import { Failure, describeFailure } from "./errors";
 import { createdAtMs } from "./evidence";
 import { Settings, tuningKey } from "./settings";
 import { headline } from "./text";
@@ -200,7 +200,8 @@ export function namespaceNotString(value: unknown): string {
         shown = typeof value;
     }
     return (
-        `the resource's state holds configNamespace ${shown}, which is not a string, so the provider cannot tell which main account ` +
-        `owns it: nothing was read, dropped or deleted. Fix the state (\`pulumi stack export\`, correct configNamespace, \`pulumi stack import\`)`
+        `The resource's state holds configNamespace ${shown}, which is not a string, so the provider cannot tell which main account ` +
+        `owns it: nothing was read, dropped or deleted.\n` +
+        `Fix the state: \`pulumi stack export\`, correct configNamespace, \`pulumi stack import\`.`
     );
 }
