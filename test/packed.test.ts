@@ -164,7 +164,9 @@ describe("packed: the npm package installed into a copied-out example", function
     });
 
     it("the README's stack test is the quickstart's test/stack.test.ts, which the test above runs", () => {
-        expect(readmeStackTest()).to.equal(fs.readFileSync(path.join(REPO_ROOT, "examples", "quickstart", "test", "stack.test.ts"), "utf8"));
+        expect(readmeStackTest()).to.equal(
+            fs.readFileSync(path.join(REPO_ROOT, "examples", "quickstart", "test", "stack.test.ts"), "utf8"),
+        );
     });
 
     it("serializes the same small shim under node_modules as in the repo", async () => {
