@@ -76,6 +76,7 @@ export class LogzioEmulator {
     private inFlightLimit: number | undefined;
     private provisioningMs: number;
     private inFlight = 0;
+    private readonly inFlightByRoute = new Map<string, number>();
     private inFlightHighWater = 0;
     private rejected429 = 0;
     private baseUrl = "";
@@ -232,6 +233,14 @@ export class LogzioEmulator {
         this.provisioningMs = nonNegative(ms, "provisioningMs");
     }
 
+    /**
+     * Requests of a route key that arrived and have no finished answer yet: a test sees "the POST is in flight"
+     * here, from the server side, instead of guessing a time.
+     */
+    inFlightOn(route: string): number {
+        return this.inFlightByRoute.get(route) ?? 0;
+    }
+
     /** Requests recorded for a route key, whatever their outcome (429s and 401s included). */
     count(route: string): number {
         return this.requests.filter((r) => `${r.method} ${r.path}` === route).length;
@@ -286,7 +295,7 @@ export class LogzioEmulator {
             this.send(res, requestId, { status: 429, body: "Too Many Requests", contentType: "text/plain" });
             return;
         }
-        this.trackInFlight(res);
+        this.trackInFlight(res, `${method} ${path}`);
         const raw = await readBody(req);
         if (this.latencyMs > 0) await sleep(this.latencyMs, undefined, { signal: this.shutdown.signal });
 
@@ -351,12 +360,16 @@ export class LogzioEmulator {
     }
 
     /** Counts an accepted request as in flight until its response is finished or its socket is gone. */
-    private trackInFlight(res: http.ServerResponse): void {
+    private trackInFlight(res: http.ServerResponse, route: string): void {
         this.inFlight++;
         this.inFlightHighWater = Math.max(this.inFlightHighWater, this.inFlight);
+        this.inFlightByRoute.set(route, this.inFlightOn(route) + 1);
         let done = false;
         const leave = (): void => {
-            if (!done) this.inFlight--;
+            if (!done) {
+                this.inFlight--;
+                this.inFlightByRoute.set(route, this.inFlightOn(route) - 1);
+            }
             done = true;
         };
         res.once("finish", leave);

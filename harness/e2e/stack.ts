@@ -3,7 +3,7 @@
 // node_modules links to the consumer install), a local file backend, the passphrase secrets provider and its own
 // PULUMI_HOME. Every command is the CLI itself; `preview`, `up` and `refresh --run-program` run the program
 // through the CLI's Node.js language host, from the project folder, as a user's `pulumi up` does.
-import { spawn } from "node:child_process";
+import { ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -23,6 +23,18 @@ export interface RunResult {
     /** stdout and stderr as the person at the terminal saw them. */
     output: string;
     events: EngineEvent[];
+}
+
+/** A command still running (start()): the child process, what it printed so far, and its result when it ends. */
+export interface RunningCommand {
+    child: ChildProcess;
+    output(): string;
+    /**
+     * Sends `signal` as a terminal's Ctrl-C does: to every process of the command's process group (the CLI and
+     * whatever it started in that group), or with `cliOnly` to the CLI's own process, as `kill <pid>` does.
+     */
+    signal(signal: NodeJS.Signals, opts?: { cliOnly?: boolean }): void;
+    done: Promise<RunResult>;
 }
 
 export interface StackOptions {
@@ -102,12 +114,15 @@ export class E2EStack {
 
     /** Runs `pulumi <args>` in the project folder. */
     pulumi(args: string[], input?: string, extraEnv?: Record<string, string>): Promise<RunResult> {
+        return this.spawn(path.join(this.opts.cli.binDir, "pulumi"), this.withGlobalFlags(args), input, extraEnv);
+    }
+
+    private withGlobalFlags(args: string[]): string[] {
         const config = this.configFile && !["stack", "login"].includes(args[0] ?? "") ? ["--config-file", this.configFile] : [];
         const extra = ["--non-interactive", "--color", "never", ...config];
         // Flags go before a `--` that ends them (config values may start with "-").
         const end = args.indexOf("--");
-        const full = end < 0 ? [...args, ...extra] : [...args.slice(0, end), ...extra, ...args.slice(end)];
-        return this.spawn(path.join(this.opts.cli.binDir, "pulumi"), full, input, extraEnv);
+        return end < 0 ? [...args, ...extra] : [...args.slice(0, end), ...extra, ...args.slice(end)];
     }
 
     /** Like pulumi(), failing with the whole output when the command fails. */
@@ -143,6 +158,23 @@ export class E2EStack {
     /** `pulumi refresh --run-program`: the program runs first, so the provider is configured from the current config. */
     refreshRunningProgram(): Promise<RunResult> {
         return this.program("refresh", {});
+    }
+
+    /**
+     * Starts `pulumi up` (or another program command) and returns at once, so a test can interrupt it mid-way.
+     * The command leads a process group of its own, as a shell's foreground job does.
+     */
+    start(op: "up" | "preview" | "refresh" = "up", extraFlags: string[] = []): RunningCommand {
+        const file = path.join(this.scratch, `events-${++this.runs}.jsonl`);
+        const flags = op === "up" ? ["--yes", "--skip-preview"] : op === "refresh" ? ["--yes", "--skip-preview", "--run-program"] : [];
+        const running = this.begin(
+            path.join(this.opts.cli.binDir, "pulumi"),
+            this.withGlobalFlags([op, ...flags, ...extraFlags, "--event-log", file]),
+            {
+                detached: true,
+            },
+        );
+        return { ...running, done: running.done.then((r) => this.readEvents(file, r)) };
     }
 
     destroy(): Promise<RunResult> {
@@ -208,7 +240,10 @@ export class E2EStack {
 
     private async withEvents(run: (eventsFile: string) => Promise<RunResult>): Promise<RunResult> {
         const file = path.join(this.scratch, `events-${++this.runs}.jsonl`);
-        const result = await run(file);
+        return this.readEvents(file, await run(file));
+    }
+
+    private readEvents(file: string, result: RunResult): RunResult {
         const text = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
         result.events = text
             .split("\n")
@@ -218,14 +253,32 @@ export class E2EStack {
     }
 
     private spawn(command: string, args: string[], input?: string, extraEnv?: Record<string, string>): Promise<RunResult> {
+        return this.begin(command, args, { input, extraEnv }).done;
+    }
+
+    private begin(
+        command: string,
+        args: string[],
+        opts: { input?: string; extraEnv?: Record<string, string>; detached?: boolean },
+    ): Omit<RunningCommand, "done"> & { done: Promise<RunResult> } {
         const timeoutMs = this.opts.timeoutMs ?? 180_000;
-        return new Promise((resolve, reject) => {
-            const child = spawn(command, args, { cwd: this.dir, env: { ...this.env, ...extraEnv }, stdio: ["pipe", "pipe", "pipe"] });
-            let output = "";
-            child.stdout.setEncoding("utf8").on("data", (d: string) => (output += d));
-            child.stderr.setEncoding("utf8").on("data", (d: string) => (output += d));
-            child.stdin.end(input ?? "");
-            const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+        const child = spawn(command, args, {
+            cwd: this.dir,
+            env: { ...this.env, ...opts.extraEnv },
+            stdio: ["pipe", "pipe", "pipe"],
+            detached: opts.detached ?? false,
+        });
+        let output = "";
+        child.stdout.setEncoding("utf8").on("data", (d: string) => (output += d));
+        child.stderr.setEncoding("utf8").on("data", (d: string) => (output += d));
+        child.stdin.end(opts.input ?? "");
+        const signal = (sig: NodeJS.Signals, o: { cliOnly?: boolean } = {}): void => {
+            if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+            if (opts.detached && !o.cliOnly) process.kill(-child.pid, sig);
+            else child.kill(sig);
+        };
+        const done = new Promise<RunResult>((resolve, reject) => {
+            const timer = setTimeout(() => signal("SIGKILL"), timeoutMs);
             child.once("error", reject);
             child.once("close", (code) => {
                 clearTimeout(timer);
@@ -234,6 +287,7 @@ export class E2EStack {
                 resolve({ ok: code === 0, code, output, events: [] });
             });
         });
+        return { child, output: () => output, signal, done };
     }
 }
 
