@@ -107,6 +107,11 @@ export class E2EStack {
         };
     }
 
+    /** The passphrase later commands unlock secrets with (after `pulumi stack change-secrets-provider`). */
+    setPassphrase(passphrase: string): void {
+        this.env.PULUMI_CONFIG_PASSPHRASE = passphrase;
+    }
+
     /** The environment every command of this stack runs with (PATH, PULUMI_HOME, backend, passphrase). */
     environment(): NodeJS.ProcessEnv {
         return { ...this.env };
@@ -147,7 +152,8 @@ export class E2EStack {
         return this.program("preview", opts);
     }
 
-    up(opts: { refresh?: boolean; engineEnv?: Record<string, string> } = {}): Promise<RunResult> {
+    /** `flags`: more flags for this `pulumi up` (`--parallel 64`, `--target <urn>`). */
+    up(opts: { refresh?: boolean; engineEnv?: Record<string, string>; flags?: string[] } = {}): Promise<RunResult> {
         return this.program("up", opts);
     }
 
@@ -230,9 +236,10 @@ export class E2EStack {
      */
     private program(
         op: "preview" | "up" | "refresh",
-        opts: { expectNoChanges?: boolean; refresh?: boolean; engineEnv?: Record<string, string> },
+        opts: { expectNoChanges?: boolean; refresh?: boolean; engineEnv?: Record<string, string>; flags?: string[] },
     ): Promise<RunResult> {
         const flags = op === "up" ? ["--yes", "--skip-preview"] : op === "refresh" ? ["--yes", "--skip-preview", "--run-program"] : [];
+        flags.push(...(opts.flags ?? []));
         if (opts.expectNoChanges) flags.push("--expect-no-changes");
         if (opts.refresh) flags.push("--refresh");
         return this.withEvents((events) => this.pulumi([op, ...flags, "--event-log", events], undefined, opts.engineEnv));
