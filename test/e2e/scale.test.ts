@@ -32,7 +32,6 @@ e2eDescribe("journeys: 50 resources, --parallel, --refresh, --target", (ctx) => 
         const resources = await stack.siemResources();
         expect(resources).to.have.length(declared.length);
         const byName = new Map(emulator.siemAccounts().map((a) => [a.accountName, String(a.accountId)]));
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any
         for (const r of resources) expect(r.id, r.urn).to.equal(byName.get(r.outputs.accountName));
     }
 
