@@ -3,7 +3,7 @@
 // node_modules links to the consumer install), a local file backend, the passphrase secrets provider and its own
 // PULUMI_HOME. Every command is the CLI itself; `preview`, `up` and `refresh --run-program` run the program
 // through the CLI's Node.js language host, from the project folder, as a user's `pulumi up` does.
-import { ChildProcess, spawn } from "node:child_process";
+import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -32,6 +32,9 @@ export interface RunningCommand {
     /**
      * Sends `signal` as a terminal's Ctrl-C does: to every process of the command's process group (the CLI and
      * whatever it started in that group), or with `cliOnly` to the CLI's own process, as `kill <pid>` does.
+     * SIGKILL (without `cliOnly`) takes every process the command started, as a machine or CI job that dies
+     * does: the CLI starts its plugins (the provider host) in process groups of their own, which a group kill
+     * would leave running.
      */
     signal(signal: NodeJS.Signals, opts?: { cliOnly?: boolean }): void;
     done: Promise<RunResult>;
@@ -281,8 +284,16 @@ export class E2EStack {
         child.stdin.end(opts.input ?? "");
         const signal = (sig: NodeJS.Signals, o: { cliOnly?: boolean } = {}): void => {
             if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+            const tree = sig === "SIGKILL" && !o.cliOnly ? descendants(child.pid) : [];
             if (opts.detached && !o.cliOnly) process.kill(-child.pid, sig);
             else child.kill(sig);
+            for (const pid of tree) {
+                try {
+                    process.kill(pid, sig);
+                } catch {
+                    // gone already
+                }
+            }
         };
         const done = new Promise<RunResult>((resolve, reject) => {
             const timer = setTimeout(() => signal("SIGKILL"), timeoutMs);
@@ -296,6 +307,26 @@ export class E2EStack {
         });
         return { child, output: () => output, signal, done };
     }
+}
+
+/** Every process below `root` (children, theirs, ...), from `ps`: empty where `ps` is not available. */
+function descendants(root: number): number[] {
+    const ps = spawnSync("ps", ["-A", "-o", "pid=,ppid="], { encoding: "utf8" });
+    if (ps.status !== 0) return [];
+    const children = new Map<number, number[]>();
+    for (const line of ps.stdout.split("\n")) {
+        const [pid, ppid] = line.trim().split(/\s+/).map(Number);
+        if (Number.isInteger(pid) && Number.isInteger(ppid)) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+    }
+    const out: number[] = [];
+    const visit = (pid: number): void => {
+        for (const c of children.get(pid) ?? []) {
+            out.push(c);
+            visit(c);
+        }
+    };
+    visit(root);
+    return out;
 }
 
 /** What the engine did per resource type in one run: op names from its events (create, replace, same, ...). */
