@@ -141,7 +141,12 @@ export class E2EStack {
     }
 
     async init(config: Record<string, string>, secrets: Record<string, string> = {}): Promise<void> {
+        const inProject = path.join(this.dir, `Pulumi.${this.stackName}.yaml`);
+        const existed = fs.existsSync(inProject);
         await this.must(["stack", "init", this.stackName]);
+        // `stack init` has no --config-file: the passphrase provider writes its salt to the project folder's stack
+        // file, which moves to the scratch config file so an existing project folder stays as it was.
+        if (this.configFile && !existed && fs.existsSync(inProject)) fs.renameSync(inProject, this.configFile);
         for (const [k, v] of Object.entries(config)) await this.setConfig(k, v);
         for (const [k, v] of Object.entries(secrets)) await this.setConfig(k, v, true);
     }
