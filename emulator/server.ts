@@ -94,6 +94,7 @@ export class LogzioEmulator {
     private nameNormalisation: readonly NameNormalisation[] = [];
     private readonly recordAnswers: boolean;
     private inFlight = 0;
+    private readonly inFlightByRoute = new Map<string, number>();
     private inFlightHighWater = 0;
     private rejected429 = 0;
     private baseUrl = "";
@@ -279,6 +280,14 @@ export class LogzioEmulator {
         this.nameNormalisation = [...ways];
     }
 
+    /**
+     * Requests to a route that arrived and have no finished answer yet: a test sees "the POST is in flight"
+     * here, from the server side, instead of guessing a time.
+     */
+    inFlightOn(route: string): number {
+        return this.inFlightByRoute.get(routeKey(route)) ?? 0;
+    }
+
     /** Requests recorded for a route, whatever their outcome (429s and 401s included). Throws for an unknown route. */
     count(route: string): number {
         return this.requestsTo(route).length;
@@ -353,7 +362,7 @@ export class LogzioEmulator {
             this.send(res, requestId, tooMany);
             return;
         }
-        this.trackInFlight(res);
+        this.trackInFlight(res, `${method} ${path}`);
         const raw = await readBody(req);
         if (this.latencyMs > 0) await sleep(this.latencyMs, undefined, { signal: this.shutdown.signal });
 
@@ -427,12 +436,18 @@ export class LogzioEmulator {
     }
 
     /** Counts an accepted request as in flight until its response is finished or its socket is gone. */
-    private trackInFlight(res: http.ServerResponse): void {
+    private trackInFlight(res: http.ServerResponse, route: string): void {
         this.inFlight++;
         this.inFlightHighWater = Math.max(this.inFlightHighWater, this.inFlight);
+        // Keyed by the raw "METHOD /path", whatever the path: routeKey (and so inFlightOn) refuses unknown ones.
+        const count = (): number => this.inFlightByRoute.get(route) ?? 0;
+        this.inFlightByRoute.set(route, count() + 1);
         let done = false;
         const leave = (): void => {
-            if (!done) this.inFlight--;
+            if (!done) {
+                this.inFlight--;
+                this.inFlightByRoute.set(route, count() - 1);
+            }
             done = true;
         };
         res.once("finish", leave);

@@ -3,7 +3,7 @@
 // node_modules links to the consumer install), a local file backend, the passphrase secrets provider and its own
 // PULUMI_HOME. Every command is the CLI itself; `preview`, `up` and `refresh --run-program` run the program
 // through the CLI's Node.js language host, from the project folder, as a user's `pulumi up` does.
-import { spawn } from "node:child_process";
+import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -23,6 +23,21 @@ export interface RunResult {
     /** stdout and stderr as the person at the terminal saw them. */
     output: string;
     events: EngineEvent[];
+}
+
+/** A command still running (start()): the child process, what it printed so far, and its result when it ends. */
+export interface RunningCommand {
+    child: ChildProcess;
+    output(): string;
+    /**
+     * Sends `signal` as a terminal's Ctrl-C does: to every process of the command's process group (the CLI and
+     * whatever it started in that group), or with `cliOnly` to the CLI's own process, as `kill <pid>` does.
+     * SIGKILL (without `cliOnly`) takes every process the command started, as a machine or CI job that dies
+     * does: the CLI starts its plugins (the provider host) in process groups of their own, which a group kill
+     * would leave running.
+     */
+    signal(signal: NodeJS.Signals, opts?: { cliOnly?: boolean }): void;
+    done: Promise<RunResult>;
 }
 
 export interface StackOptions {
@@ -100,6 +115,11 @@ export class E2EStack {
         };
     }
 
+    /** The passphrase later commands unlock secrets with (after `pulumi stack change-secrets-provider`). */
+    setPassphrase(passphrase: string): void {
+        this.env.PULUMI_CONFIG_PASSPHRASE = passphrase;
+    }
+
     /** The environment every command of this stack runs with (PATH, PULUMI_HOME, backend, passphrase). */
     environment(): NodeJS.ProcessEnv {
         return { ...this.env };
@@ -107,12 +127,15 @@ export class E2EStack {
 
     /** Runs `pulumi <args>` in the project folder. */
     pulumi(args: string[], input?: string, extraEnv?: Record<string, string>): Promise<RunResult> {
+        return this.spawn(path.join(this.opts.cli.binDir, "pulumi"), this.withGlobalFlags(args), input, extraEnv);
+    }
+
+    private withGlobalFlags(args: string[]): string[] {
         const config = this.configFile && !["stack", "login"].includes(args[0] ?? "") ? ["--config-file", this.configFile] : [];
         const extra = ["--non-interactive", "--color", "never", ...config];
         // Flags go before a `--` that ends them (config values may start with "-").
         const end = args.indexOf("--");
-        const full = end < 0 ? [...args, ...extra] : [...args.slice(0, end), ...extra, ...args.slice(end)];
-        return this.spawn(path.join(this.opts.cli.binDir, "pulumi"), full, input, extraEnv);
+        return end < 0 ? [...args, ...extra] : [...args.slice(0, end), ...extra, ...args.slice(end)];
     }
 
     /** Like pulumi(), failing with the whole output when the command fails. */
@@ -142,7 +165,8 @@ export class E2EStack {
         return this.program("preview", opts);
     }
 
-    up(opts: { refresh?: boolean; engineEnv?: Record<string, string> } = {}): Promise<RunResult> {
+    /** `flags`: more flags for this `pulumi up` (`--parallel 64`, `--target <urn>`). */
+    up(opts: { refresh?: boolean; engineEnv?: Record<string, string>; flags?: string[] } = {}): Promise<RunResult> {
         return this.program("up", opts);
     }
 
@@ -153,6 +177,23 @@ export class E2EStack {
     /** `pulumi refresh --run-program`: the program runs first, so the provider is configured from the current config. */
     refreshRunningProgram(): Promise<RunResult> {
         return this.program("refresh", {});
+    }
+
+    /**
+     * Starts `pulumi up` (or another program command) and returns at once, so a test can interrupt it mid-way.
+     * The command leads a process group of its own, as a shell's foreground job does.
+     */
+    start(op: "up" | "preview" | "refresh" = "up", extraFlags: string[] = []): RunningCommand {
+        const file = path.join(this.scratch, `events-${++this.runs}.jsonl`);
+        const flags = op === "up" ? ["--yes", "--skip-preview"] : op === "refresh" ? ["--yes", "--skip-preview", "--run-program"] : [];
+        const running = this.begin(
+            path.join(this.opts.cli.binDir, "pulumi"),
+            this.withGlobalFlags([op, ...flags, ...extraFlags, "--event-log", file]),
+            {
+                detached: true,
+            },
+        );
+        return { ...running, done: running.done.then((r) => this.readEvents(file, r)) };
     }
 
     destroy(): Promise<RunResult> {
@@ -208,9 +249,10 @@ export class E2EStack {
      */
     private program(
         op: "preview" | "up" | "refresh",
-        opts: { expectNoChanges?: boolean; refresh?: boolean; engineEnv?: Record<string, string> },
+        opts: { expectNoChanges?: boolean; refresh?: boolean; engineEnv?: Record<string, string>; flags?: string[] },
     ): Promise<RunResult> {
         const flags = op === "up" ? ["--yes", "--skip-preview"] : op === "refresh" ? ["--yes", "--skip-preview", "--run-program"] : [];
+        flags.push(...(opts.flags ?? []));
         if (opts.expectNoChanges) flags.push("--expect-no-changes");
         if (opts.refresh) flags.push("--refresh");
         return this.withEvents((events) => this.pulumi([op, ...flags, "--event-log", events], undefined, opts.engineEnv));
@@ -218,7 +260,10 @@ export class E2EStack {
 
     private async withEvents(run: (eventsFile: string) => Promise<RunResult>): Promise<RunResult> {
         const file = path.join(this.scratch, `events-${++this.runs}.jsonl`);
-        const result = await run(file);
+        return this.readEvents(file, await run(file));
+    }
+
+    private readEvents(file: string, result: RunResult): RunResult {
         const text = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
         result.events = text
             .split("\n")
@@ -228,14 +273,40 @@ export class E2EStack {
     }
 
     private spawn(command: string, args: string[], input?: string, extraEnv?: Record<string, string>): Promise<RunResult> {
+        return this.begin(command, args, { input, extraEnv }).done;
+    }
+
+    private begin(
+        command: string,
+        args: string[],
+        opts: { input?: string; extraEnv?: Record<string, string>; detached?: boolean },
+    ): Omit<RunningCommand, "done"> & { done: Promise<RunResult> } {
         const timeoutMs = this.opts.timeoutMs ?? 180_000;
-        return new Promise((resolve, reject) => {
-            const child = spawn(command, args, { cwd: this.dir, env: { ...this.env, ...extraEnv }, stdio: ["pipe", "pipe", "pipe"] });
-            let output = "";
-            child.stdout.setEncoding("utf8").on("data", (d: string) => (output += d));
-            child.stderr.setEncoding("utf8").on("data", (d: string) => (output += d));
-            child.stdin.end(input ?? "");
-            const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+        const child = spawn(command, args, {
+            cwd: this.dir,
+            env: { ...this.env, ...opts.extraEnv },
+            stdio: ["pipe", "pipe", "pipe"],
+            detached: opts.detached ?? false,
+        });
+        let output = "";
+        child.stdout.setEncoding("utf8").on("data", (d: string) => (output += d));
+        child.stderr.setEncoding("utf8").on("data", (d: string) => (output += d));
+        child.stdin.end(opts.input ?? "");
+        const signal = (sig: NodeJS.Signals, o: { cliOnly?: boolean } = {}): void => {
+            if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+            const tree = sig === "SIGKILL" && !o.cliOnly ? descendants(child.pid) : [];
+            if (opts.detached && !o.cliOnly) process.kill(-child.pid, sig);
+            else child.kill(sig);
+            for (const pid of tree) {
+                try {
+                    process.kill(pid, sig);
+                } catch {
+                    // gone already
+                }
+            }
+        };
+        const done = new Promise<RunResult>((resolve, reject) => {
+            const timer = setTimeout(() => signal("SIGKILL"), timeoutMs);
             child.once("error", reject);
             child.once("close", (code) => {
                 clearTimeout(timer);
@@ -244,7 +315,28 @@ export class E2EStack {
                 resolve({ ok: code === 0, code, output, events: [] });
             });
         });
+        return { child, output: () => output, signal, done };
     }
+}
+
+/** Every process below `root` (children, theirs, ...), from `ps`: empty where `ps` is not available. */
+function descendants(root: number): number[] {
+    const ps = spawnSync("ps", ["-A", "-o", "pid=,ppid="], { encoding: "utf8" });
+    if (ps.status !== 0) return [];
+    const children = new Map<number, number[]>();
+    for (const line of ps.stdout.split("\n")) {
+        const [pid, ppid] = line.trim().split(/\s+/).map(Number);
+        if (Number.isInteger(pid) && Number.isInteger(ppid)) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+    }
+    const out: number[] = [];
+    const visit = (pid: number): void => {
+        for (const c of children.get(pid) ?? []) {
+            out.push(c);
+            visit(c);
+        }
+    };
+    visit(root);
+    return out;
 }
 
 /** What the engine did per resource type in one run: op names from its events (create, replace, same, ...). */

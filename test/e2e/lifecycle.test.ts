@@ -146,8 +146,11 @@ e2eDescribe("lifecycle", (ctx) => {
 
         await stack.setConfig("options", JSON.stringify({ retainOnDelete: true }));
         expectOk(await stack.up(), "pulumi up with retainOnDelete");
+        const sent = emulator.requests.length;
         const destroyed = await stack.destroy();
         expectOk(destroyed, "pulumi destroy with retainOnDelete");
+        // The engine drops a retained resource without asking the provider: nothing reaches Logz.io.
+        expect(emulator.requests.slice(sent)).to.deep.equal([]);
         expect(await stack.siemResources()).to.deep.equal([]);
         expect(emulator.siemAccounts().map((a) => a.accountId)).to.deep.equal([account.accountId]);
     });
@@ -171,9 +174,14 @@ e2eDescribe("lifecycle", (ctx) => {
         expectOk(await stack.up(), "pulumi up");
         const [account] = emulator.siemAccounts();
         emulator.deleteAccount(account.accountId); // would let our delete succeed: only protect can refuse
+        const sent = emulator.requests.length;
         const destroy = await stack.destroy();
         expectFailed(destroy, "pulumi destroy of a protected resource");
-        expect(destroy.output).to.match(/protect/);
+        expect(destroy.output).to.match(/cannot be deleted\s+because it is protected/);
+        expect(destroy.output).to.include("pulumi state unprotect");
+        // The provider's delete always lists the accounts first: no list (nor any other call) means it was never asked.
+        expect(emulator.requests.slice(sent).map((r) => `${r.method} ${r.path}`)).to.not.include(ROUTES.list);
+        expect(emulator.requests.slice(sent)).to.deep.equal([]);
         expect((await stack.siemResources()).map((r) => r.id)).to.deep.equal([String(account.accountId)]);
     });
 

@@ -1,0 +1,88 @@
+// Journey: 50 SiemAccounts through the real engine with `--parallel 64` and `--parallel 1`, `pulumi up --refresh`
+// and `pulumi up --target`: every account once, no duplicate, and the account-list calls within bounds taken from
+// bench/README.md. Reads the engine sends at once share a few lists (its refresh goal: at most 5). Creates reach
+// the provider as the program registers them, in waves, so they share fewer: the bound is half a list per
+// create ("well under one per resource"; 4 to 16 measured for 50, 16 on a loaded machine). Operations run one at a time (`--parallel 1`)
+// cannot share a list at all, since each lookup uses a list requested after it was asked: one list each.
+import { expect } from "chai";
+import { LogzioEmulator } from "../../emulator";
+import { ROUTES } from "../../emulator/server";
+import { E2EStack, changesOf, stepsFor } from "../../harness/e2e/stack";
+import { Declared, SIEM_PROGRAM } from "./journeySupport";
+import { SIEM_TYPE, e2eDescribe, emulatorPerTest, expectOk, initAgainst } from "./support";
+
+const N = 50;
+const declare = (n: number): Declared[] =>
+    Array.from({ length: n }, (_, i) => ({ resourceName: `siem-${i}`, accountName: `scale-${i}`, email: `s${i}@example.com` }));
+
+e2eDescribe("journeys: 50 resources, --parallel, --refresh, --target", (ctx) => {
+    let emulator: LogzioEmulator;
+    emulatorPerTest((e) => (emulator = e));
+
+    /** What one command sent: list calls and POSTs. */
+    async function counting(run: () => Promise<void>): Promise<{ lists: number; posts: number }> {
+        const [lists, posts] = [emulator.count(ROUTES.list), emulator.count(ROUTES.create)];
+        await run();
+        return { lists: emulator.count(ROUTES.list) - lists, posts: emulator.count(ROUTES.create) - posts };
+    }
+
+    async function expectInStateAndLogzio(stack: E2EStack, declared: Declared[]): Promise<void> {
+        const names = emulator.siemAccounts().map((a) => a.accountName);
+        expect(names, "no duplicate").to.have.members(declared.map((d) => d.accountName));
+        const resources = await stack.siemResources();
+        expect(resources).to.have.length(declared.length);
+        const byName = new Map(emulator.siemAccounts().map((a) => [a.accountName, String(a.accountId)]));
+        for (const r of resources) expect(r.id, r.urn).to.equal(byName.get(r.outputs.accountName));
+    }
+
+    it("--parallel 64, then `up --refresh --parallel 64`, `--target`, `up --refresh --parallel 1`: each account once, lists bounded", async () => {
+        const stack = ctx.project(SIEM_PROGRAM);
+        await initAgainst(stack, emulator, { accounts: JSON.stringify(declare(N)) });
+
+        const created = await counting(async () => {
+            const up = await stack.up({ flags: ["--parallel", "64"] });
+            expectOk(up, "pulumi up --parallel 64");
+            expect(changesOf(up).create).to.equal(N + 1); // and the stack
+        });
+        expect(created.posts).to.equal(N);
+        expect(created.lists, "list calls of 50 creates").to.be.at.most(N / 2);
+        await expectInStateAndLogzio(stack, declare(N));
+
+        const refreshed = await counting(async () => {
+            const up = await stack.up({ refresh: true, flags: ["--parallel", "64"] });
+            expectOk(up, "pulumi up --refresh --parallel 64");
+            expect(stepsFor(up).filter((s) => s === "refresh")).to.have.length(N);
+            expect(stepsFor(up).filter((s) => s !== "refresh")).to.deep.equal(Array(N).fill("same"));
+        });
+        expect(refreshed.posts).to.equal(0);
+        expect(refreshed.lists, "list calls of 50 reads at once").to.be.at.most(5);
+
+        // Two more declared; only the targeted one is created, and nothing else is asked of Logz.io for the rest.
+        const more = declare(N + 2);
+        await stack.setConfig("accounts", JSON.stringify(more));
+        const target = `urn:pulumi:${stack.stackName}::siem-accounts::${SIEM_TYPE}::siem-${N}`;
+        const targeted = await counting(async () => {
+            const up = await stack.up({ flags: ["--target", target] });
+            expectOk(up, "pulumi up --target");
+            expect(stepsFor(up).filter((s) => s !== "same")).to.deep.equal(["create"]);
+        });
+        expect(targeted.posts).to.equal(1);
+        expect(targeted.lists).to.equal(1);
+        await expectInStateAndLogzio(stack, more.slice(0, N + 1));
+
+        const serial = await counting(async () => {
+            const up = await stack.up({ refresh: true, flags: ["--parallel", "1"] });
+            expectOk(up, "pulumi up --refresh --parallel 1");
+            expect(stepsFor(up).filter((s) => s === "create")).to.have.length(1);
+            expect(stepsFor(up).filter((s) => s === "refresh")).to.have.length(N + 1);
+        });
+        expect(serial.posts).to.equal(1);
+        expect(serial.lists, "one list at most per operation run one at a time").to.be.at.most(N + 2);
+        await expectInStateAndLogzio(stack, more);
+        console.log(
+            `      list calls: ${N} creates at --parallel 64: ${created.lists}; ${N} reads at --parallel 64: ${refreshed.lists}; ` +
+                `${N + 1} reads and 1 create at --parallel 1: ${serial.lists}`,
+        );
+        expect(emulator.stats.rejected429).to.equal(0);
+    });
+});
