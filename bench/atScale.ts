@@ -7,6 +7,7 @@ import { performance } from "node:perf_hooks";
 import { ProviderHost, urnFor } from "../harness/hostDriver";
 import { CREATE, HostExtras, LIST, MINIMAL_TYPE, SIEM_TYPE, errorText, processCpuMs, stats, withHost } from "./common";
 import { SerializedProviders } from "./perCreate";
+import { LookupWaits, summarizeLookups, takeTrace, traceDir, tracingExtras } from "./lookupTrace";
 import { ProfileSummary, collectProfile, profilingExtras } from "./profile";
 
 export interface ScalePlan {
@@ -84,6 +85,8 @@ export interface RefreshResult {
     /** Reads that did not return the account (id missing or wrong name), over all runs. */
     misses: number;
     runs: { wallMs: number; listCalls: number; misses: number }[];
+    /** The reads of every run as the host's directory saw them: waits beyond their list's round trip, arrival gaps. */
+    lookups: LookupWaits;
 }
 
 interface Burst {
@@ -260,6 +263,8 @@ export async function profileScale(
  */
 export async function measureRefresh(providers: SerializedProviders, plan: ScalePlan): Promise<RefreshResult> {
     const runs: RefreshResult["runs"] = [];
+    const traces = traceDir();
+    const seen: ReturnType<typeof takeTrace> = [];
     for (let r = 0; r < plan.runs; r++) {
         await withHost({ latencyMs: plan.latencyMs, maxInFlight: plan.maxInFlight }, {}, async (emulator, host) => {
             const accounts = Array.from({ length: plan.n }, (_, i) =>
@@ -284,8 +289,10 @@ export async function measureRefresh(providers: SerializedProviders, plan: Scale
                 (x, i) => x.id !== String(accounts[i].accountId) || x.properties.accountName !== accounts[i].accountName,
             ).length;
             runs.push({ wallMs, listCalls: emulator.count(LIST), misses });
-        });
+        }, tracingExtras(traces));
+        seen.push(...takeTrace(traces));
     }
+    fs.rmSync(traces, { recursive: true, force: true });
     const wall = stats(runs.map((x) => x.wallMs));
     return {
         n: plan.n,
@@ -296,5 +303,6 @@ export async function measureRefresh(providers: SerializedProviders, plan: Scale
         latencyMs: plan.latencyMs,
         misses: runs.reduce((s, x) => s + x.misses, 0),
         runs,
+        lookups: summarizeLookups(seen),
     };
 }

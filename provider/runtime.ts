@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import * as E from "fp-ts/Either";
 import * as TE from "fp-ts/TaskEither";
 import { pipe } from "fp-ts/function";
-import { AccountDirectory, MainAccount } from "./accountDirectory";
+import { AccountDirectory, LISTS_IN_FLIGHT, MainAccount } from "./accountDirectory";
 import { Failure } from "./errors";
 import { LogzioClient, deadlineIn } from "./logzioClient";
 import { ConfigLookup, Settings, resolveSettings } from "./settings";
@@ -57,6 +57,8 @@ export function newAccount(settings: Settings): Account {
                 // Logz.io's clock as of this answer: what a missing account's age is measured with.
                 TE.map((accounts) => ({ accounts, logzioNow: client.clock.now() })),
             ),
+            // Lists take slots of the cap like any request; never more of them than the cap allows.
+            Math.min(LISTS_IN_FLIGHT, settings.maxConcurrency),
         ),
         main: new MainAccount(() => client.whoami(deadlineIn(settings.requestTimeoutMs))),
         claims: new Map(),

@@ -19,6 +19,7 @@ import { Owner, findSiem, graceOf, notWhole, ownedElsewhere, ownerOf } from "./e
 import { checkInputs, isUnknown } from "./inputs";
 import { Deadline, deadlineIn } from "./logzioClient";
 import * as msg from "./messages";
+import { duplicateAtCheck } from "./previewGuard";
 import { DEFAULT_NAMESPACE } from "./settings";
 
 export type { Account, AccountResolver } from "./account";
@@ -30,9 +31,10 @@ export class SiemAccountProvider implements dynamic.ResourceProvider<Props, Siem
 
     /**
      * Inputs first (no HTTP call when any is bad), then the provider settings of the resource's namespace,
-     * then, once per host and main account, whether Logz.io accepts the token there: mistakes show at preview.
+     * then, once per host and main account, whether Logz.io accepts the token there, and for a resource not in
+     * state whether its accountName is already taken (previewGuard.ts): mistakes show at preview.
      */
-    async check(_olds: Props, news: Props): Promise<dynamic.CheckResult<Props>> {
+    async check(olds: Props, news: Props): Promise<dynamic.CheckResult<Props>> {
         const checked = checkInputs(news);
         const namespace = news.configNamespace;
         // Not known until apply (preview), or itself invalid: which settings apply cannot be told yet.
@@ -52,6 +54,9 @@ export class SiemAccountProvider implements dynamic.ResourceProvider<Props, Siem
             const reason = toError(msg.refused(msg.tokenRefused(settings, main.left)), [settings.apiToken], settings.namespace).message;
             return { inputs: checked.inputs, failures: [{ property: "", reason }] };
         }
+        // A resource not yet in state: its name already taken at Logz.io fails here, at preview, as up would.
+        const duplicate = E.isRight(main) ? await duplicateAtCheck(account.right, olds, checked.inputs) : undefined;
+        if (duplicate !== undefined) return { inputs: checked.inputs, failures: [{ property: "", reason: duplicate }] };
         return checked;
     }
 
