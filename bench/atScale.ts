@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import { ProviderHost, urnFor } from "../harness/hostDriver";
+import { ProviderHost, urnFor } from "../testing/runner/hostDriver";
 import { CREATE, HostExtras, LIST, MINIMAL_TYPE, SIEM_TYPE, errorText, processCpuMs, stats, withHost } from "./common";
 import { SerializedProviders } from "./perCreate";
 import { LookupWaits, summarizeLookups, takeTrace, traceDir, tracingExtras } from "./lookupTrace";

@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { EmulatorOptions, LogzioEmulator, ROUTES } from "../emulator";
-import { HostCallError, ProviderHost } from "../harness/hostDriver";
+import { HostCallError, ProviderHost } from "../testing/runner/hostDriver";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 export const SIEM_TYPE = "pulumi-nodejs:dynamic/logzio:SiemAccount";

@@ -2,7 +2,7 @@
 // resource with retainOnDelete) of n SiemAccounts, each divided by the same command for n resources of the
 // minimal provider. Same CLI, same engine, same dynamic-provider host, an emulator of its own per side with the
 // same settings. It uses the e2e harness (harness/e2e): the package as a user installs it (npm pack), a local
-// backend, and programs run as Automation API inline programs where the CLI has no Node.js language host.
+// backend, and `pulumi up` in a project folder through the CLI's Node.js language host, as users run it.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -46,7 +46,7 @@ export interface EngineComparison extends Comparison {
 /** The engine figures of one bench run. */
 export interface EngineRun {
     available: true;
-    cli: { version: string; programPath: PulumiCli["programPath"] };
+    cli: { version: string; languageHost: PulumiCli["languageHost"] };
     count: number;
     latenciesMs: number[];
     emulatorMaxInFlight: number;
@@ -151,9 +151,7 @@ export async function measureEngine(
     if (!lookup.ok) return { available: false, reason: lookup.reason };
     const cli = lookup.cli;
     const log = opts.log ?? (() => undefined);
-    log(
-        `engine: Pulumi CLI ${cli.version} (${cli.programPath === "cli" ? "pulumi up/preview" : "Automation API inline programs"}); installing the packed package ...`,
-    );
+    log(`engine: Pulumi CLI ${cli.version} with the Node.js language host; installing the packed package ...`);
     const consumer = consumerInstall();
     const sides: Side[] = [];
     // Both sides' hosts load the tracing preload (the minimal one publishes nothing), so neither pays alone.
@@ -236,7 +234,7 @@ export async function measureEngine(
         }
         return {
             available: true,
-            cli: { version: cli.version, programPath: cli.programPath },
+            cli: { version: cli.version, languageHost: cli.languageHost },
             count: plan.count,
             latenciesMs: plan.latenciesMs,
             emulatorMaxInFlight: plan.maxInFlight,

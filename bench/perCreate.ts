@@ -5,8 +5,8 @@ import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import fetch from "node-fetch";
 import { LogzioEmulator } from "../emulator";
-import { captureResources } from "../harness/providerCapture";
-import { urnFor } from "../harness/hostDriver";
+import { captureResources } from "../testing/runner/providerCapture";
+import { urnFor } from "../testing/runner/hostDriver";
 import { SiemAccount } from "../provider";
 import * as runtime from "../provider/runtime";
 import {

@@ -254,7 +254,7 @@ export function formatTable(r: BenchResults): string {
             return `${c.list} list/${c.create} POST/${c.whoami} whoami${c.other ? `/${c.other} other` : ""}`;
         };
         notes.push(
-            `engine          Pulumi CLI ${e.cli.version} (${e.cli.programPath === "cli" ? "pulumi up/preview" : "up/preview as Automation API inline programs"}), ` +
+            `engine          Pulumi CLI ${e.cli.version} (pulumi up/preview through the Node.js language host), ` +
                 `${e.count} resources per stack, emulator ${e.latenciesMs.join(" and ")} ms latency, ${e.warmup} warm-up round(s) each; wall time of each command`,
             ...e.latenciesMs.flatMap((l) =>
                 ENGINE_OPS.map((op) => {

@@ -1,26 +1,37 @@
 // `npm run demo [-- --example quickstart]`: starts the embedded Logz.io emulator and runs an example stack
-// against it. With the real Pulumi CLI (on PATH, or built by `npm run pulumi-cli`): `pulumi up` on a throwaway
-// local backend. Without it: the program runs under Pulumi's runtime mocks and its SiemAccount goes through
-// Pulumi's real dynamic-provider host, as `pulumi up` would drive it. It says which of the two ran.
+// against it. With the real Pulumi CLI and its Node.js language host (on PATH, or built by `npm run pulumi-cli`):
+// `pulumi up` in the example's folder on a throwaway local backend. Without them: the program runs under Pulumi's
+// runtime mocks and its SiemAccount goes through Pulumi's real dynamic-provider host, as `pulumi up` would drive
+// it. It says which of the two ran.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { EXAMPLES, ExampleName, PreparedExample, prepareExample } from "../harness/exampleScenarios";
+import { saveState } from "../emulator/stateFile";
+import { EXAMPLES, EXAMPLES_DIR, ExampleName, PreparedExample, prepareExample } from "../harness/exampleScenarios";
 import { PulumiCli, existingPulumiCli } from "../harness/e2e/pulumiCli";
 import { E2EStack } from "../harness/e2e/stack";
-import { runProgram } from "../harness/programRunner";
+import { runProgram } from "../testing/runner/programRunner";
 
-const REPO_ROOT = path.resolve(__dirname, "..", "..");
 const HELP = `Usage: npm run demo [-- --example <name>]
 
 Starts the embedded Logz.io emulator on loopback and runs an example stack against it, then prints the SIEM
 accounts it created. Nothing reaches Logz.io.
 
   --example <name>   ${EXAMPLES.join(", ")} (default: quickstart)
+  --save <folder>    afterwards, save each emulator's accounts to <folder>/<namespace>.json, in the format of
+                     \`logzio-emulator --state\`, so \`npm run emulator -- --state <folder>/logzio.json\` serves them again
   -h, --help         this help
 
 With the Pulumi CLI (on PATH, or built with \`npm run pulumi-cli\`, which needs Go) the demo runs \`pulumi up\` on a
 temporary local backend; without it, the program runs under Pulumi's runtime mocks while each SiemAccount goes
 through Pulumi's real dynamic-provider host.`;
+
+function saveFolder(argv: string[]): string | undefined {
+    const i = argv.indexOf("--save");
+    if (i < 0) return undefined;
+    const dir = argv[i + 1];
+    if (!dir || dir.startsWith("-")) throw new Error("--save needs a folder");
+    return path.resolve(dir);
+}
 
 function exampleName(argv: string[]): ExampleName {
     const i = argv.indexOf("--example");
@@ -31,13 +42,13 @@ function exampleName(argv: string[]): ExampleName {
     return name as ExampleName;
 }
 
-/** `pulumi up` of the example in a scratch folder inside the repository (so the package resolves to this checkout). */
+/**
+ * `pulumi up` in the example's own folder, as a user runs it there: the language host finds the folder's
+ * package.json and tsconfig.json, and the package resolves to this checkout (examples/node_modules links to it).
+ * The stack's config and the backend live in a scratch folder, so the example folder is left as it was.
+ */
 async function pulumiUp(cli: PulumiCli, example: PreparedExample): Promise<Record<string, unknown>> {
-    fs.mkdirSync(path.join(REPO_ROOT, ".pulumi-demo"), { recursive: true });
-    const dir = fs.mkdtempSync(path.join(REPO_ROOT, ".pulumi-demo", `${example.name}-`));
-    fs.copyFileSync(example.program, path.join(dir, "index.ts"));
-    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: logzio-siem-${example.name}\nruntime: nodejs\n`);
-    const stack = new E2EStack({ cli, workDir: dir, stack: "demo", env: example.env });
+    const stack = new E2EStack({ cli, workDir: path.join(EXAMPLES_DIR, example.name), stack: "demo", env: example.env });
     try {
         const config = Object.fromEntries(Object.entries(example.config).filter(([k]) => !example.secretKeys.includes(k)));
         const secrets = Object.fromEntries(Object.entries(example.config).filter(([k]) => example.secretKeys.includes(k)));
@@ -48,7 +59,6 @@ async function pulumiUp(cli: PulumiCli, example: PreparedExample): Promise<Recor
         return await stack.outputs();
     } finally {
         stack.cleanup();
-        fs.rmSync(dir, { recursive: true, force: true });
     }
 }
 
@@ -58,17 +68,15 @@ async function main(argv: string[]): Promise<void> {
         return;
     }
     const name = exampleName(argv);
+    const save = saveFolder(argv);
     const example = await prepareExample(name);
     for (const [ns, e] of Object.entries(example.emulators)) console.log(`Logz.io emulator for ${ns}:* listening on ${e.url}`);
     try {
         const found = existingPulumiCli();
         let outputs: Record<string, unknown>;
         if (found.ok && example.realCliPossible) {
-            const how = found.cli.languageHost
-                ? ""
-                : " (the program runs as an Automation API inline program: this CLI has no Node.js language host)";
             console.log(
-                `Running \`pulumi up\` for examples/${name} with the Pulumi CLI ${found.cli.version} on a temporary local backend${how}...`,
+                `Running \`pulumi up\` in examples/${name} with the Pulumi CLI ${found.cli.version} on a temporary local backend...`,
             );
             outputs = await pulumiUp(found.cli, example);
         } else {
@@ -83,6 +91,11 @@ async function main(argv: string[]): Promise<void> {
         for (const [ns, e] of Object.entries(example.emulators)) {
             console.log(`\nSIEM accounts created under the ${ns} main account:`);
             for (const a of e.siemAccounts()) console.log(`  accountId ${a.accountId}  name "${a.accountName}"  createdAt ${a.createdAt}`);
+        }
+        if (save) {
+            fs.mkdirSync(save, { recursive: true });
+            for (const [ns, e] of Object.entries(example.emulators)) saveState(e, path.join(save, `${ns}.json`));
+            console.log(`\nThe emulators' accounts are saved in ${save}.`);
         }
     } finally {
         await example.close();

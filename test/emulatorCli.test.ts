@@ -7,7 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
 import { LogzioEmulator } from "../emulator";
-import { ProviderHost, urnFor } from "../harness/hostDriver";
+import { ProviderHost, urnFor } from "../testing/runner/hostDriver";
 import { emulatorConfig } from "../testing";
 import { createVia, REPO_ROOT, serializedProvider, startHost } from "./support";
 

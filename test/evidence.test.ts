@@ -4,7 +4,7 @@
 // name, and the main account each resource belongs to.
 import { expect } from "chai";
 import { EmulatedAccount, LogzioEmulator, ROUTES } from "../emulator";
-import { ProviderHost, urnFor } from "../harness/hostDriver";
+import { ProviderHost, urnFor } from "../testing/runner/hostDriver";
 import { hostError, serializedProvider, startEmulator, startHost } from "./support";
 
 type Obj = Record<string, unknown>;

@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
 import { PreparedExample, prepareExample } from "../harness/exampleScenarios";
-import { ProgramRunResult, runProgram } from "../harness/programRunner";
+import { ProgramRunResult, runProgram } from "../testing/runner/programRunner";
 import { REPO_ROOT } from "./support";
 
 const SIEM_TYPE = "pulumi-nodejs:dynamic/logzio:SiemAccount";

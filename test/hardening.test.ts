@@ -3,7 +3,7 @@
 // give bounded failures that echo nothing, and messages claim only what is known.
 import { expect } from "chai";
 import { LogzioEmulator, ROUTES } from "../emulator";
-import { ProviderHost, SECRET_SIG, SIG_KEY, urnFor } from "../harness/hostDriver";
+import { ProviderHost, SECRET_SIG, SIG_KEY, urnFor } from "../testing/runner/hostDriver";
 import { MAX_MESSAGE_CHARS } from "../provider/text";
 import { Recorder, createVia, hostError, serializedProvider, settledInFlight, startEmulator, startHost, startRecorder } from "./support";
 

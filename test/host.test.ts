@@ -2,7 +2,7 @@
 // and driven over gRPC as the engine drives it, against the emulator over loopback HTTP.
 import { expect } from "chai";
 import { LogzioEmulator } from "../emulator";
-import { ProviderHost, UNKNOWN, urnFor } from "../harness/hostDriver";
+import { ProviderHost, UNKNOWN, urnFor } from "../testing/runner/hostDriver";
 import { REGIONS } from "../provider";
 import { createVia, hostError, serializedProvider, startEmulator, startHost } from "./support";
 

@@ -1,7 +1,7 @@
 // checkInputs: one named failure per bad property, unknowns pass, accountsToScan as a sorted set,
 // token-like keys refused and dropped, unknown keys refused.
 import { expect } from "chai";
-import { SECRET_SIG, SIG_KEY } from "../harness/hostDriver";
+import { SECRET_SIG, SIG_KEY } from "../testing/runner/hostDriver";
 import { UNKNOWN, checkInputs, isUnknown } from "../provider/inputs";
 import { MAX_MESSAGE_CHARS } from "../provider/text";
 

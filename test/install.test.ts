@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
 import { LogzioEmulator } from "../emulator";
-import { captureResourcesIn } from "../harness/providerCapture";
+import { captureResourcesIn } from "../testing/runner/providerCapture";
 import { emptyConsumer, git, npm, npmInstall, packedTarball, snapshotRepo } from "./consumer";
 import { REPO_ROOT, SIEM_TYPE, createVia, startEmulator, startHost } from "./support";
 

@@ -7,7 +7,7 @@
 // host asks Logz.io who its main account is once (GET /v2/whoami) and keeps the answer.
 import { expect } from "chai";
 import { EmulatedAccount, LogzioEmulator } from "../emulator";
-import { ProviderHost, UNKNOWN, urnFor } from "../harness/hostDriver";
+import { ProviderHost, UNKNOWN, urnFor } from "../testing/runner/hostDriver";
 import { hostError, serializedProvider, startEmulator, startHost } from "./support";
 
 type Obj = Record<string, unknown>;

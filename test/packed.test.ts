@@ -9,22 +9,23 @@ import { createRequire } from "node:module";
 import * as path from "node:path";
 import { expect } from "chai";
 import { LogzioEmulator } from "../emulator";
-import { captureResourcesIn } from "../harness/providerCapture";
-import { ProviderHost } from "../harness/hostDriver";
+import { captureResourcesIn } from "../testing/runner/providerCapture";
+import { ProviderHost } from "../testing/runner/hostDriver";
 import { npm, npmInstall, packedTarball, tempDir, versionOf } from "./consumer";
 import { REPO_ROOT, SIEM_TYPE, createVia, serializedProvider, startEmulator, startHost } from "./support";
 
-/** Harness modules the testing kit needs at run time (the rest of harness/ serves this repository's tests). */
-const SHIPPED_HARNESS = ["child", "childRunner", "hostDriver", "mockRuntime", "programRunner", "providerCapture"];
+/** The folders the package ships, each with its whole build: `files` in package.json names exactly these. */
+const SHIPPED_FOLDERS = ["provider", "emulator", "testing"];
 
 /** What the tarball must hold, derived from the sources: each shipped module's .js, .d.ts and .js.map, and the docs. */
 function expectedTarballFiles(): string[] {
+    // Every source module under the shipped folders, subfolders included (testing/runner/ is what runStack runs on).
     const modules = (dir: string) =>
         fs
-            .readdirSync(path.join(REPO_ROOT, dir))
+            .readdirSync(path.join(REPO_ROOT, dir), { recursive: true, encoding: "utf8" })
             .filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))
-            .map((f) => `${dir}/${f.slice(0, -3)}`);
-    const shipped = [...modules("provider"), ...modules("emulator"), ...modules("testing"), ...SHIPPED_HARNESS.map((m) => `harness/${m}`)];
+            .map((f) => `${dir}/${f.split(path.sep).join("/").slice(0, -3)}`);
+    const shipped = SHIPPED_FOLDERS.flatMap(modules);
     return [
         "CHANGELOG.md",
         "LICENSE",
@@ -200,5 +201,27 @@ describe("packed: the npm package installed into a copied-out example", function
         } finally {
             child.kill("SIGTERM");
         }
+    });
+});
+
+describe("packed: the layout shows what ships", () => {
+    it("`files` in package.json names the shipped folders (and the changelog), not file lists", () => {
+        const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { files: string[] };
+        expect(pkg.files).to.deep.equal([...SHIPPED_FOLDERS.map((d) => `dist/${d}/`), "CHANGELOG.md"]);
+    });
+
+    it("no shipped module imports from outside the shipped folders (harness/ and test/ stay in the repository)", () => {
+        const outside: string[] = [];
+        for (const dir of SHIPPED_FOLDERS) {
+            const root = path.join(REPO_ROOT, dir);
+            for (const f of fs.readdirSync(root, { recursive: true, encoding: "utf8" }).filter((x) => x.endsWith(".ts"))) {
+                const src = fs.readFileSync(path.join(root, f), "utf8");
+                for (const m of src.matchAll(/(?:from|require\()\s*["'](\.{1,2}\/[^"']+)["']/g)) {
+                    const target = path.relative(REPO_ROOT, path.resolve(path.dirname(path.join(root, f)), m[1]));
+                    if (!SHIPPED_FOLDERS.includes(target.split(path.sep)[0])) outside.push(`${dir}/${f} -> ${m[1]}`);
+                }
+            }
+        }
+        expect(outside).to.deep.equal([]);
     });
 });

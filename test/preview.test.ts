@@ -3,7 +3,7 @@
 // GET /v2/whoami per host and main account. Through Pulumi's real dynamic-provider host, against the emulator.
 import { expect } from "chai";
 import { LogzioEmulator, ROUTES } from "../emulator";
-import { ProviderHost, UNKNOWN, urnFor } from "../harness/hostDriver";
+import { ProviderHost, UNKNOWN, urnFor } from "../testing/runner/hostDriver";
 import { HostSetup, serializedProvider, startEmulator, startHost } from "./support";
 
 const WHOAMI = ROUTES.whoami;

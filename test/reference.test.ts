@@ -4,8 +4,8 @@
 import * as path from "node:path";
 import { expect } from "chai";
 import { SiemAccount } from "../provider";
-import { captureResources } from "../harness/providerCapture";
-import { urnFor } from "../harness/hostDriver";
+import { captureResources } from "../testing/runner/providerCapture";
+import { urnFor } from "../testing/runner/hostDriver";
 import { LogzioEmulator } from "../emulator";
 import { runStack, SIEM_ACCOUNT_TYPE } from "../testing";
 import { REPO_ROOT, startEmulator, startHost } from "./support";

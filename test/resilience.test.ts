@@ -5,7 +5,7 @@
 import * as net from "node:net";
 import { expect } from "chai";
 import { Fault, LogzioEmulator, ROUTES } from "../emulator";
-import { HostCallError, ProviderHost, urnFor } from "../harness/hostDriver";
+import { HostCallError, ProviderHost, urnFor } from "../testing/runner/hostDriver";
 import { createVia, hostError, serializedProvider, startEmulator, startHost } from "./support";
 
 const CREATE = ROUTES.createSiem;

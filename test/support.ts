@@ -11,8 +11,8 @@ import { SiemAccount, SiemAccountArgs } from "../provider";
 import { Failure, describeFailure } from "../provider/errors";
 import { Settings } from "../provider/settings";
 import { EmulatorOptions, LogzioEmulator } from "../emulator";
-import { captureResources } from "../harness/providerCapture";
-import { HostCallError, ProviderHost, urnFor } from "../harness/hostDriver";
+import { captureResources } from "../testing/runner/providerCapture";
+import { HostCallError, ProviderHost, urnFor } from "../testing/runner/hostDriver";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 export const SIEM_TYPE = "pulumi-nodejs:dynamic/logzio:SiemAccount";

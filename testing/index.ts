@@ -4,7 +4,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { LogzioEmulator } from "../emulator";
-import { ProgramResource, runProgram } from "../harness/programRunner";
+import { ProgramResource, runProgram } from "./runner/programRunner";
 
 export { LogzioEmulator, ROUTES, ACCOUNT_TYPES } from "../emulator";
 export type { EmulatorOptions, EmulatedAccount, AccountType, Fault, RequestRecord } from "../emulator";

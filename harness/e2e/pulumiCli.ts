@@ -1,6 +1,8 @@
-// Finds the real Pulumi CLI for the end-to-end tests: a folder given in PULUMI_E2E_CLI_DIR, else the build that
-// scripts/pulumi-cli.sh provides where Go is installed (built once, then reused from its cache), else `pulumi` on
-// PATH. Where none exists the e2e suites skip with the reason this returns.
+// Finds the real Pulumi CLI and its Node.js language host for the end-to-end tests, the demo and the engine
+// benchmarks: a folder given in PULUMI_E2E_CLI_DIR, else the build that scripts/pulumi-cli.sh provides where Go is
+// installed (built once, then reused from its cache), else `pulumi` on PATH. Programs always run as users run them,
+// `pulumi up` in a project folder through the language host: a CLI without one is no CLI here, and the e2e suites
+// skip with the reason this returns (never a silent fallback to another way of running programs).
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -11,15 +13,8 @@ export interface PulumiCli {
     /** Folder holding `pulumi` (and `pulumi-resource-pulumi-nodejs`, the dynamic-provider launcher). */
     binDir: string;
     version: string;
-    /**
-     * Whether `pulumi-language-nodejs` is there. Without it `pulumi preview`/`up` cannot run a program from its
-     * Pulumi.yaml, so the tests run programs as Automation API inline programs: same engine, same provider host.
-     */
-    languageHost: boolean;
-    /** Why the language host is missing, as the build script recorded it. */
-    languageHostNote?: string;
-    /** How programs run: "pulumi up" (language host) or "Automation API inline program". */
-    programPath: "cli" | "inline";
+    /** Where `pulumi-language-nodejs` was found: next to `pulumi` or elsewhere on PATH. */
+    languageHost: string;
 }
 
 export type CliLookup = { ok: true; cli: PulumiCli } | { ok: false; reason: string };
@@ -35,17 +30,10 @@ function describe(binDir: string): CliLookup {
     const pulumi = path.join(binDir, "pulumi");
     const r = spawnSync(pulumi, ["version"], { encoding: "utf8" });
     if (r.status !== 0) return { ok: false, reason: `${pulumi} does not run: ${r.stderr || r.error?.message}` };
-    const languageHost = fs.existsSync(path.join(binDir, "pulumi-language-nodejs")) || onPath("pulumi-language-nodejs") !== undefined;
-    const notePath = path.join(binDir, "language-host-unavailable");
-    const note = languageHost
-        ? undefined
-        : fs.existsSync(notePath)
-          ? fs.readFileSync(notePath, "utf8").trim()
-          : "pulumi-language-nodejs is not installed";
-    return {
-        ok: true,
-        cli: { binDir, version: r.stdout.trim(), languageHost, languageHostNote: note, programPath: languageHost ? "cli" : "inline" },
-    };
+    // The engine looks for plugins next to `pulumi` first, then on PATH.
+    const hostDir = fs.existsSync(path.join(binDir, "pulumi-language-nodejs")) ? binDir : onPath("pulumi-language-nodejs");
+    if (!hostDir) return { ok: false, reason: `the Pulumi CLI in ${binDir} has no Node.js language host (pulumi-language-nodejs)` };
+    return { ok: true, cli: { binDir, version: r.stdout.trim(), languageHost: path.join(hostDir, "pulumi-language-nodejs") } };
 }
 
 /** A CLI that is there already: PULUMI_E2E_CLI_DIR, the script's cached build, or `pulumi` on PATH. Builds nothing. */

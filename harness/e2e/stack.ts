@@ -1,8 +1,8 @@
 // One Pulumi project and stack driven by the real CLI, as a person runs it: `pulumi stack init`, `config set`,
 // `preview`, `up`, `refresh`, `destroy`, `stack export`, `stack output`. Each project gets its own folder (its
 // node_modules links to the consumer install), a local file backend, the passphrase secrets provider and its own
-// PULUMI_HOME. `preview` and `up` run the program through the CLI's Node.js language host when it exists, else
-// as an Automation API inline program (see inlineProgram.ts); every other command is the CLI itself.
+// PULUMI_HOME. Every command is the CLI itself; `preview`, `up` and `refresh --run-program` run the program
+// through the CLI's Node.js language host, from the project folder, as a user's `pulumi up` does.
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -118,7 +118,12 @@ export class E2EStack {
     }
 
     async init(config: Record<string, string>, secrets: Record<string, string> = {}): Promise<void> {
+        const inProject = path.join(this.dir, `Pulumi.${this.stackName}.yaml`);
+        const existed = fs.existsSync(inProject);
         await this.must(["stack", "init", this.stackName]);
+        // `stack init` has no --config-file: the passphrase provider writes its salt to the project folder's stack
+        // file, which moves to the scratch config file so an existing project folder stays as it was.
+        if (this.configFile && !existed && fs.existsSync(inProject)) fs.renameSync(inProject, this.configFile);
         for (const [k, v] of Object.entries(config)) await this.setConfig(k, v);
         for (const [k, v] of Object.entries(secrets)) await this.setConfig(k, v, true);
     }
@@ -197,22 +202,17 @@ export class E2EStack {
     }
 
     /**
-     * `engineEnv` goes to the `pulumi` process only (and so to the plugins it starts, such as the provider host),
-     * not to the program's process: the benchmark profiles the host through NODE_OPTIONS this way.
+     * `engineEnv` goes to this one `pulumi` command, and so to everything it starts (the language host, the
+     * program, the provider host): the benchmark profiles the provider host through NODE_OPTIONS this way.
      */
     private program(
         op: "preview" | "up" | "refresh",
         opts: { expectNoChanges?: boolean; refresh?: boolean; engineEnv?: Record<string, string> },
     ): Promise<RunResult> {
-        if (this.opts.cli.languageHost) {
-            const flags = op === "up" ? ["--yes", "--skip-preview"] : op === "refresh" ? ["--yes", "--skip-preview", "--run-program"] : [];
-            if (opts.expectNoChanges) flags.push("--expect-no-changes");
-            if (opts.refresh) flags.push("--refresh");
-            return this.withEvents((events) => this.pulumi([op, ...flags, "--event-log", events], undefined, opts.engineEnv));
-        }
-        const child = path.join(__dirname, "inlineProgram.js");
-        const options = JSON.stringify({ ...opts, ...(this.configFile ? { configFile: this.configFile } : {}) });
-        return this.withEvents((events) => this.spawn(process.execPath, [child, op, this.dir, this.stackName, events, options]));
+        const flags = op === "up" ? ["--yes", "--skip-preview"] : op === "refresh" ? ["--yes", "--skip-preview", "--run-program"] : [];
+        if (opts.expectNoChanges) flags.push("--expect-no-changes");
+        if (opts.refresh) flags.push("--refresh");
+        return this.withEvents((events) => this.pulumi([op, ...flags, "--event-log", events], undefined, opts.engineEnv));
     }
 
     private async withEvents(run: (eventsFile: string) => Promise<RunResult>): Promise<RunResult> {

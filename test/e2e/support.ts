@@ -22,8 +22,8 @@ let lookup: CliLookup | undefined;
 let announced = false;
 
 /**
- * A describe block whose tests need the real CLI. Where neither the CLI nor Go exists they are skipped, saying why;
- * the first suite also says which way programs run (the CLI's language host or Automation API inline programs).
+ * A describe block whose tests need the real CLI and its Node.js language host. Where they cannot be had (no CLI
+ * and no Go to build it) the tests are skipped, saying why; the first suite says which CLI and language host ran.
  */
 export function e2eDescribe(title: string, body: (ctx: E2EContext) => void): void {
     describe(`e2e (real Pulumi CLI): ${title}`, function () {
@@ -42,10 +42,8 @@ export function e2eDescribe(title: string, body: (ctx: E2EContext) => void): voi
             if (!announced) {
                 announced = true;
                 console.log(
-                    `      Pulumi CLI ${ctx.cli.version} from ${ctx.cli.binDir}; programs run ` +
-                        (ctx.cli.languageHost
-                            ? "through `pulumi preview`/`pulumi up` and the Node.js language host"
-                            : `as Automation API inline programs (${ctx.cli.languageHostNote}); refresh, destroy, config and state are the CLI's own commands`),
+                    `      Pulumi CLI ${ctx.cli.version} from ${ctx.cli.binDir}; programs run through \`pulumi preview\`/\`pulumi up\` ` +
+                        `and the Node.js language host ${ctx.cli.languageHost}`,
                 );
             }
             ctx.consumer = consumerInstall();

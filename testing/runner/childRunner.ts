@@ -1,4 +1,4 @@
-// Parent side of the isolated runs: spawns dist/harness/child.js, hands it a job over IPC (so program output on
+// Parent side of the isolated runs: spawns child.js (next to this file), hands it a job over IPC (so program output on
 // stdout cannot corrupt the result) and collects stdout+stderr as one log.
 import { spawn } from "child_process";
 import * as path from "path";
