@@ -266,30 +266,35 @@ export async function measureRefresh(providers: SerializedProviders, plan: Scale
     const traces = traceDir();
     const seen: ReturnType<typeof takeTrace> = [];
     for (let r = 0; r < plan.runs; r++) {
-        await withHost({ latencyMs: plan.latencyMs, maxInFlight: plan.maxInFlight }, {}, async (emulator, host) => {
-            const accounts = Array.from({ length: plan.n }, (_, i) =>
-                emulator.addAccount({ accountName: `refresh-${i}`, email: `r${i}@example.com`, createdAt: "2020-01-01T00:00:00Z" }),
-            );
-            const t0 = performance.now();
-            const read = await Promise.all(
-                accounts.map((a) =>
-                    host.read(String(a.accountId), urnFor(a.accountName), {
-                        __provider: providers.siem,
-                        accountId: a.accountId,
-                        accountName: a.accountName,
-                        email: a.email,
-                        accountsToScan: a.accountsToScan,
-                        isUsingRepositoryAccount: a.isUsingRepositoryAccount,
-                        createdAt: a.createdAt,
-                    }),
-                ),
-            );
-            const wallMs = performance.now() - t0;
-            const misses = read.filter(
-                (x, i) => x.id !== String(accounts[i].accountId) || x.properties.accountName !== accounts[i].accountName,
-            ).length;
-            runs.push({ wallMs, listCalls: emulator.count(LIST), misses });
-        }, tracingExtras(traces));
+        await withHost(
+            { latencyMs: plan.latencyMs, maxInFlight: plan.maxInFlight },
+            {},
+            async (emulator, host) => {
+                const accounts = Array.from({ length: plan.n }, (_, i) =>
+                    emulator.addAccount({ accountName: `refresh-${i}`, email: `r${i}@example.com`, createdAt: "2020-01-01T00:00:00Z" }),
+                );
+                const t0 = performance.now();
+                const read = await Promise.all(
+                    accounts.map((a) =>
+                        host.read(String(a.accountId), urnFor(a.accountName), {
+                            __provider: providers.siem,
+                            accountId: a.accountId,
+                            accountName: a.accountName,
+                            email: a.email,
+                            accountsToScan: a.accountsToScan,
+                            isUsingRepositoryAccount: a.isUsingRepositoryAccount,
+                            createdAt: a.createdAt,
+                        }),
+                    ),
+                );
+                const wallMs = performance.now() - t0;
+                const misses = read.filter(
+                    (x, i) => x.id !== String(accounts[i].accountId) || x.properties.accountName !== accounts[i].accountName,
+                ).length;
+                runs.push({ wallMs, listCalls: emulator.count(LIST), misses });
+            },
+            tracingExtras(traces),
+        );
         seen.push(...takeTrace(traces));
     }
     fs.rmSync(traces, { recursive: true, force: true });

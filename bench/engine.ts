@@ -207,7 +207,11 @@ export async function measureEngine(
                     `${LABELS[op]}, ${plan.count} SiemAccounts, ${latencyMs} ms latency`,
                     `${LABELS[op]}, ${plan.count} minimal resources, ${latencyMs} ms latency`,
                 );
-                figures[op] = { ...c, calls: { ours: ours.calls[op], baseline: minimal.calls[op] }, lookups: summarizeLookups(ours.lookups[op]) };
+                figures[op] = {
+                    ...c,
+                    calls: { ours: ours.calls[op], baseline: minimal.calls[op] },
+                    lookups: summarizeLookups(ours.lookups[op]),
+                };
             }
             figuresByLatency[String(latencyMs)] = figures;
         }

@@ -260,9 +260,13 @@ export function formatTable(r: BenchResults): string {
                 ENGINE_OPS.map((op) => {
                     const f = e.figures[String(l)][op];
                     const w = f.lookups.waitBeyondMs;
-                    const waits = w ? `; lookups waited beyond their list's round trip: median ${ms(w.median)} ms, worst ${ms(w.worst)} ms` : "";
+                    const waits = w
+                        ? `; lookups waited beyond their list's round trip: median ${ms(w.median)} ms, worst ${ms(w.worst)} ms`
+                        : "";
                     const gaps = f.lookups.gapsMs.inBurst;
-                    const gapText = gaps ? `; gaps between lookups in a burst: median ${ms(gaps.median)}, p90 ${ms(gaps.p90)}, max ${ms(gaps.max)} ms` : "";
+                    const gapText = gaps
+                        ? `; gaps between lookups in a burst: median ${ms(gaps.median)}, p90 ${ms(gaps.p90)}, max ${ms(gaps.max)} ms`
+                        : "";
                     return `                @${l}ms ${op}: requests (most in a round) ours ${calls(l, op, "ours")}; minimal ${calls(l, op, "baseline")}; ours adds ${ms(f.addedMs)} ms${waits}${gapText}`;
                 }),
             ),

@@ -51,12 +51,13 @@ export function newAccount(settings: Settings): Account {
     return {
         settings,
         client,
-        directory: new AccountDirectory(() =>
-            pipe(
-                client.listAccounts(deadlineIn(settings.requestTimeoutMs)),
-                // Logz.io's clock as of this answer: what a missing account's age is measured with.
-                TE.map((accounts) => ({ accounts, logzioNow: client.clock.now() })),
-            ),
+        directory: new AccountDirectory(
+            () =>
+                pipe(
+                    client.listAccounts(deadlineIn(settings.requestTimeoutMs)),
+                    // Logz.io's clock as of this answer: what a missing account's age is measured with.
+                    TE.map((accounts) => ({ accounts, logzioNow: client.clock.now() })),
+                ),
             // Lists take slots of the cap like any request; never more of them than the cap allows.
             Math.min(LISTS_IN_FLIGHT, settings.maxConcurrency),
         ),

@@ -91,7 +91,9 @@ describe("account directory: fresh lists, shared, without waiting for the one in
         await sleep(5); // the first list is in flight (20 ms latency)
         emulator.renameAccount(a.accountId, "after-rename");
         const second = lookup(directory);
-        expect(names(await second)).to.include("after-rename").and.not.include("before-rename");
+        expect(names(await second))
+            .to.include("after-rename")
+            .and.not.include("before-rename");
         await first;
         expect(emulator.count(LIST), "the list in flight was not reused by the later lookup").to.equal(2);
         expectAllFresh(2);
