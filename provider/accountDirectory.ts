@@ -24,10 +24,10 @@ export interface Listing {
 
 /**
  * The next list starts once no caller has joined it for this long. Chosen from measured gaps between the
- * lookups of one burst (bench/README.md): the engine's requests of one wave (at most its --parallel, 8 on
- * 2 cores) reach the host within about a millisecond of each other.
+ * lookups of one engine wave (bench/README.md): median about 0.5 ms, 90th percentile 6-9 ms on a loaded
+ * 2-core machine; creates trickle in one by one behind the engine's serial checks, about 5-7 ms apart.
  */
-export const GATHER_QUIET_MS = 2;
+export const GATHER_QUIET_MS = 5;
 /**
  * With more than this many lookups waiting, the burst is bigger than a wave of the engine (hundreds of RPCs at
  * once, which the host takes in over most of a second, with gaps of up to ~20 ms between them): the next list
@@ -37,8 +37,12 @@ export const BURST_CALLERS = 16;
 export const GATHER_QUIET_BURST_MS = 50;
 /** ...but never later than this after its first caller joined (a steady stream still gets lists). */
 export const GATHER_MAX_MS = 1000;
-/** Lists in flight at once per main account (never more than logzio-siem:maxConcurrency). */
-export const LISTS_IN_FLIGHT = 2;
+/**
+ * Lists in flight at once per main account (never more than logzio-siem:maxConcurrency). As many as the engine
+ * runs operations at once on 2 cores (--parallel 8): with 2, creates arriving one by one queued for a slot and
+ * `pulumi up` at 150 ms latency took a third longer than one list per create.
+ */
+export const LISTS_IN_FLIGHT = 8;
 
 /**
  * Published for every lookup answered, when something subscribes (the benchmark does): monotonic ms of when
