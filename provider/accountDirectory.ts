@@ -81,6 +81,8 @@ interface Pending {
 export class AccountDirectory {
     /** The newest list started that has not failed (in flight or answered). */
     private latest?: Started;
+    /** The newest list answered successfully. */
+    private answered?: Started;
     private inFlight = 0;
     /** Lookups not answered yet. */
     private waiting = 0;
@@ -112,6 +114,10 @@ export class AccountDirectory {
     }
 
     private listFrom(asked: number, notBefore: number): Result<Listing> {
+        // A caller that accepts an older list takes an answered one rather than wait for one in flight: the
+        // engine's checks run one at a time, so each wait would add up.
+        const answered = this.answered;
+        if (notBefore < asked && answered && answered.startedAt >= notBefore) return this.answer(asked, notBefore, answered);
         const latest = this.latest;
         if (latest && latest.startedAt >= notBefore) return this.answer(asked, notBefore, latest);
         // Nothing in flight and nobody gathering: this caller is alone, its list starts now.
@@ -138,6 +144,7 @@ export class AccountDirectory {
             this.inFlight--;
             // A failed list is never reused: the next caller asks Logz.io again.
             if (E.isLeft(r) && this.latest === s) this.latest = undefined;
+            if (E.isRight(r) && (!this.answered || this.answered.startedAt < s.startedAt)) this.answered = s;
             this.schedule();
         });
         return s;

@@ -148,4 +148,16 @@ describe("account directory: fresh lists, shared, without waiting for the one in
         expect(started()).to.equal(2);
         expect(records.map((r) => r.fresh)).to.deep.equal([true, false, true]);
     });
+
+    it("a caller that accepts an older list takes the answered one rather than wait for one in flight", async () => {
+        const { directory, started } = directoryWith();
+        await lookup(directory);
+        const inFlight = lookup(directory); // a second list, still in flight (20 ms latency)
+        const asked = directory.now();
+        await directory.list(asked, deadlineIn(5000), asked - 10_000)();
+        expect(started()).to.equal(2);
+        await inFlight;
+        const lenient = records.find((r) => !r.fresh)!;
+        expect(lenient.list, "served by the first, answered list").to.equal(1);
+    });
 });
