@@ -10,8 +10,8 @@ import { HostCallError, ProviderHost } from "../testing/runner/hostDriver";
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 export const SIEM_TYPE = "pulumi-nodejs:dynamic/logzio:SiemAccount";
 export const MINIMAL_TYPE = "pulumi-nodejs:dynamic/bench:MinimalAccount";
-export const LIST = ROUTES.associatedAccounts;
-export const CREATE = ROUTES.createSiem;
+export const LIST = ROUTES.list;
+export const CREATE = ROUTES.create;
 export const WHOAMI = ROUTES.whoami;
 /** The stack-config key of the API URL (the minimal provider reads the same one). */
 export const URL_KEY = "logzio:customApiUrl";

@@ -2,7 +2,8 @@
 // plus test controls (inject faults, move the clock, reset). Served under ADMIN_PREFIX on the emulator's own port,
 // with the same X-API-TOKEN as the API; `logzio-emulator delete|rename|fault|...` are clients of it.
 import type { AccountType, EmulatedAccount, Fault, LogzioEmulator } from "./server";
-import { ACCOUNT_TYPES, ROUTES } from "./server";
+import { ACCOUNT_TYPES } from "./types";
+import { routeKey } from "./routes";
 
 export const ADMIN_PREFIX = "/__emulator";
 
@@ -10,24 +11,6 @@ export interface AdminReply {
     status: number;
     json?: unknown;
 }
-
-/** Short route names the admin API and the command accept besides the full "METHOD /path" keys. */
-export function routeKey(name: string): string {
-    // A function, not a constant: server.ts imports this module, so ROUTES is read only once both are loaded.
-    const aliases: Record<string, string> = { create: ROUTES.createSiem, list: ROUTES.associatedAccounts, whoami: ROUTES.whoami };
-    return aliases[name] ?? name;
-}
-
-const FAULT_KINDS = [
-    "status",
-    "delay",
-    "resetBeforeCommit",
-    "resetAfterCommit",
-    "statusAfterCommit",
-    "malformed200",
-    "schemaViolating200",
-    "hang",
-] as const;
 
 /** Answers one admin request; never throws (a bad request is a 400 with a message). */
 export function adminReply(emulator: LogzioEmulator, method: string, path: string, token: string | undefined, raw: string): AdminReply {
@@ -42,10 +25,20 @@ export function adminReply(emulator: LogzioEmulator, method: string, path: strin
 function route(emulator: LogzioEmulator, method: string, path: string, body: unknown): AdminReply {
     const account = /^\/accounts\/(\d+)$/.exec(path);
     if (path === "/accounts" && method === "GET") return { status: 200, json: emulator.accounts() };
-    if (path === "/accounts" && method === "POST") return { status: 201, json: emulator.addAccount(accountToAdd(body)) };
+    if (path === "/accounts" && method === "POST") {
+        const wanted = accountToAdd(body);
+        if (wanted.accountId !== undefined && emulator.accounts().some((a) => a.accountId === wanted.accountId))
+            return { status: 409, json: { message: `account ${wanted.accountId} already exists` } };
+        return { status: 201, json: emulator.addAccount(wanted) };
+    }
     if (account && method === "DELETE") return deleteAccount(emulator, Number(account[1]));
     if (account && method === "PATCH") return renameAccount(emulator, Number(account[1]), body);
     if (path === "/faults" && method === "POST") return injectFaults(emulator, body);
+    const count = /^\/count\/(.+)$/.exec(path);
+    if (count && method === "GET") {
+        const route = routeKey(decodeURIComponent(count[1]));
+        return { status: 200, json: { route, count: emulator.count(route), pendingFaults: emulator.pendingFaults(route) } };
+    }
     if (path === "/clock" && method === "POST") {
         emulator.advanceClock(nonNegativeInt(field(body, "advanceMs"), "advanceMs"));
         return { status: 204 };
@@ -74,18 +67,11 @@ function renameAccount(emulator: LogzioEmulator, id: number, body: unknown): Adm
 }
 
 function injectFaults(emulator: LogzioEmulator, body: unknown): AdminReply {
-    const key = routeKey(String(field(body, "route")));
+    // The route and every fault are checked by the emulator itself, as for injectFaults() from a test.
+    const route = routeKey(String(field(body, "route")));
     const faults = field(body, "faults");
     if (!Array.isArray(faults) || faults.length === 0) throw new Error("faults must be a non-empty array");
-    for (const f of faults) {
-        const kind = field(f, "kind");
-        if (!(FAULT_KINDS as readonly unknown[]).includes(kind))
-            throw new Error(`unknown fault kind ${JSON.stringify(kind)}; expected one of ${FAULT_KINDS.join(", ")}`);
-        if ((kind === "status" || kind === "statusAfterCommit") && !Number.isInteger(field(f, "status")))
-            throw new Error(`a ${kind} fault needs an integer status`);
-        if (kind === "delay") nonNegativeInt(field(f, "ms"), "ms");
-    }
-    emulator.injectFaults(key, ...(faults as Fault[]));
+    emulator.injectFaults(route, ...(faults as Fault[]));
     return { status: 204 };
 }
 
@@ -94,7 +80,29 @@ function accountToAdd(body: unknown): Partial<EmulatedAccount> & { accountName: 
     if (typeof accountName !== "string" || accountName.trim() === "") throw new Error("accountName must be a non-empty string");
     const type = field(body, "type") ?? "SECURITY_ACCOUNT";
     if (!(ACCOUNT_TYPES as readonly unknown[]).includes(type)) throw new Error(`type must be one of ${ACCOUNT_TYPES.join(", ")}`);
-    return { ...(body as object), accountName, type: type as AccountType };
+    // Only the fields an account has, each checked as Logz.io would hold it: a bad id would break every later create.
+    const { accountId, email, accountsToScan, isUsingRepositoryAccount, createdAt } = body as Record<string, unknown>;
+    if (accountId !== undefined && (!Number.isSafeInteger(accountId) || (accountId as number) <= 0))
+        throw new Error(`accountId must be a positive integer below 2^53, got ${JSON.stringify(accountId)}`);
+    if (email !== undefined && typeof email !== "string") throw new Error("email must be a string");
+    if (
+        accountsToScan !== undefined &&
+        (!Array.isArray(accountsToScan) || !accountsToScan.every((id) => Number.isSafeInteger(id) && id >= 0))
+    )
+        throw new Error("accountsToScan must be a list of account ids");
+    if (isUsingRepositoryAccount !== undefined && typeof isUsingRepositoryAccount !== "boolean")
+        throw new Error("isUsingRepositoryAccount must be true or false");
+    if (createdAt !== undefined && (typeof createdAt !== "string" || Number.isNaN(Date.parse(createdAt))))
+        throw new Error("createdAt must be an ISO 8601 time such as 2018-04-01T19:18:38Z");
+    return {
+        accountName,
+        type: type as AccountType,
+        ...(accountId === undefined ? {} : { accountId: accountId as number }),
+        ...(email === undefined ? {} : { email: email as string }),
+        ...(accountsToScan === undefined ? {} : { accountsToScan: accountsToScan as number[] }),
+        ...(isUsingRepositoryAccount === undefined ? {} : { isUsingRepositoryAccount: isUsingRepositoryAccount as boolean }),
+        ...(createdAt === undefined ? {} : { createdAt: createdAt as string }),
+    };
 }
 
 function field(body: unknown, name: string): unknown {

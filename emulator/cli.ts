@@ -2,9 +2,14 @@
 // `logzio-emulator`: a Logz.io API on loopback for your own `pulumi up` / `refresh` / `destroy`, plus subcommands
 // that act on a running emulator the way a person would in the Logz.io UI (through its admin API, admin.ts).
 import { parseArgs } from "node:util";
-import { ADMIN_PREFIX, routeKey } from "./admin";
+import { ADMIN_PREFIX } from "./admin";
+import { ROUTES, routeKey } from "./routes";
 import { LogzioEmulator, type EmulatorOptions, type Fault } from "./server";
-import { loadState, restoreState, saveState } from "./stateFile";
+import { loadState, lockState, restoreState, saveState } from "./stateFile";
+
+const ROUTE_HELP = Object.entries(ROUTES)
+    .map(([name, key]) => `${name} (${key})`)
+    .join(", ");
 
 const USAGE = `Usage: logzio-emulator [serve] [options]           start an emulator (the default command)
        logzio-emulator <command> [args] [options]     act on a running emulator, as in the Logz.io UI
@@ -22,11 +27,16 @@ Commands (find the emulator with --url, or --host/--port; authenticate with --to
   accounts                           list every account (JSON)
   delete <accountId>                 delete an account, as the Logz.io UI's delete icon does
   rename <accountId> <name>          rename an account, as in the Logz.io UI
-  add <name> [--type <type>]         add an account that already "exists" (default type SECURITY_ACCOUNT)
-  fault <route> <kind> [--status <n>] [--ms <n>] [--times <n>]
-                                     make the next request(s) to a route fail. route: create, list, whoami;
-                                     kind: status, statusAfterCommit (need --status), delay (needs --ms),
-                                     resetBeforeCommit, resetAfterCommit, malformed200, schemaViolating200, hang
+  add <name> [--type <type>] [--id <n>]
+                                     add an account that already "exists" (default type SECURITY_ACCOUNT; the id:
+                                     a positive integer not in use, default the next free one)
+  fault <route> <kind> [--status <n>] [--body <text>] [--ms <n>] [--times <n>]
+                                     make the next request (or --times requests) to a route fail:
+                                     status, statusAfterCommit (need --status; --body answers that text),
+                                     delay (needs --ms), resetBeforeCommit, resetAfterCommit, malformed200,
+                                     schemaViolating200, hang, hostileList (needs --shape empty|withoutOwner)
+  count <route>                      how many requests a route has had, and how many faults still wait for it
+  Routes: ${ROUTE_HELP}
   --url <url>                        the emulator's URL [LOGZIO_EMULATOR_URL]
 
   -h, --help                         show this help`;
@@ -38,8 +48,11 @@ const OPTIONS = {
     state: { type: "string" },
     url: { type: "string" },
     type: { type: "string" },
+    id: { type: "string" },
     status: { type: "string" },
     ms: { type: "string" },
+    body: { type: "string" },
+    shape: { type: "string" },
     times: { type: "string" },
     "latency-ms": { type: "string" },
     "max-in-flight": { type: "string" },
@@ -68,7 +81,21 @@ function int(flag: string, raw: string | undefined): number | undefined {
 
 async function serve(values: Values, env: NodeJS.ProcessEnv): Promise<void> {
     const stateFile = values.state ?? env.LOGZIO_EMULATOR_STATE;
-    const saved = stateFile ? loadState(stateFile) : undefined;
+    // Locked before it is read: a second emulator on the same file refuses to start instead of handing out its ids.
+    let release = (): void => undefined;
+    try {
+        if (stateFile) release = lockState(stateFile);
+    } catch (e) {
+        throw new UsageError((e as Error).message);
+    }
+    process.once("exit", () => release());
+    let saved: ReturnType<typeof loadState>;
+    try {
+        saved = stateFile ? loadState(stateFile) : undefined;
+    } catch (e) {
+        release();
+        throw new UsageError((e as Error).message);
+    }
     const opts: EmulatorOptions = {
         host: values.host ?? env.LOGZIO_EMULATOR_HOST,
         port: int("--port", values.port ?? env.LOGZIO_EMULATOR_PORT),
@@ -83,6 +110,7 @@ async function serve(values: Values, env: NodeJS.ProcessEnv): Promise<void> {
     try {
         emulator = await LogzioEmulator.start({ ...opts, onChange: () => ready && stateFile && saveState(emulator, stateFile) });
     } catch (e) {
+        release();
         const err = e as NodeJS.ErrnoException;
         const where = `${opts.host ?? "127.0.0.1"}:${opts.port ?? 0}`;
         if (err.code === "EADDRINUSE")
@@ -90,7 +118,14 @@ async function serve(values: Values, env: NodeJS.ProcessEnv): Promise<void> {
         if (err.code === "EACCES") throw new UsageError(`not allowed to listen on ${where}; choose a port above 1023 with --port`);
         throw e;
     }
-    if (saved) restoreState(emulator, saved);
+    try {
+        if (saved) restoreState(emulator, saved);
+    } catch (e) {
+        // Never serve (and later save) a state that lost accounts: stop, with the file as it was.
+        await emulator.close();
+        release();
+        throw new UsageError(`the state file ${stateFile} cannot be restored (${(e as Error).message}); it was left untouched`);
+    }
     ready = true;
     if (stateFile) saveState(emulator, stateFile);
     const siem = emulator.siemAccounts().length;
@@ -102,6 +137,7 @@ async function serve(values: Values, env: NodeJS.ProcessEnv): Promise<void> {
     const stop = (signal: NodeJS.Signals): void => {
         console.log(`${signal} received, closing the emulator`);
         void emulator.close().then(() => {
+            release();
             process.exitCode = 0;
         });
     };
@@ -136,6 +172,22 @@ async function admin(values: Values, env: NodeJS.ProcessEnv, method: string, pat
     return json;
 }
 
+/** An id as Logz.io gives them: a positive integer that JavaScript holds exactly. */
+function positiveId(raw: string): number {
+    const id = /^\d{1,16}$/.test(raw) ? Number(raw) : NaN;
+    if (!Number.isSafeInteger(id) || id <= 0) throw new UsageError(`--id must be a positive integer below 2^53, got "${raw}"`, true);
+    return id;
+}
+
+/** The HTTP form of a route; an unknown one is a usage error, before anything is sent. */
+function knownRoute(route: string): string {
+    try {
+        return routeKey(route);
+    } catch (e) {
+        throw new UsageError((e as Error).message);
+    }
+}
+
 function accountId(raw: string | undefined): number {
     const id = int("accountId", raw);
     if (id === undefined) throw new UsageError("give the account's id (see: logzio-emulator accounts)", true);
@@ -164,20 +216,43 @@ async function command(name: string, args: string[], values: Values, env: NodeJS
         case "add": {
             if (!args[0]) throw new UsageError("give the account's name: logzio-emulator add <name>", true);
             return print(
-                await admin(values, env, "POST", "/accounts", { accountName: args[0], ...(values.type ? { type: values.type } : {}) }),
+                await admin(values, env, "POST", "/accounts", {
+                    accountName: args[0],
+                    ...(values.type ? { type: values.type } : {}),
+                    ...(values.id === undefined ? {} : { accountId: positiveId(values.id) }),
+                }),
             );
         }
         case "fault": {
             const [route, kind] = args;
             if (!route || !kind)
                 throw new UsageError("give a route and a fault kind: logzio-emulator fault create status --status 503", true);
+            const key = knownRoute(route);
             const status = int("--status", values.status);
             const ms = int("--ms", values.ms);
-            const fault = { kind, ...(status === undefined ? {} : { status }), ...(ms === undefined ? {} : { ms }) } as Fault;
             const times = int("--times", values.times) ?? 1;
-            await admin(values, env, "POST", "/faults", { route, faults: Array.from({ length: times }, () => fault) });
+            const { body, shape } = values;
+            const fault = {
+                kind,
+                ...(status === undefined ? {} : { status }),
+                ...(ms === undefined ? {} : { ms }),
+                ...(body === undefined ? {} : { body }),
+                ...(shape === undefined ? {} : { shape }),
+                ...(times === 1 ? {} : { times }),
+            } as Fault;
+            // The emulator checks the fault (kind, properties) and answers 400 with the reason.
+            await admin(values, env, "POST", "/faults", { route: key, faults: [fault] });
+            return console.log(`the next ${times === 1 ? "request" : `${times} requests`} to ${key} will get: ${JSON.stringify(fault)}`);
+        }
+        case "count": {
+            if (!args[0]) throw new UsageError(`give a route: ${ROUTE_HELP}`, true);
+            const key = knownRoute(args[0]);
+            const counted = (await admin(values, env, "GET", `/count/${encodeURIComponent(key)}`)) as {
+                count: number;
+                pendingFaults: number;
+            };
             return console.log(
-                `the next ${times === 1 ? "request" : `${times} requests`} to ${routeKey(route)} will get: ${JSON.stringify(fault)}`,
+                `${key}: ${counted.count} request${counted.count === 1 ? "" : "s"}, ${counted.pendingFaults} still to fault`,
             );
         }
         default:

@@ -14,7 +14,20 @@ import { setMaxListeners } from "node:events";
 import type { AddressInfo } from "node:net";
 import { ADMIN_PREFIX, adminReply } from "./admin";
 import { sendPaced } from "./pacing";
-import { AccountType, EmulatedAccount, EmulatorOptions, Fault, RequestRecord, ROUTES } from "./types";
+import { FaultQueue } from "./faults";
+import { storedName, storedScan } from "./readings";
+import { routeKey } from "./routes";
+import {
+    AccountType,
+    EmulatedAccount,
+    EmulatorOptions,
+    Fault,
+    NAME_NORMALISATIONS,
+    NameNormalisation,
+    RequestRecord,
+    SCAN_READINGS,
+    ScanReading,
+} from "./types";
 import {
     Outcome,
     Reply,
@@ -32,6 +45,8 @@ import {
 } from "./wire";
 
 export * from "./types";
+export * from "./routes";
+export { FAULT_KINDS, checkFault } from "./faults";
 
 const UNAUTHORIZED_MESSAGE = "Unauthorized. Make sure your API token is valid";
 const ACCOUNT_NAME_RE = /^[\p{L}\p{N} ._-]+$/u;
@@ -67,7 +82,7 @@ export class LogzioEmulator {
     private readonly clock: () => number;
     private readonly onChange: () => void;
     private readonly shutdown = new AbortController(); // cancels latency/delay waits on close()
-    private readonly faults = new Map<string, Fault[]>();
+    private readonly faults = new FaultQueue();
     private store = new Map<number, StoredAccount>();
     private nextId: number;
     private clockOffset = 0;
@@ -75,6 +90,9 @@ export class LogzioEmulator {
     private latencyMs: number;
     private inFlightLimit: number | undefined;
     private provisioningMs: number;
+    private scanReading: ScanReading = "documented";
+    private nameNormalisation: readonly NameNormalisation[] = [];
+    private readonly recordAnswers: boolean;
     private inFlight = 0;
     private inFlightHighWater = 0;
     private rejected429 = 0;
@@ -93,6 +111,9 @@ export class LogzioEmulator {
         this.latencyMs = nonNegative(opts.latencyMs ?? 0, "latencyMs");
         this.inFlightLimit = opts.maxInFlight === undefined ? undefined : nonNegative(opts.maxInFlight, "maxInFlight");
         this.provisioningMs = nonNegative(opts.provisioningMs ?? 0, "provisioningMs");
+        this.setScanReading(opts.scanReading ?? "documented");
+        this.setNameNormalisation(opts.nameNormalisation ?? []);
+        this.recordAnswers = opts.recordAnswers ?? false;
         this.nextId = this.ownerId + 1;
         this.seedOwner();
         this.routes = new Map<string, Route>([
@@ -143,7 +164,12 @@ export class LogzioEmulator {
         const type = a.type ?? "SECURITY_ACCOUNT";
         if (type === "OWNER_ACCOUNT") throw new Error("the emulator has exactly one owner account");
         const accountId = a.accountId ?? this.nextId;
+        // Logz.io's ids are positive integers; anything else here would break every later create (nextId).
+        if (typeof accountId !== "number" || !Number.isSafeInteger(accountId) || accountId <= 0 || !Number.isSafeInteger(accountId + 1)) {
+            throw new Error(`accountId must be a positive integer below 2^53 - 1, got ${JSON.stringify(accountId) ?? String(accountId)}`);
+        }
         if (this.store.has(accountId)) throw new Error(`account ${accountId} already exists`);
+        if (typeof a.accountName !== "string") throw new Error("accountName must be a string");
         const createdAtMs = a.createdAt !== undefined ? Date.parse(a.createdAt) : this.nowMs();
         if (Number.isNaN(createdAtMs)) throw new Error(`invalid createdAt: ${a.createdAt}`);
         const account: StoredAccount = {
@@ -213,11 +239,18 @@ export class LogzioEmulator {
 
     // ---------------------------------------------------------------- faults and knobs
 
-    /** Queues faults for a route key such as "POST /v2/account-management/siem"; each request takes the next one. */
+    /**
+     * Queues faults for a route (`create`, `list`, `whoami`, or the HTTP form such as "POST /v2/account-management/siem").
+     * Requests take them in order, each fault answering `times` requests (default 1). Throws, queueing none, for an
+     * unknown route or a fault that is not well formed.
+     */
     injectFaults(route: string, ...faults: Fault[]): void {
-        const known: readonly string[] = Object.values(ROUTES);
-        if (!known.includes(route)) throw new Error(`unknown route "${route}"; expected one of ${known.join(", ")}`);
-        this.faults.set(route, [...(this.faults.get(route) ?? []), ...faults]);
+        this.faults.add(routeKey(route), faults);
+    }
+
+    /** How many requests to a route the queued faults are still waiting for (0: every fault has been used). */
+    pendingFaults(route: string): number {
+        return this.faults.pending(routeKey(route));
     }
 
     setLatency(ms: number): void {
@@ -232,9 +265,29 @@ export class LogzioEmulator {
         this.provisioningMs = nonNegative(ms, "provisioningMs");
     }
 
-    /** Requests recorded for a route key, whatever their outcome (429s and 401s included). */
+    /** Which reading of Logz.io's `accountsToScan` default creates play from now on (EmulatorOptions.scanReading). */
+    setScanReading(reading: ScanReading): void {
+        if (!SCAN_READINGS.includes(reading))
+            throw new Error(`scanReading must be one of ${SCAN_READINGS.join(", ")}, got ${String(reading)}`);
+        this.scanReading = reading;
+    }
+
+    /** How creates store names from now on (EmulatorOptions.nameNormalisation); [] stores them as sent. */
+    setNameNormalisation(ways: readonly NameNormalisation[]): void {
+        const bad = ways.find((w) => !NAME_NORMALISATIONS.includes(w));
+        if (bad !== undefined) throw new Error(`nameNormalisation takes ${NAME_NORMALISATIONS.join(", ")}, got ${String(bad)}`);
+        this.nameNormalisation = [...ways];
+    }
+
+    /** Requests recorded for a route, whatever their outcome (429s and 401s included). Throws for an unknown route. */
     count(route: string): number {
-        return this.requests.filter((r) => `${r.method} ${r.path}` === route).length;
+        return this.requestsTo(route).length;
+    }
+
+    /** The recorded requests to a route, in arrival order. Throws for an unknown route. */
+    requestsTo(route: string): RequestRecord[] {
+        const key = routeKey(route);
+        return this.requests.filter((r) => `${r.method} ${r.path}` === key);
     }
 
     // ---------------------------------------------------------------- HTTP pipeline
@@ -265,7 +318,8 @@ export class LogzioEmulator {
 
     private async process(req: http.IncomingMessage, res: http.ServerResponse, requestId: string): Promise<void> {
         const method = req.method ?? "GET";
-        const path = new URL(req.url ?? "/", "http://emulator").pathname;
+        const url = new URL(req.url ?? "/", "http://emulator");
+        const path = url.pathname;
         const token = headerValue(req, "x-api-token");
         const at = this.nowMs();
         if (path.startsWith(`${ADMIN_PREFIX}/`)) {
@@ -274,16 +328,29 @@ export class LogzioEmulator {
             this.send(res, requestId, json === undefined ? { status, body: "", contentType: "text/plain" } : jsonReply(status, json));
             return;
         }
-        const record = (status: number, raw: string): void => {
-            this.requests.push({ method, path, token, body: parseLoosely(raw), at, status });
+        const contentType = headerValue(req, "content-type");
+        const record = (status: number, raw: string, sent?: Reply, fault?: Fault["kind"]): void => {
+            this.requests.push({
+                method,
+                path,
+                ...(url.search ? { query: url.search.slice(1) } : {}),
+                token,
+                contentType,
+                body: parseLoosely(raw),
+                at,
+                status,
+                ...(fault ? { fault } : {}),
+                ...(sent && this.recordAnswers ? { answer: { status: sent.status, contentType: sent.contentType, body: sent.body } } : {}),
+            });
         };
 
         // The limit is checked on arrival; rejected requests never count as in flight.
         if (this.inFlightLimit !== undefined && this.inFlight >= this.inFlightLimit) {
             this.rejected429++;
             const raw = await readBody(req);
-            record(429, raw);
-            this.send(res, requestId, { status: 429, body: "Too Many Requests", contentType: "text/plain" });
+            const tooMany: Reply = { status: 429, body: "Too Many Requests", contentType: "text/plain" };
+            record(429, raw, tooMany);
+            this.send(res, requestId, tooMany);
             return;
         }
         this.trackInFlight(res);
@@ -291,19 +358,27 @@ export class LogzioEmulator {
         if (this.latencyMs > 0) await sleep(this.latencyMs, undefined, { signal: this.shutdown.signal });
 
         // Like a real server, a request keeps being processed even if its client has gone away meanwhile.
-        const outcome = await this.decide(method, path, token, raw, requestId);
+        const taken: { fault?: Fault["kind"] } = {};
+        const outcome = await this.decide(method, path, token, raw, requestId, taken);
         if (outcome.kind === "reply") {
-            record(outcome.reply.status, raw);
+            record(outcome.reply.status, raw, outcome.reply, taken.fault);
             this.send(res, requestId, outcome.reply);
         } else {
-            record(0, raw);
+            record(0, raw, undefined, taken.fault);
             if (outcome.kind === "reset") req.socket.resetAndDestroy();
             // "hang": leave the response open; close() or the client's own timeout ends it.
         }
     }
 
     /** Routing, faults, auth and handling, in that order. */
-    private async decide(method: string, path: string, token: string | undefined, raw: string, requestId: string): Promise<Outcome> {
+    private async decide(
+        method: string,
+        path: string,
+        token: string | undefined,
+        raw: string,
+        requestId: string,
+        taken: { fault?: Fault["kind"] },
+    ): Promise<Outcome> {
         const route = this.routes.get(path);
         if (!route) return reply(jsonReply(404, { message: "Not found" }));
         if (route.method !== method) {
@@ -311,7 +386,8 @@ export class LogzioEmulator {
         }
 
         // Faults are taken per request in arrival-after-latency order, before auth: they model the server side.
-        const fault = this.faults.get(`${method} ${path}`)?.shift();
+        const fault = this.faults.take(routeKey(`${method} ${path}`));
+        taken.fault = fault?.kind;
         if (fault?.kind === "status") return reply(faultReply(fault));
         if (fault?.kind === "resetBeforeCommit") return { kind: "reset" };
         if (fault?.kind === "hang") return { kind: "hang" };
@@ -409,7 +485,7 @@ export class LogzioEmulator {
         if (typeof email !== "string" || !EMAIL_RE.test(email)) {
             return invalid("SIEM/INVALID_EMAIL", "A valid email address is required", { email });
         }
-        const scan = accountsToScan ?? [this.ownerId]; // null or absent: the owner account, as documented
+        const scan = accountsToScan ?? [];
         if (!Array.isArray(scan) || !scan.every((id) => Number.isSafeInteger(id) && id >= 0)) {
             return invalid("SIEM/INVALID_ACCOUNTS_TO_SCAN", "accountsToScan must be an array of account ids", { accountsToScan });
         }
@@ -428,9 +504,14 @@ export class LogzioEmulator {
 
         // Duplicate names are allowed, as on Logz.io.
         const created = this.addAccount({
-            accountName,
+            accountName: storedName(this.nameNormalisation, accountName),
             email,
-            accountsToScan: scan as number[],
+            accountsToScan: storedScan(
+                this.scanReading,
+                this.ownerId,
+                scan as number[],
+                accountsToScan === undefined || accountsToScan === null,
+            ),
             isUsingRepositoryAccount: repo,
             type: "SECURITY_ACCOUNT",
         });

@@ -1,8 +1,11 @@
 // `logzio-emulator --state <file>`: the accounts survive a restart, like a real Logz.io account's would. The file is
 // rewritten (atomically: temp file, then rename) after every change; faults, counters and the clock are not kept.
+// One emulator at a time owns a state file: a lock file next to it (`<file>.lock`, holding the owner's pid) makes
+// a second one refuse to start, since two writers would hand out the same ids and the last one to write would win.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { EmulatedAccount, LogzioEmulator } from "./server";
+import { ACCOUNT_TYPES } from "./types";
 
 export interface SavedState {
     version: 1;
@@ -12,7 +15,13 @@ export interface SavedState {
     accounts: EmulatedAccount[];
 }
 
-/** The saved state, or undefined when the file does not exist yet. Throws a one-line error when it is unusable. */
+const isId = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v) && v > 0;
+
+/**
+ * The saved state, or undefined when the file does not exist yet. Throws a one-line error when it is unusable,
+ * including any account that could not be put back as it was saved (a bad or repeated id, an unknown type): an
+ * emulator that started without it would serve, and then save, a state that silently lost accounts.
+ */
 export function loadState(file: string): SavedState | undefined {
     let text: string;
     try {
@@ -27,9 +36,23 @@ export function loadState(file: string): SavedState | undefined {
     } catch (e) {
         throw new Error(`the state file ${file} is not valid JSON (${(e as Error).message}); move it away to start empty`);
     }
-    if (state?.version !== 1 || !Number.isSafeInteger(state.ownerAccountId) || !Array.isArray(state.accounts)) {
+    if (state?.version !== 1 || !isId(state.ownerAccountId) || !Array.isArray(state.accounts)) {
         throw new Error(`the state file ${file} is not an emulator state (version 1); move it away to start empty`);
     }
+    const seen = new Set<number>([state.ownerAccountId]);
+    state.accounts.forEach((a, i) => {
+        const bad = (why: string) => new Error(`the state file ${file} cannot be restored: accounts[${i}] ${why}; it was left untouched`);
+        if (typeof a !== "object" || a === null) throw bad("is not an account");
+        if (!isId(a.accountId)) throw bad(`has accountId ${JSON.stringify(a.accountId)}, not a positive integer`);
+        if (seen.has(a.accountId)) throw bad(`repeats accountId ${a.accountId}`);
+        seen.add(a.accountId);
+        if (typeof a.accountName !== "string") throw bad("has no accountName");
+        if (!(ACCOUNT_TYPES as readonly unknown[]).includes(a.type) || a.type === "OWNER_ACCOUNT")
+            throw bad(`has type ${JSON.stringify(a.type)}`);
+        if (typeof a.createdAt !== "string" || Number.isNaN(Date.parse(a.createdAt))) throw bad("has no usable createdAt");
+        if (!Array.isArray(a.accountsToScan) || !a.accountsToScan.every((id) => Number.isSafeInteger(id) && id >= 0))
+            throw bad("has no usable accountsToScan");
+    });
     return state;
 }
 
@@ -50,4 +73,49 @@ export function saveState(emulator: LogzioEmulator, file: string): void {
     const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
     fs.writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`);
     fs.renameSync(tmp, file);
+}
+
+export const lockFileOf = (file: string): string => `${file}.lock`;
+
+/**
+ * Takes the state file's lock for this process, or throws a one-line error naming the emulator that holds it.
+ * A lock left by a process that no longer runs (killed with SIGKILL) is taken over. Returns its release.
+ */
+export function lockState(file: string): () => void {
+    const lock = lockFileOf(file);
+    for (let attempt = 0; attempt < 2; attempt++) {
+        try {
+            fs.writeFileSync(lock, `${process.pid}\n`, { flag: "wx" });
+            let released = false;
+            return () => {
+                if (released) return;
+                released = true;
+                try {
+                    if (fs.readFileSync(lock, "utf8").trim() === String(process.pid)) fs.unlinkSync(lock);
+                } catch {
+                    // already gone
+                }
+            };
+        } catch (e) {
+            if ((e as NodeJS.ErrnoException).code !== "EEXIST")
+                throw new Error(`cannot lock the state file ${file}: ${(e as Error).message}`);
+        }
+        const holder = Number(fs.readFileSync(lock, "utf8").trim());
+        if (Number.isSafeInteger(holder) && holder > 0 && holder !== process.pid && alive(holder)) {
+            throw new Error(
+                `the state file ${file} is in use by another emulator (pid ${holder}, lock ${lock}); stop it first, or use another --state file`,
+            );
+        }
+        fs.rmSync(lock, { force: true }); // stale: its owner is gone
+    }
+    throw new Error(`cannot lock the state file ${file}: ${lock} keeps reappearing`);
+}
+
+function alive(pid: number): boolean {
+    try {
+        process.kill(pid, 0);
+        return true;
+    } catch (e) {
+        return (e as NodeJS.ErrnoException).code === "EPERM";
+    }
 }

@@ -1,6 +1,7 @@
 // What the lifecycle needs of one Logz.io main account, shared by every resource in the host that uses it.
 import * as E from "fp-ts/Either";
-import { AccountDirectory, MainAccount } from "./accountDirectory";
+import { AccountDirectory } from "./accountDirectory";
+import { MainAccount } from "./mainAccount";
 import { Failure } from "./errors";
 import { LogzioClient } from "./logzioClient";
 import { Settings } from "./settings";

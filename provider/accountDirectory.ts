@@ -12,7 +12,7 @@ import * as dc from "node:diagnostics_channel";
 import { performance } from "node:perf_hooks";
 import * as E from "fp-ts/Either";
 import * as TE from "fp-ts/TaskEither";
-import { AccountView, Whoami } from "./codecs";
+import { AccountView } from "./codecs";
 import { Failure } from "./errors";
 import { Deadline } from "./logzioClient";
 
@@ -186,30 +186,6 @@ export class AccountDirectory {
             lookups.publish(record);
             return r;
         });
-    }
-}
-
-/**
- * The main account a token belongs to (GET /v2/whoami), asked once per host and main account; concurrent
- * callers share the request. An answer (the account, or a refusal such as 401) is kept; a transient failure
- * is not, so the next caller asks again.
- */
-export class MainAccount {
-    private known?: Result<Whoami>;
-
-    constructor(private readonly fetchWhoami: () => TE.TaskEither<Failure, Whoami>) {}
-
-    get(deadline: Deadline): TE.TaskEither<Failure, Whoami> {
-        return () => {
-            if (!this.known) {
-                const asked = this.fetchWhoami()();
-                this.known = asked;
-                void asked.then((r) => {
-                    if (E.isLeft(r) && !isAnswer(r.left) && this.known === asked) this.known = undefined;
-                });
-            }
-            return withinDeadline(this.known, deadline, "GET /v2/whoami");
-        };
     }
 }
 

@@ -115,7 +115,20 @@ export const SiemAccountState = t.intersection([
     }),
     // The main account that owns the resource (GET /v2/whoami) and the API URL it was reached at. Optional:
     // state written before they were recorded must stay readable.
-    t.partial({ existingAccountId: t.Int, configNamespace: t.string, mainAccountId: t.Int, apiUrl: t.string }),
+    // `requested`: what the program asked for when the account was created or adopted, the side of a diff that only
+    // the program sets (Logz.io may store another list or name than was sent). `storedName`: the name Logz.io stored
+    // then; a listed name other than it is drift (a rename in the UI). Both optional: older state has neither.
+    t.partial({
+        existingAccountId: t.Int,
+        configNamespace: t.string,
+        mainAccountId: t.Int,
+        apiUrl: t.string,
+        requested: t.intersection([
+            t.type({ accountName: t.string, email: t.string }),
+            t.partial({ accountsToScan: t.array(t.Int), isUsingRepositoryAccount: t.boolean }),
+        ]),
+        storedName: t.string,
+    }),
 ]);
 export type SiemAccountState = t.TypeOf<typeof SiemAccountState>;
 

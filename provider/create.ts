@@ -11,6 +11,7 @@ import { Failure, isTransient } from "./errors";
 import { Owner, findSiemNamed, notWhole, ownerOf, publicUrl, stateFromLookup, stateFromResponse } from "./evidence";
 import { Deadline } from "./logzioClient";
 import * as msg from "./messages";
+import { nameKey, sameName } from "./names";
 
 // Ambiguous creates (answer lost) are settled by a lookup; this bounds how often the POST is then repeated.
 const MAX_CREATE_ROUNDS = 3;
@@ -40,7 +41,9 @@ function createNew(
 ): TE.TaskEither<Failure, SiemAccountState> {
     const name = inputs.accountName;
     // Claimed synchronously, before anything is awaited, so two resources of one name cannot both get past here.
-    const claim = account.claims.get(name);
+    // Keyed as Logz.io may hold the name: "Prod" and " prod" are one name to it (names.ts).
+    const key = nameKey(name);
+    const claim = account.claims.get(key);
     if (claim !== undefined) {
         return TE.left(
             msg.refused(
@@ -52,7 +55,7 @@ function createNew(
             ),
         );
     }
-    account.claims.set(name, { state: "creating" });
+    account.claims.set(key, { state: "creating" });
     return pipe(
         // Claims cover this host's own creates, so the guard only has to see Logz.io as of this call. The owner
         // and the list are asked at once (the owner only once per host).
@@ -65,18 +68,18 @@ function createNew(
             return postUntilSettled(account, inputs, ownerOf(main, account.settings), deadline, 1);
         }),
         TE.map((state) => {
-            account.claims.set(name, { state: "created", id: state.accountId, at: performance.now() });
+            account.claims.set(key, { state: "created", id: state.accountId, at: performance.now() });
             return state;
         }),
         TE.orElseFirst((failure) => {
             if (failure.kind === "refused" && failure.id !== undefined) {
                 // A partial create has an id: the name stays taken by it.
-                account.claims.set(name, { state: "created", id: Number(failure.id), at: performance.now() });
+                account.claims.set(key, { state: "created", id: Number(failure.id), at: performance.now() });
             } else if (failure.kind === "refused" && failure.unsettled) {
-                account.claims.set(name, { state: "unsettled" });
+                account.claims.set(key, { state: "unsettled" });
             } else {
                 // Certainly not created (refused before any POST, or a definite answer): the name is free.
-                account.claims.delete(name);
+                account.claims.delete(key);
             }
             return TE.right(undefined);
         }),
@@ -222,7 +225,9 @@ function adopt(
                 );
             }
             if (match.type !== SECURITY_ACCOUNT) return TE.left(msg.refused(msg.adoptNotSiem(id, match)));
-            if (match.accountName !== inputs.accountName) return TE.left(msg.refused(msg.adoptOtherName(id, match, inputs.accountName)));
+            // Logz.io may have stored the name trimmed or in another case: that is still the name asked for.
+            if (!sameName(match.accountName, inputs.accountName))
+                return TE.left(msg.refused(msg.adoptOtherName(id, match, inputs.accountName)));
             return TE.right({ ...stateFromLookup(account, inputs, match, owner), createdAt: "" });
         }),
     );

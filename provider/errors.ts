@@ -1,7 +1,8 @@
 // Failures are values (fp-ts Either/TaskEither) inside the provider; `toError` turns one into the single
 // clear Error that Pulumi shows, at the boundary. Messages never carry the token: `scrub` removes it even
 // if Logz.io ever echoes it back in a body, and no message is longer than MAX_MESSAGE_CHARS.
-import { MAX_MESSAGE_CHARS, bounded, scrub, summarise } from "./text";
+import { expectEcho } from "./hostEcho";
+import { MAX_MESSAGE_CHARS, bounded, scrub, sentence, summarise } from "./text";
 
 export { scrub };
 
@@ -52,7 +53,11 @@ export type Failure =
           readonly unsettled?: boolean;
       };
 
-/** `namespace` is the config namespace whose token was used, so guidance names the right key. */
+/**
+ * What a person reads: what happened on the first line, what to do (if anything) on the next. The engine's
+ * progress rows show only a message's first line, so the advice is printed once, under Diagnostics.
+ * `namespace` is the config namespace whose token was used, so guidance names the right key.
+ */
 export function describeFailure(f: Failure, namespace = "logzio"): string {
     switch (f.kind) {
         case "config":
@@ -64,10 +69,11 @@ export function describeFailure(f: Failure, namespace = "logzio"): string {
             if (f.errorCode) parts.push(`errorCode ${f.errorCode}`);
             if (f.message) parts.push(`message ${JSON.stringify(f.message)}`);
             if (f.requestId) parts.push(`requestId ${f.requestId}`);
-            let text = parts.join(", ") + afterAttempts(f.attempts);
+            const text = sentence(parts.join(", ") + afterAttempts(f.attempts));
             if (f.status === 401)
-                text += `. Logz.io refused the API token: check ${namespace}:apiToken is a valid API token of the main (owner) account for this region`;
-            if (f.status === 403) text += ". The token lacks the privileges: it must be an API token of the main (owner) Logs account";
+                return `${text}\nLogz.io refused the API token: check that ${namespace}:apiToken is an API token of the main (owner) account, and that the region (or API URL) is that account's.`;
+            if (f.status === 403)
+                return `${text}\nThe token lacks the privileges: it must be an API token of the main (owner) Logs account.`;
             return text;
         }
         case "network":
@@ -100,10 +106,11 @@ export class SiemProviderError extends Error {
     ) {
         super(message);
         this.name = "SiemProviderError";
-        // Pulumi's host prints a failed check, diff, read or delete as `${error}: ${error.stack}` on its stderr, and
-        // the engine shows that under the stack: the message twice, then our own frames. These errors are answers,
-        // not crashes, so that line is the message once: "pulumi-logzio-siem: <message>".
+        // Pulumi's host prints a failed check, diff, read or delete as `${error}: ${error.stack}` on its stderr. These
+        // errors are answers, not crashes, so that line is "pulumi-logzio-siem: <message>" (no frames), and the
+        // runtime drops it in the host (hostEcho.ts): the engine shows the error itself.
         this.stack = message;
+        expectEcho(`${this.toString()}: ${this.stack}`);
     }
 
     override toString(): string {
@@ -113,7 +120,7 @@ export class SiemProviderError extends Error {
 
 /** Scrubbed first, then cut: a cut made before scrubbing could leave a piece of the token behind. */
 export function toError(f: Failure, secrets: readonly string[] = [], namespace?: string): SiemProviderError {
-    const message = bounded(scrub(describeFailure(f, namespace), secrets), MAX_MESSAGE_CHARS);
+    const message = bounded(scrub(sentence(describeFailure(f, namespace)), secrets), MAX_MESSAGE_CHARS);
     if (f.kind === "refused" && f.id !== undefined) return new SiemProviderError(message, f.id, f.properties, [message]);
     return new SiemProviderError(message);
 }

@@ -5,6 +5,7 @@ import type * as t from "io-ts";
 import { Account, createdHereAt } from "./account";
 import { Listing } from "./accountDirectory";
 import { AccountView, CreateSiemResponse, SECURITY_ACCOUNT, SiemAccountInputs, SiemAccountState, Whoami } from "./codecs";
+import { sameName } from "./names";
 import { Settings } from "./settings";
 
 type Props = Record<string, unknown>;
@@ -45,8 +46,15 @@ export function findSiem(accounts: readonly AccountView[], id: number): AccountV
     return accounts.find((a) => a.accountId === id && a.type === SECURITY_ACCOUNT);
 }
 
+/** The id listed with another type than SECURITY_ACCOUNT: no evidence either way about a SIEM account. */
+export function listedAsOther(accounts: readonly AccountView[], id: number): AccountView | undefined {
+    return accounts.find((a) => a.accountId === id && a.type !== SECURITY_ACCOUNT);
+}
+
+/** A SIEM account whose name Logz.io may hold as `name`: exactly, else one equal but for case and spaces (names.ts). */
 export function findSiemNamed(accounts: readonly AccountView[], name: string): AccountView | undefined {
-    return accounts.find((a) => a.type === SECURITY_ACCOUNT && a.accountName === name);
+    const siem = accounts.filter((a) => a.type === SECURITY_ACCOUNT);
+    return siem.find((a) => a.accountName === name) ?? siem.find((a) => sameName(a.accountName, name));
 }
 
 /**
@@ -71,12 +79,41 @@ export function graceOf(account: Account, id: string, state: Props, listing: Lis
     const grace = account.settings.provisioningGraceMs;
     if (grace <= 0) return "over";
     // Adopted accounts have no createdAt: they were listed when adopted, so they are past setting up.
-    const created = typeof state.createdAt === "string" ? Date.parse(state.createdAt) : NaN;
-    if (Number.isNaN(created)) return "over";
+    if (state.createdAt === "" || state.createdAt === undefined) return "over";
+    const created = createdAtMs(state.createdAt);
+    // A createdAt that cannot be read as an instant says nothing about the account's age.
+    if (created === undefined) return "unknown";
     const here = createdHereAt(account, Number(id));
     const age = listing.logzioNow !== undefined ? listing.logzioNow - created : here !== undefined ? performance.now() - here : undefined;
     if (age === undefined) return "unknown";
     return age < grace ? "within" : "over";
+}
+
+// An ISO 8601 date-time without a zone designator: `Date.parse` would read it in this host's time zone.
+const WITHOUT_OFFSET = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
+const WITH_OFFSET = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)$/i;
+/** The latest instant a wall-clock time can name: the westernmost zone is 12 hours behind UTC. */
+const LATEST_ZONE_MS = 12 * 3_600_000;
+
+/**
+ * `createdAt` as an instant, never read in this host's time zone. With an offset (Logz.io's documented form, `...Z`)
+ * it is exact. Without one, the zone is unknown: it is taken as the latest instant it can name, so an account is
+ * never older than it may be (a young account is kept, not dropped). Any other text is unknown (undefined).
+ */
+export function createdAtMs(createdAt: unknown): number | undefined {
+    if (typeof createdAt !== "string") return undefined;
+    const text = createdAt.trim();
+    if (WITH_OFFSET.test(text)) {
+        const ms = Date.parse(text.replace(" ", "T"));
+        return Number.isNaN(ms) ? undefined : ms;
+    }
+    if (WITHOUT_OFFSET.test(text)) {
+        const ms = Date.parse(`${text.replace(" ", "T")}Z`);
+        return Number.isNaN(ms) ? undefined : ms + LATEST_ZONE_MS;
+    }
+    // Other forms count only with an explicit zone (`Tue, 01 Dec 2026 10:00:00 GMT`).
+    const ms = /(GMT|UTC|Z|[+-]\d{4})$/i.test(text) ? Date.parse(text) : NaN;
+    return Number.isNaN(ms) ? undefined : ms;
 }
 
 /** Logz.io's current time as an ISO string (seconds), for a createdAt Logz.io did not give. */
@@ -86,9 +123,20 @@ export function logzioNowIso(account: Account): string {
 
 // --- state -------------------------------------------------------------------------------------------
 
+/** What the program asked for: the side of a diff only the program sets. */
+export function requestedOf(inputs: SiemAccountInputs): NonNullable<SiemAccountState["requested"]> {
+    return {
+        accountName: inputs.accountName,
+        email: inputs.email,
+        ...(inputs.accountsToScan === undefined ? {} : { accountsToScan: inputs.accountsToScan }),
+        ...(inputs.isUsingRepositoryAccount === undefined ? {} : { isUsingRepositoryAccount: inputs.isUsingRepositoryAccount }),
+    };
+}
+
 function baseState(inputs: SiemAccountInputs, owner: Owner) {
     return {
         email: inputs.email,
+        requested: requestedOf(inputs),
         ...(inputs.existingAccountId === undefined ? {} : { existingAccountId: inputs.existingAccountId }),
         ...(inputs.configNamespace === undefined ? {} : { configNamespace: inputs.configNamespace }),
         mainAccountId: owner.mainAccountId,
@@ -100,6 +148,7 @@ export function stateFromResponse(account: Account, inputs: SiemAccountInputs, r
     return {
         accountId: res.accountId,
         accountName: res.accountName,
+        storedName: res.accountName,
         accountsToScan: res.accountsToScan ?? inputs.accountsToScan ?? [],
         isUsingRepositoryAccount: res.isUsingRepositoryAccount ?? inputs.isUsingRepositoryAccount ?? false,
         createdAt: res.createdAt ?? logzioNowIso(account),
@@ -112,6 +161,7 @@ export function stateFromLookup(account: Account, inputs: SiemAccountInputs, fou
     return {
         accountId: found.accountId,
         accountName: found.accountName,
+        storedName: found.accountName,
         accountsToScan: inputs.accountsToScan ?? [],
         isUsingRepositoryAccount: inputs.isUsingRepositoryAccount ?? false,
         createdAt: logzioNowIso(account),

@@ -1,7 +1,7 @@
 // Field-by-field validation of SiemAccount inputs for `check`: one failure per bad property, named, with
 // what was received. Unknown values (preview) pass; nothing here touches the network.
 import { ACCOUNT_NAME_PATTERN, EMAIL_PATTERN } from "./codecs";
-import { MAX_MESSAGE_CHARS, bounded, excerpt, summarise } from "./text";
+import { MAX_MESSAGE_CHARS, bounded, excerpt, sentence, summarise } from "./text";
 
 /** The engine's placeholder for a value not known until apply (preview). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -115,7 +115,7 @@ export function checkInputs(news: Record<string, unknown>): { inputs: Record<str
         inputs,
         failures: failures.map((f) => ({
             property: f.property.length > 200 ? f.property.slice(0, 200) : f.property,
-            reason: bounded(f.reason, MAX_MESSAGE_CHARS),
+            reason: bounded(sentence(f.reason), MAX_MESSAGE_CHARS),
         })),
     };
 }

@@ -4,7 +4,8 @@ export class Limiter {
     private active = 0;
     private readonly waiting: (() => void)[] = [];
 
-    constructor(readonly capacity: number) {}
+    /** May be lowered while in use (a namespace with a smaller cap joins): slots above it are not handed on. */
+    constructor(public capacity: number) {}
 
     get inFlight(): number {
         return this.active;
@@ -41,8 +42,8 @@ export class Limiter {
         try {
             return await task();
         } finally {
-            const next = this.waiting.shift();
-            // Hand the slot straight to the next waiter so a newcomer cannot overtake it.
+            // Hand the slot straight to the next waiter so a newcomer cannot overtake it (while within capacity).
+            const next = this.active <= this.capacity ? this.waiting.shift() : undefined;
             if (next) next();
             else this.active--;
         }

@@ -42,19 +42,39 @@ export function safeToRepeatPost(f: Failure): boolean {
 
 const bodyOnly = <A>(a: Answered<A>): A => a.body;
 
+/**
+ * What the clients of one main account share, whatever namespace reaches it: the connections, the cap on requests
+ * in flight, and Logz.io's clock. Retries, timeouts and messages stay each client's own (its namespace's settings).
+ */
+export interface Transport {
+    readonly agent: http.Agent;
+    readonly limiter: Limiter;
+    readonly clock: ServerClock;
+}
+
+export function newTransport(settings: Settings): Transport {
+    const options = { keepAlive: true, maxSockets: settings.maxConcurrency };
+    return {
+        agent: settings.apiUrl.startsWith("https:") ? new https.Agent(options) : new http.Agent(options),
+        limiter: new Limiter(settings.maxConcurrency),
+        clock: new ServerClock(),
+    };
+}
+
 export class LogzioClient {
     private readonly agent: http.Agent;
     readonly limiter: Limiter;
     /** Logz.io's clock, from the `Date` header of every answer (any status). */
-    readonly clock = new ServerClock();
+    readonly clock: ServerClock;
 
     constructor(
         readonly settings: Settings,
         private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+        transport: Transport = newTransport(settings),
     ) {
-        const options = { keepAlive: true, maxSockets: settings.maxConcurrency };
-        this.agent = settings.apiUrl.startsWith("https:") ? new https.Agent(options) : new http.Agent(options);
-        this.limiter = new Limiter(settings.maxConcurrency);
+        this.agent = transport.agent;
+        this.limiter = transport.limiter;
+        this.clock = transport.clock;
     }
 
     /** POST /v2/account-management/siem. Retried only when the account cannot have been created. */

@@ -1,7 +1,10 @@
-// Every sentence the lifecycle says to a person: what happened, what is known, and what to do next.
+// Every sentence the lifecycle says to a person. Each message is whole sentences: what happened on its first
+// line (the engine's progress rows show only that line), what is known and what to do on the next, said once.
 import { AccountView, SiemAccountInputs } from "./codecs";
-import { Failure, toError } from "./errors";
+import { Failure, describeFailure } from "./errors";
+import { createdAtMs } from "./evidence";
 import { Settings, tuningKey } from "./settings";
+import { headline } from "./text";
 
 type Props = Record<string, unknown>;
 
@@ -10,49 +13,50 @@ export const refused = (message: string): Failure => ({ kind: "refused", message
 /** The config key of the provisioning grace. */
 export const graceKey = (settings: Settings): string => tuningKey(settings.namespace, "provisioningGraceMinutes");
 
-const describeBrief = (f: Failure): string => toError(f).message;
+/** One failure quoted inside another message: its first line, without the advice that follows it. */
+const describeBrief = (f: Failure): string => headline(describeFailure(f));
 
 /** The main account a message names: its id and the API URL it is reached at. */
 const named = (id: unknown, url: unknown) => `main account ${String(id)}${typeof url === "string" && url !== "" ? ` (${url})` : ""}`;
 
 export function duplicateName(existing: AccountView): string {
     return (
-        `a SIEM account named "${existing.accountName}" already exists (accountId ${existing.accountId}); ` +
-        `creating another would add a second billed account with the same name. ` +
+        `a SIEM account named "${existing.accountName}" already exists (accountId ${existing.accountId}), so none was created: ` +
+        `another would be a second billed account with the same name.\n` +
         `To manage the existing account with this resource, add to its args:  existingAccountId: ${existing.accountId},  ` +
-        `or choose another accountName`
+        `or choose another accountName.`
     );
 }
 
 export function creatingNow(name: string): string {
     return (
-        `another SiemAccount in this stack is creating accountName "${name}" under the same Logz.io account right now; ` +
-        `Logz.io would make two billed accounts with one name, so give each resource its own accountName`
+        `another SiemAccount in this stack is creating accountName "${name}" under the same Logz.io account right now, ` +
+        `and Logz.io would make two billed accounts with one name.\nGive each resource its own accountName.`
     );
 }
 
 export function unsettledClaim(name: string): string {
     return (
         `another SiemAccount in this run already tried to create accountName "${name}" under the same Logz.io account, and its ` +
-        `outcome is unknown: Logz.io may have created it. A second POST could make a second billed account, so none was sent. ` +
-        `Check Logz.io under Settings > Manage accounts: if "${name}" exists, adopt it with existingAccountId: <its id>, then run \`pulumi up\` again`
+        `outcome is unknown: Logz.io may have created it, and a second POST could make a second billed account, so none was sent.\n` +
+        `Check Logz.io under Settings > Manage accounts: if "${name}" exists, adopt it with existingAccountId: <its id>, then run \`pulumi up\` again.`
     );
 }
 
 export function stillExists(live: AccountView): string {
     return (
-        `SIEM account ${live.accountId} ("${live.accountName}") still exists, and Logz.io has no API call that deletes SIEM accounts. ` +
+        `SIEM account ${live.accountId} ("${live.accountName}") still exists, and Logz.io has no API call that deletes SIEM accounts.\n` +
         `Delete it in the Logz.io UI (Settings > Manage accounts, the delete icon; a shared Repository account must be reset first), ` +
         `then run \`pulumi refresh\` and this operation again. ` +
-        `To keep the account and only remove it from this stack, set the resource option \`retainOnDelete: true\`, run \`pulumi up\`, then remove the resource`
+        `To keep the account and only remove it from this stack, set the resource option \`retainOnDelete: true\`, run \`pulumi up\`, then remove the resource.`
     );
 }
 
 export function stillProvisioning(settings: Settings, id: string, state: Props): string {
     return (
         `SIEM account ${id} ("${String(state.accountName)}") was created at ${String(state.createdAt)} and Logz.io does not list it yet ` +
-        `(new accounts take a few minutes to set up), so it cannot be confirmed gone. Retry once it is older than ` +
-        `${graceKey(settings)} by Logz.io's clock, or set the resource option \`retainOnDelete: true\` to drop it from the stack without deleting it`
+        `(new accounts take a few minutes to set up), so it cannot be confirmed gone.\nRetry once it is older than ` +
+        `${graceKey(settings)} by Logz.io's clock, or set the resource option \`retainOnDelete: true\` to drop it from the stack without deleting it.`
     );
 }
 
@@ -60,11 +64,34 @@ export function stillProvisioning(settings: Settings, id: string, state: Props):
 export function ageUnknown(settings: Settings, id: string, state: Props, doing: "refresh" | "delete"): string {
     return (
         `SIEM account ${id} ("${String(state.accountName)}") is not listed by Logz.io, but it was created at ${String(state.createdAt)} ` +
-        `and Logz.io's answers carry no Date header, so the provider cannot tell whether it is still being set up ` +
-        `(${graceKey(settings)}); the local clock is not trusted for this. ` +
+        (createdAtMs(state.createdAt) === undefined
+            ? `and that createdAt is not a time the provider can place (no ISO 8601 date-time), so it cannot tell whether it is still being set up `
+            : `and Logz.io's answers carry no Date header, so the provider cannot tell whether it is still being set up `) +
+        `(${graceKey(settings)}); the local clock is not trusted for this.\n` +
         (doing === "refresh"
-            ? "It stays in state unchanged; run `pulumi refresh` again later"
-            : "It is not confirmed gone; retry later, or set the resource option `retainOnDelete: true` to drop it from the stack without deleting it")
+            ? "It stays in state unchanged; run `pulumi refresh` again later."
+            : "It is not confirmed gone; retry later, or set the resource option `retainOnDelete: true` to drop it from the stack without deleting it.")
+    );
+}
+
+/** The id is listed, but as another type of account: neither the SIEM account's presence nor its absence is shown. */
+export function listedAsOtherType(id: string, state: Props, listed: AccountView, doing: "refresh" | "delete"): string {
+    return (
+        `Logz.io lists account ${id} as "${listed.accountName}" of type ${listed.type}, not as a SIEM account (SECURITY_ACCOUNT), ` +
+        `so its list shows neither that SIEM account ${id}${typeof state.accountName === "string" && state.accountName !== "" ? ` ("${state.accountName}")` : ""} exists nor that it is gone: ` +
+        (doing === "refresh"
+            ? "it stays in state unchanged. Check the account in Logz.io (Settings > Manage accounts) and run `pulumi refresh` again"
+            : "it is not confirmed gone and stays in state. Check the account in Logz.io (Settings > Manage accounts); " +
+              "to drop it from the stack without deleting anything, set the resource option `retainOnDelete: true`")
+    );
+}
+
+/** A new accountName with spaces Logz.io may not keep as sent. */
+export function looseSpaces(name: string): string {
+    return (
+        `accountName ${JSON.stringify(name.length > 100 ? `${name.slice(0, 97)}...` : name)} has leading, trailing or repeated spaces; ` +
+        `Logz.io may store the name trimmed and collapsed, and the duplicate-name guard treats both spellings as one name: ` +
+        `write it as ${JSON.stringify(name.trim().replace(/\s+/g, " ").slice(0, 100))}`
     );
 }
 
@@ -73,22 +100,22 @@ export function listNotWhole(why: string, subject: string, doing: "refresh" | "d
     const base = `${why}, so it cannot be the whole list and is no evidence that ${subject} is absent`;
     switch (doing) {
         case "refresh":
-            return `${base}: it stays in state unchanged. Run \`pulumi refresh\` again once Logz.io answers normally`;
+            return `${base}: it stays in state unchanged.\nRun \`pulumi refresh\` again once Logz.io answers normally.`;
         case "delete":
-            return `${base}: it is not confirmed gone and stays in state. Retry once Logz.io answers normally`;
+            return `${base}: it is not confirmed gone and stays in state.\nRetry once Logz.io answers normally.`;
         case "guard":
-            return `${base}: the duplicate-name guard cannot rule out an existing account, so nothing was created. Run \`pulumi up\` again once Logz.io answers normally`;
+            return `${base}: the duplicate-name guard cannot rule out an existing account, so nothing was created.\nRun \`pulumi up\` again once Logz.io answers normally.`;
         case "lookup":
-            return `${base}`;
+            return `${base}.`;
         case "adopt":
-            return `${base}: nothing was adopted. Run \`pulumi up\` again once Logz.io answers normally`;
+            return `${base}: nothing was adopted.\nRun \`pulumi up\` again once Logz.io answers normally.`;
     }
 }
 
 export function unusableList(f: Failure, subject: string, doing: "refresh" | "delete"): string {
     return (
         `${describeBrief(f)}; an unusable list is no evidence that ${subject} is gone, so ` +
-        (doing === "refresh" ? "it stays in state unchanged" : "it is not confirmed gone")
+        (doing === "refresh" ? "it stays in state unchanged." : "it is not confirmed gone.")
     );
 }
 
@@ -103,17 +130,17 @@ export function otherMainAccount(
     return (
         `SIEM account ${id} ("${String(state.accountName)}") belongs to Logz.io ${named(state.mainAccountId, state.apiUrl)}, but the provider ` +
         `is configured for ${named(current.mainAccountId, current.apiUrl)} (the token, region and URL of config namespace "${settings.namespace}"). ` +
-        `Its list cannot show this account, so the ${doing} was refused: nothing was dropped, adopted or created. Point the stack config back ` +
-        `at ${named(state.mainAccountId, undefined)}, or, if you mean to leave that account behind, remove the resource from state with \`pulumi state delete\``
+        `Its list cannot show this account, so the ${doing} was refused: nothing was dropped, adopted or created.\nPoint the stack config back ` +
+        `at ${named(state.mainAccountId, undefined)}, or, if you mean to leave that account behind, remove the resource from state with \`pulumi state delete\`.`
     );
 }
 
 /** `check` at preview: Logz.io answered that it will not accept the configured token at this URL. */
 export function tokenRefused(settings: Settings, failure: Failure): string {
     return (
-        `the Logz.io API token of config namespace "${settings.namespace}" was checked against ${settings.apiUrl} (GET /v2/whoami) and not accepted: ` +
-        `${describeBrief(failure)}. Check that ${settings.namespace}:apiToken is an API token of the main (owner) account, and that the region ` +
-        `(or API URL) is that account's`
+        `Logz.io did not accept the API token of config namespace "${settings.namespace}" at ${settings.apiUrl}: ${describeBrief(failure)}.\n` +
+        `Check that ${settings.namespace}:apiToken is an API token of the main (owner) account, and that the region ` +
+        `(or API URL) is that account's.`
     );
 }
 
@@ -124,42 +151,57 @@ export function unsettled(inputs: SiemAccountInputs, failure: Failure, lookupFai
         : "; Logz.io does not list it (yet: new accounts can take minutes to appear), so the request was not repeated";
     const wait = settings ? `wait ${Math.ceil(settings.provisioningGraceMs / 60_000)} minutes (${graceKey(settings)}), then ` : "";
     return (
-        `could not establish whether SIEM account "${inputs.accountName}" was created: ${cause}${lookup}. ` +
+        `could not establish whether SIEM account "${inputs.accountName}" was created: ${cause}${lookup}.\n` +
         `Check Logz.io under Settings > Manage accounts: if "${inputs.accountName}" exists, add existingAccountId: <its id> to the resource args ` +
-        `and run \`pulumi up\` again; if it does not, ${wait}run \`pulumi up\` again (the duplicate-name guard stops a second account once it is listed)`
+        `and run \`pulumi up\` again; if it does not, ${wait}run \`pulumi up\` again (the duplicate-name guard stops a second account once it is listed).`
     );
 }
 
 /** Only what is known: each POST may have acted, and a list that lags would not show it. */
 export function notCreated(inputs: SiemAccountInputs, failure: Failure, rounds: number): string {
     return (
-        `SIEM account "${inputs.accountName}" could not be created: ${describeBrief(failure)}; after ${rounds} attempt(s) Logz.io lists no such account. ` +
+        `SIEM account "${inputs.accountName}" could not be created: ${describeBrief(failure)}; after ${rounds} attempt(s) Logz.io lists no such account.\n` +
         `provisioningGraceMinutes 0 assumes Logz.io lists new accounts at once; if it lists them late, up to ${rounds} may exist: ` +
-        `check Settings > Manage accounts before running \`pulumi up\` again`
+        `check Settings > Manage accounts before running \`pulumi up\` again.`
     );
 }
 
 export function partialCreateMessage(inputs: SiemAccountInputs, id: number, detail: string): string {
     return (
-        `SIEM account "${inputs.accountName}" was created (accountId ${id}) but Logz.io's answer was unusable: ${detail}. ` +
-        `Pulumi keeps the id in state; run \`pulumi refresh\` to complete it`
+        `SIEM account "${inputs.accountName}" was created (accountId ${id}) but Logz.io's answer was unusable: ${detail}.\n` +
+        `Pulumi keeps the id in state; run \`pulumi refresh\` to complete it.`
     );
 }
 
 export function adoptUnknownId(id: number, apiUrl: string): string {
     return (
-        `existingAccountId ${id}: no account with that id under this Logz.io main account (${apiUrl}). ` +
-        `Check the id in Logz.io under Settings > Manage accounts; a SIEM account created minutes ago may not be listed yet`
+        `existingAccountId ${id}: no account with that id under this Logz.io main account (${apiUrl}).\n` +
+        `Check the id in Logz.io under Settings > Manage accounts; a SIEM account created minutes ago may not be listed yet.`
     );
 }
 
 export function adoptNotSiem(id: number, match: AccountView): string {
-    return `existingAccountId ${id}: account "${match.accountName}" is a ${match.type}, not a SIEM account (SECURITY_ACCOUNT)`;
+    return `existingAccountId ${id}: account "${match.accountName}" is a ${match.type}, not a SIEM account (SECURITY_ACCOUNT).`;
 }
 
 export function adoptOtherName(id: number, match: AccountView, wanted: string): string {
     return (
-        `existingAccountId ${id}: the SIEM account is named "${match.accountName}" in Logz.io but accountName is "${wanted}"; ` +
-        `set accountName: "${match.accountName}" to adopt it (there is no rename API)`
+        `existingAccountId ${id}: the SIEM account is named "${match.accountName}" in Logz.io but accountName is "${wanted}".\n` +
+        `Set accountName: "${match.accountName}" to adopt it (there is no rename API).`
+    );
+}
+
+/** A configNamespace in state that is not a string (state edited by hand, or written by something else). */
+export function namespaceNotString(value: unknown): string {
+    let shown: string;
+    try {
+        shown = JSON.stringify(value)?.slice(0, 80) ?? String(value);
+    } catch {
+        shown = typeof value;
+    }
+    return (
+        `The resource's state holds configNamespace ${shown}, which is not a string, so the provider cannot tell which main account ` +
+        `owns it: nothing was read, dropped or deleted.\n` +
+        `Fix the state: \`pulumi stack export\`, correct configNamespace, \`pulumi stack import\`.`
     );
 }

@@ -10,28 +10,21 @@ import type { SiemAccountState } from "./codecs";
 
 type Props = Record<string, unknown>;
 
-// runtime(): resolved from the host's cwd (the Pulumi program's folder; `_.js` need not exist): its node_modules,
-// or this package itself. Short names in the methods: their text is in every resource's state.
-// configure only keeps the config, synchronously: the host caches the provider before awaiting configure, so
-// calls arriving meanwhile still see it; the runtime (fp-ts, io-ts, node-fetch) loads at the first call that
-// needs it, so a destroy of retained resources, which calls nothing else, never loads it.
 export class SiemAccountProviderShim implements dynamic.ResourceProvider<Props, SiemAccountState> {
+    /** Resolved from the host's cwd (the Pulumi program's folder): its node_modules, or this package itself. */
     runtime(): typeof runtime {
-        const d = process.cwd();
-        let r: typeof runtime;
+        const anchor = require("node:path").join(process.cwd(), "pulumi-logzio-siem-anchor.js");
         try {
-            r = require("node:module").createRequire(`${d}/_.js`)("pulumi-logzio-siem/runtime");
+            return require("node:module").createRequire(anchor)("pulumi-logzio-siem/runtime");
         } catch (e) {
-            throw new Error(`install pulumi-logzio-siem in the Pulumi program's folder ${d}: ${(e as Error).message}`);
+            throw new Error(`install pulumi-logzio-siem in the Pulumi program's folder ${process.cwd()}: ${(e as Error).message}`);
         }
-        const s = this as { c?: dynamic.ConfigureRequest["config"] };
-        const c = s.c;
-        if (c) r.configure((k) => c.get(k));
-        s.c = undefined;
-        return r;
     }
+    // The host's Config keeps every key it was sent in `rawConfig`: their names let the runtime refuse typos.
+    // Synchronous on purpose: the host caches the provider before awaiting configure, so calls that arrive
+    // meanwhile would otherwise run unconfigured.
     async configure(req: dynamic.ConfigureRequest): Promise<void> {
-        (this as { c?: unknown }).c = req.config;
+        this.runtime().configure((key) => req.config.get(key), Object.keys((req.config as { rawConfig?: object }).rawConfig || {}));
     }
     check(olds: Props, news: Props) {
         return this.runtime().provider.check(olds, news);

@@ -7,6 +7,7 @@
 // `logzio-siem:`. A resource's `configNamespace` (e.g. `logzio-eu`) supplies its own three connection keys
 // and may override tuning keys too, falling back to `logzio-siem:`.
 import * as E from "fp-ts/Either";
+import { unknownKeyProblems } from "./configKeys";
 
 /** The namespace of the connection keys, shared with Logz.io's bridged provider. */
 export const DEFAULT_NAMESPACE = "logzio";
@@ -42,6 +43,8 @@ export interface Settings {
     readonly maxBackoffMs: number;
     /** A new account missing from /v1/associated-accounts this soon after createdAt is still provisioning. */
     readonly provisioningGraceMs: number;
+    /** The budget of check's token probe (GET /v2/whoami at preview), shorter than an operation's. */
+    readonly tokenCheckMs: number;
 }
 
 export const DEFAULTS = {
@@ -51,11 +54,19 @@ export const DEFAULTS = {
     retryBaseMs: 250,
     maxBackoffMs: 10_000,
     provisioningGraceMinutes: 15,
+    tokenCheckTimeoutSeconds: 5,
 } as const;
 
 /** The keys Logz.io's bridged provider defines; read from the connection namespace. */
 export const CONNECTION_KEYS = ["apiToken", "region", "customApiUrl"] as const;
-export const TUNING_KEYS = ["maxConcurrency", "maxRetries", "requestTimeoutSeconds", "retryBaseMs", "provisioningGraceMinutes"] as const;
+export const TUNING_KEYS = [
+    "maxConcurrency",
+    "maxRetries",
+    "requestTimeoutSeconds",
+    "retryBaseMs",
+    "provisioningGraceMinutes",
+    "tokenCheckTimeoutSeconds",
+] as const;
 export type TuningKey = (typeof TUNING_KEYS)[number];
 
 /** Looks a key up the way Pulumi's dynamic-provider Config does (`logzio:apiToken`). */
@@ -63,8 +74,36 @@ export type ConfigLookup = (key: string) => string | undefined;
 
 /** `logzio` reads LOGZIO_API_TOKEN; another namespace such as `logzio-eu` reads LOGZIO_EU_API_TOKEN. */
 export function envName(namespace: string, setting: string): string {
-    const prefix = namespace.toUpperCase().replace(/[^A-Z0-9]+/g, "_");
-    return `${prefix}_${setting.replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase()}`;
+    return `${envPrefix(namespace)}_${setting.replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase()}`;
+}
+
+/** The part of a namespace's environment variable names before the setting: `logzio-eu` -> `LOGZIO_EU`. */
+export function envPrefix(namespace: string): string {
+    return namespace.toUpperCase().replace(/[^A-Z0-9]+/g, "_");
+}
+
+/** A config namespace as this package accepts one (Pulumi's own: letters, digits, `-`, `_`, `.`; at most 100). */
+export const NAMESPACE_PATTERN = /^[A-Za-z0-9_.-]{1,100}$/;
+
+/**
+ * Why `namespace` cannot be a connection namespace, or undefined. Besides the pattern: its environment variables
+ * must not be the default namespace's (`LOGZIO` reads LOGZIO_API_TOKEN, the token of `logzio`) or this package's
+ * tuning namespace's. The namespace is never quoted whole: it may be thousands of characters.
+ */
+export function namespaceProblem(namespace: string): string | undefined {
+    const shown = JSON.stringify(namespace.length > 60 ? `${namespace.slice(0, 57)}...` : namespace);
+    if (!NAMESPACE_PATTERN.test(namespace)) {
+        return `configNamespace ${shown} is not a config namespace: 1 to 100 letters, digits, '-', '_' or '.' (such as "logzio-eu")`;
+    }
+    for (const taken of [DEFAULT_NAMESPACE, TUNING_NAMESPACE]) {
+        if (namespace !== taken && envPrefix(namespace) === envPrefix(taken)) {
+            return (
+                `configNamespace ${shown} would read the environment variables of namespace "${taken}" (${envName(taken, "apiToken")}), ` +
+                `so another namespace's token could be used: use "${taken}" itself, or a namespace of its own such as "logzio-eu"`
+            );
+        }
+    }
+    return undefined;
 }
 
 /** Where a tuning key is read, for messages: `logzio-siem:maxRetries`, or `logzio-eu:maxRetries (or logzio-siem:maxRetries)`. */
@@ -81,8 +120,16 @@ const RENAMED_CONNECTION: Record<string, string> = { apiUrl: "customApiUrl" };
  * Resolves every setting, collecting all problems at once. Messages name the config key and the environment
  * variable, never a value: a token pasted into the wrong key must not be echoed.
  */
-export function resolveSettings(namespace: string, config: ConfigLookup, env: NodeJS.ProcessEnv): E.Either<string[], Settings> {
-    const problems: string[] = [];
+export function resolveSettings(
+    namespace: string,
+    config: ConfigLookup,
+    env: NodeJS.ProcessEnv,
+    /** Every key of the stack config, when known: keys no one reads are problems too (configKeys.ts). */
+    configKeys: readonly string[] = [],
+): E.Either<string[], Settings> {
+    const invalid = namespaceProblem(namespace);
+    if (invalid !== undefined) return E.left([invalid]);
+    const problems: string[] = [...unknownKeys(namespace, configKeys)];
     const present = (v: string | undefined): v is string => v !== undefined && v !== "";
     const fromNamespace = (ns: string, setting: string) => {
         const fromConfig = config(`${ns}:${setting}`);
@@ -164,8 +211,24 @@ export function resolveSettings(namespace: string, config: ConfigLookup, env: No
         retryBaseMs: number("retryBaseMs", DEFAULTS.retryBaseMs, 0, 60_000),
         maxBackoffMs: DEFAULTS.maxBackoffMs,
         provisioningGraceMs: number("provisioningGraceMinutes", DEFAULTS.provisioningGraceMinutes, 0, 24 * 60) * 60_000,
+        tokenCheckMs: number("tokenCheckTimeoutSeconds", DEFAULTS.tokenCheckTimeoutSeconds, 1, 120) * 1000,
     };
     return problems.length > 0 ? E.left(problems) : E.right(settings);
+}
+
+/** Misspelt keys under `logzio:`, and any undefined key under `logzio-siem:` or the resource's own namespace. */
+function unknownKeys(namespace: string, keys: readonly string[]): string[] {
+    const renamed = Object.keys(RENAMED_CONNECTION);
+    const tuning: readonly string[] = TUNING_KEYS;
+    // `logzio-siem` may also be used as a resource's connection namespace: its connection keys are known there too.
+    const problems = unknownKeyProblems(TUNING_NAMESPACE, keys, [...tuning, ...CONNECTION_KEYS, ...renamed], true);
+    if (namespace === DEFAULT_NAMESPACE) {
+        const home = (meant: string) => (tuning.includes(meant) ? `${TUNING_NAMESPACE}:${meant}` : `${DEFAULT_NAMESPACE}:${meant}`);
+        problems.push(...unknownKeyProblems(DEFAULT_NAMESPACE, keys, [...CONNECTION_KEYS, ...renamed, ...tuning], false, home));
+    } else if (namespace !== TUNING_NAMESPACE) {
+        problems.push(...unknownKeyProblems(namespace, keys, [...CONNECTION_KEYS, ...renamed, ...tuning], true));
+    }
+    return problems;
 }
 
 /**

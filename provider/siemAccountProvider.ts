@@ -15,12 +15,15 @@ import { Listing, isAnswer } from "./accountDirectory";
 import { SiemAccountInputs, SiemAccountState, decodeWith } from "./codecs";
 import { createOrAdopt } from "./create";
 import { Failure, toError } from "./errors";
-import { Owner, findSiem, graceOf, notWhole, ownedElsewhere, ownerOf } from "./evidence";
+import { Owner, findSiem, graceOf, listedAsOther, notWhole, ownedElsewhere, ownerOf } from "./evidence";
 import { checkInputs, isUnknown } from "./inputs";
 import { Deadline, deadlineIn } from "./logzioClient";
 import * as msg from "./messages";
+import { hasLooseSpaces, sameName } from "./names";
 import { duplicateAtCheck } from "./previewGuard";
+import { bounded } from "./text";
 import { DEFAULT_NAMESPACE } from "./settings";
+import { sentence } from "./text";
 
 export type { Account, AccountResolver } from "./account";
 
@@ -36,19 +39,34 @@ export class SiemAccountProvider implements dynamic.ResourceProvider<Props, Siem
      */
     async check(olds: Props, news: Props): Promise<dynamic.CheckResult<Props>> {
         const checked = checkInputs(news);
+        // A new or changed name with spaces Logz.io may not keep; a name already in state stays accepted (refusing it
+        // now would force a rename, and so a replacement of a billed account).
+        const name = news.accountName;
+        if (
+            typeof name === "string" &&
+            hasLooseSpaces(name) &&
+            name !== olds.accountName &&
+            !checked.failures.some((f) => f.property === "accountName")
+        ) {
+            checked.failures.push({ property: "accountName", reason: bounded(msg.looseSpaces(name)) });
+        }
         const namespace = news.configNamespace;
         // Not known until apply (preview), or itself invalid: which settings apply cannot be told yet.
         if (isUnknown(namespace) || checked.failures.some((f) => f.property === "configNamespace")) return checked;
         const account = this.resolve(typeof namespace === "string" ? namespace : DEFAULT_NAMESPACE);
         if (E.isLeft(account)) {
             const f = account.left;
-            const reasons = f.kind === "config" ? f.problems.map((p) => `Logz.io provider configuration: ${p}`) : [toError(f).message];
+            const reasons =
+                f.kind === "config" ? f.problems.map((p) => sentence(`Logz.io provider configuration: ${p}`)) : [toError(f).message];
             // Not a resource property: an empty property makes the engine report it against the resource.
-            return { inputs: checked.inputs, failures: [...checked.failures, ...reasons.map((reason) => ({ property: "", reason }))] };
+            const failures = reasons.slice(0, 10).map((reason) => ({ property: "", reason: bounded(reason) }));
+            return { inputs: checked.inputs, failures: [...checked.failures, ...failures] };
         }
         if (checked.failures.length > 0) return checked;
         const { settings } = account.right;
-        const main = await account.right.main.get(deadlineIn(settings.requestTimeoutMs))();
+        // The token probe has its own short budget, and an outage it meets is remembered for the other checks of this
+        // main account (MainAccount.probe): during an outage a preview waits for one probe, not one per resource.
+        const main = await account.right.main.probe(deadlineIn(settings.tokenCheckMs))();
         // Only Logz.io's answer fails the check; an outage is left to the operation, which retries and reports it.
         if (E.isLeft(main) && isAnswer(main.left)) {
             const reason = toError(msg.refused(msg.tokenRefused(settings, main.left)), [settings.apiToken], settings.namespace).message;
@@ -100,7 +118,18 @@ export class SiemAccountProvider implements dynamic.ResourceProvider<Props, Siem
                 TE.chain(({ owner, listing }): TE.TaskEither<Failure, dynamic.ReadResult<SiemAccountState>> => {
                     const live = findSiem(listing.accounts, Number(id));
                     // Listed under the configured main account: that account owns it (recorded for older state too).
-                    if (live) return TE.right({ id, props: { ...unlisted(id), ...props, accountName: live.accountName, ...owner } });
+                    if (live) {
+                        const read = { ...unlisted(id), ...props, accountName: live.accountName, ...owner };
+                        // A name other than the one Logz.io stored is drift: the inputs say so, so the engine shows
+                        // `~accountName` on the replacement it plans. Otherwise the inputs stay the program's.
+                        const recorded = typeof props.storedName === "string" ? props.storedName : props.accountName;
+                        // Only for state this provider wrote (a `SiemAccount.get` reference has no program inputs to correct).
+                        const managed = typeof props.storedName === "string" || typeof props.mainAccountId === "number";
+                        if (!managed || live.accountName === recorded) return TE.right({ id, props: read });
+                        return TE.right({ id, props: read, inputs: driftInputs(read) as SiemAccountState });
+                    }
+                    const other = listedAsOther(listing.accounts, Number(id));
+                    if (other) return TE.left(msg.refused(msg.listedAsOtherType(id, props, other, "refresh")));
                     const why = notWhole(listing, owner.mainAccountId);
                     if (why !== undefined) return TE.left(msg.refused(msg.listNotWhole(why, subjectOf(id, props), "refresh")));
                     switch (graceOf(account, id, props, listing)) {
@@ -133,6 +162,8 @@ export class SiemAccountProvider implements dynamic.ResourceProvider<Props, Siem
                 TE.chain(({ owner, listing }) => {
                     const live = findSiem(listing.accounts, Number(id));
                     if (live) return TE.left(msg.refused(msg.stillExists(live)));
+                    const other = listedAsOther(listing.accounts, Number(id));
+                    if (other) return TE.left(msg.refused(msg.listedAsOtherType(id, state, other, "delete")));
                     const why = notWhole(listing, owner.mainAccountId);
                     if (why !== undefined) return TE.left(msg.refused(msg.listNotWhole(why, subjectOf(id, state), "delete")));
                     const grace = graceOf(account, id, state, listing);
@@ -150,9 +181,13 @@ export class SiemAccountProvider implements dynamic.ResourceProvider<Props, Siem
      * (`asked` is the moment it was asked, for fresh lists), and throw one scrubbed Error on failure.
      */
     private async runWith<A>(
-        namespace: string | undefined,
+        namespace: unknown,
         op: (account: Account, asked: number, deadline: Deadline) => TE.TaskEither<Failure, A>,
     ): Promise<A> {
+        // State is the engine's to hand back, and can be edited: a namespace in it that is not a string is said so.
+        if (namespace !== undefined && typeof namespace !== "string") {
+            throw toError(msg.refused(msg.namespaceNotString(namespace)));
+        }
         const account = this.resolve(namespace ?? DEFAULT_NAMESPACE);
         if (E.isLeft(account)) throw toError(account.left);
         const { settings, directory } = account.right;
@@ -195,20 +230,45 @@ function ownedListing(
 
 // --- diff ----------------------------------------------------------------------------------------
 
+/**
+ * Intentions against intentions. What only the program sets (email, accountsToScan, isUsingRepositoryAccount, and
+ * the name it asked for) is compared with what it asked for last time (`requested` in state), never with what
+ * Logz.io stored, which may differ (its default list, a normalised name). The name is also compared live: a listed
+ * name other than the one Logz.io stored at creation (`storedName`) is drift, a rename in the UI.
+ * State from before `requested` existed is compared with what Logz.io stored, reading its normalisations as no change.
+ */
 function changedProperties(id: string, olds: Props, news: Props): string[] {
     const changed: string[] = [];
-    const differs = (key: string, same: (a: unknown, b: unknown) => boolean) => {
+    const requested = isRecord(olds.requested) ? olds.requested : undefined;
+    const differs = (key: string, same: (next: unknown) => boolean) => {
         const next = news[key];
         // An omitted optional input means "Logz.io's default": leaving it out never replaces a billed account.
         if (next === undefined) return;
-        if (isUnknown(next) || (Array.isArray(next) && next.some(isUnknown)) || !same(olds[key], next)) changed.push(key);
+        if (isUnknown(next) || (Array.isArray(next) && next.some(isUnknown)) || !same(next)) changed.push(key);
     };
-    differs("accountName", (a, b) => a === b);
-    differs("email", (a, b) => a === b);
-    differs("accountsToScan", sameSet);
-    differs("isUsingRepositoryAccount", (a, b) => a === b);
+    const main = typeof olds.mainAccountId === "number" ? olds.mainAccountId : undefined;
+    differs("accountName", (next) => {
+        // Asking for exactly the name Logz.io lists is never a change; otherwise the name asked for last time counts,
+        // unless Logz.io now lists another name than it stored (drift).
+        if (next === olds.accountName) return true;
+        const drifted = typeof olds.storedName === "string" && olds.accountName !== olds.storedName;
+        if (requested) return !drifted && next === requested.accountName;
+        return typeof next === "string" && typeof olds.accountName === "string" && sameName(next, olds.accountName);
+    });
+    differs("email", (next) => next === (requested ? requested.email : olds.email));
+    differs("accountsToScan", (next) =>
+        requested?.accountsToScan !== undefined ? sameSet(requested.accountsToScan, next) : sameScan(olds.accountsToScan, next, main),
+    );
+    differs(
+        "isUsingRepositoryAccount",
+        (next) =>
+            next ===
+            (requested?.isUsingRepositoryAccount !== undefined
+                ? requested.isUsingRepositoryAccount
+                : (olds.isUsingRepositoryAccount ?? false)),
+    );
     // Adding the id of the account already managed here is not a change; pointing at another one is.
-    differs("existingAccountId", (_a, b) => String(b) === id);
+    differs("existingAccountId", (next) => String(next) === id);
     const namespace = (v: unknown) => (v === undefined ? DEFAULT_NAMESPACE : v);
     if (isUnknown(news.configNamespace) || namespace(olds.configNamespace) !== namespace(news.configNamespace)) {
         changed.push("configNamespace");
@@ -216,11 +276,37 @@ function changedProperties(id: string, olds: Props, news: Props): string[] {
     return changed;
 }
 
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
 function sameSet(a: unknown, b: unknown): boolean {
     if (!Array.isArray(a) || !Array.isArray(b)) return false;
     const left = new Set(a);
     const right = new Set(b);
     return left.size === right.size && [...left].every((x) => right.has(x));
+}
+
+/**
+ * A list asked for against the list Logz.io stored: the same, or the same once the main account is added to both
+ * (Logz.io scans the main account for an empty list, and may add it to any list).
+ */
+function sameScan(stored: unknown, next: unknown, main: number | undefined): boolean {
+    if (sameSet(stored, next)) return true;
+    if (main === undefined || !Array.isArray(stored) || !Array.isArray(next)) return false;
+    return sameSet([...stored, main], [...next, main]);
+}
+
+/** The inputs a drifted read hands the engine: the program's as last asked for, with the name Logz.io lists now. */
+function driftInputs(state: Props): Props {
+    const requested = isRecord(state.requested) ? state.requested : {};
+    const inputs: Props = {
+        email: requested.email ?? state.email,
+        ...(requested.accountsToScan === undefined ? {} : { accountsToScan: requested.accountsToScan }),
+        ...(requested.isUsingRepositoryAccount === undefined ? {} : { isUsingRepositoryAccount: requested.isUsingRepositoryAccount }),
+        accountName: state.accountName,
+    };
+    if (state.existingAccountId !== undefined) inputs.existingAccountId = state.existingAccountId;
+    if (state.configNamespace !== undefined) inputs.configNamespace = state.configNamespace;
+    return inputs;
 }
 
 /**

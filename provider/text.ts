@@ -14,7 +14,11 @@ interface Form {
     readonly caseless: boolean;
 }
 
-/** The shapes a token takes in text others produced: as is, JSON-escaped, URL-encoded, base64 at any offset. */
+/**
+ * The shapes a token takes in text others produced: as is (any case), JSON-escaped, URL-encoded, hex, without its
+ * dashes (a UUID token), base64 at any offset. Percent-encoding, HTML entities and line breaks are undone in a
+ * decoded view of the text instead (decodedView), so every form is also found fully encoded or wrapped.
+ */
 function formsOf(secret: string): Form[] {
     const forms: Form[] = [];
     const add = (text: string, caseless: boolean) => {
@@ -26,9 +30,11 @@ function formsOf(secret: string): Form[] {
     add(json, true);
     add(json.replace(/\//g, "\\/"), true);
     add(encodeURIComponent(secret), true);
+    if (secret.includes("-") && secret.replace(/-/g, "").length >= 8) add(secret.replace(/-/g, ""), true);
+    const bytes = Buffer.from(secret, "utf8");
+    add(bytes.toString("hex"), true);
     // base64 of a longer text (`Basic base64(user:token)`) encodes the token differently at each byte offset
     // mod 3: keep, for each offset, only the characters that depend on the token's bytes alone.
-    const bytes = Buffer.from(secret, "utf8");
     for (let k = 0; k < 3; k++) {
         const encoded = Buffer.concat([Buffer.alloc(k), bytes])
             .toString("base64")
@@ -40,6 +46,86 @@ function formsOf(secret: string): Form[] {
         }
     }
     return forms;
+}
+
+/** A text with some of its encodings undone; `from[i]`/`to[i]`: the range of the original that view character i came from. */
+interface View {
+    readonly text: string;
+    readonly from: Int32Array;
+    readonly to: Int32Array;
+}
+
+/** The decoded view is built over slices of this many characters (overlapping by VIEW_OVERLAP): bounded memory for a 32 MiB body. */
+const VIEW_SLICE = 1 << 20;
+const VIEW_OVERLAP = 4096;
+
+const NAMED_ENTITIES: Record<string, string> = {
+    amp: "&",
+    lt: "<",
+    gt: ">",
+    quot: '"',
+    apos: "'",
+    sol: "/",
+    bsol: "\\",
+    plus: "+",
+    equals: "=",
+};
+
+/**
+ * The text with line breaks (and the indentation that continues a folded line, and JSON's `\n`/`\r` escapes)
+ * removed, `%XX` escapes of ASCII and HTML character references decoded: one pass, each step reading a bounded
+ * number of characters. Undefined when nothing was undone.
+ */
+function decodedView(text: string): View | undefined {
+    let out = "";
+    const from = new Int32Array(text.length);
+    const to = new Int32Array(text.length);
+    let n = 0;
+    let changed = false;
+    const push = (c: string, start: number, end: number) => {
+        out += c;
+        from[n] = start;
+        to[n] = end;
+        n++;
+    };
+    for (let i = 0; i < text.length;) {
+        const c = text[i];
+        if (c === "\r" || c === "\n" || (c === "\\" && (text[i + 1] === "n" || text[i + 1] === "r"))) {
+            changed = true;
+            i += c === "\\" ? 2 : 1;
+            // A folded line continues after its indentation.
+            if (c === "\n" || text[i - 1] === "n") while (i < text.length && (text[i] === " " || text[i] === "\t")) i++;
+            continue;
+        }
+        if (c === "%" && i + 2 < text.length) {
+            const hex = text.slice(i + 1, i + 3);
+            if (/^[0-7][0-9a-fA-F]$/.test(hex)) {
+                push(String.fromCharCode(parseInt(hex, 16)), i, i + 3);
+                changed = true;
+                i += 3;
+                continue;
+            }
+        }
+        if (c === "&") {
+            const m = /^&(#[xX][0-9a-fA-F]{1,6}|#[0-9]{1,7}|[a-zA-Z]{2,6});/.exec(text.slice(i, i + 12));
+            if (m) {
+                const ref = m[1];
+                const code =
+                    ref[0] !== "#" ? undefined : ref[1] === "x" || ref[1] === "X" ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
+                const decoded =
+                    code !== undefined ? (code < 0x80 ? String.fromCharCode(code) : undefined) : NAMED_ENTITIES[ref.toLowerCase()];
+                if (decoded !== undefined) {
+                    push(decoded, i, i + m[0].length);
+                    changed = true;
+                    i += m[0].length;
+                    continue;
+                }
+            }
+        }
+        push(c, i, i + 1);
+        i++;
+    }
+    return changed ? { text: out, from, to } : undefined;
 }
 
 /** Lower-cases A-Z only, so positions stay those of the original text (full Unicode lower-casing may not). */
@@ -76,26 +162,17 @@ function prefixEndingAt(text: string, end: number, p: string, fail: number[]): n
 export function scrub(text: string, secrets: readonly string[]): string {
     const usable = secrets.filter((s) => s.length >= 8);
     if (usable.length === 0 || text.length === 0) return text;
-    const lower = asciiLower(text);
     const ranges: [number, number][] = [];
-    const cuts = [text.length];
-    for (const m of text.matchAll(/\.\.\.|\u2026/g)) {
-        // Enough for any message; a hostile body full of ellipses must not make this quadratic.
-        if (cuts.length > 1024) break;
-        cuts.push(m.index ?? 0);
-    }
-    for (const secret of usable) {
-        for (const form of formsOf(secret)) {
-            const haystack = form.caseless ? lower : text;
-            for (let at = haystack.indexOf(form.text); at >= 0; at = haystack.indexOf(form.text, at + 1)) {
-                ranges.push([at, at + form.text.length]);
-            }
-            const fail = borders(form.text);
-            for (const cut of cuts) {
-                const n = prefixEndingAt(haystack, cut, form.text, fail);
-                if (n >= MIN_CUT_PREFIX) ranges.push([cut - n, cut]);
-            }
-        }
+    const forms = usable.flatMap(formsOf);
+    findForms(text, forms, ranges, true);
+    // The same search in the decoded view, its matches mapped back onto the original text.
+    for (let start = 0; start < text.length; start += VIEW_SLICE) {
+        const end = Math.min(text.length, start + VIEW_SLICE + VIEW_OVERLAP);
+        const view = decodedView(text.slice(start, end));
+        if (view === undefined) continue;
+        const found: [number, number][] = [];
+        findForms(view.text, forms, found, end === text.length);
+        for (const [a, b] of found) ranges.push([start + view.from[a], start + view.to[b - 1]]);
     }
     if (ranges.length === 0) return text;
     ranges.sort((a, b) => a[0] - b[0]);
@@ -113,6 +190,28 @@ export function scrub(text: string, secrets: readonly string[]): string {
         open = true;
     }
     return out + text.slice(pos);
+}
+
+/** Every occurrence of each form in `text`, and a prefix of one where the text was cut (its end, or an ellipsis). */
+function findForms(text: string, forms: readonly Form[], ranges: [number, number][], endIsCut: boolean): void {
+    const lower = asciiLower(text);
+    const cuts = endIsCut ? [text.length] : [];
+    for (const m of text.matchAll(/\.\.\.|\u2026/g)) {
+        // Enough for any message; a hostile body full of ellipses must not make this quadratic.
+        if (cuts.length > 1024) break;
+        cuts.push(m.index ?? 0);
+    }
+    for (const form of forms) {
+        const haystack = form.caseless ? lower : text;
+        for (let at = haystack.indexOf(form.text); at >= 0; at = haystack.indexOf(form.text, at + 1)) {
+            ranges.push([at, at + form.text.length]);
+        }
+        const fail = borders(form.text);
+        for (const cut of cuts) {
+            const n = prefixEndingAt(haystack, cut, form.text, fail);
+            if (n >= MIN_CUT_PREFIX) ranges.push([cut - n, cut]);
+        }
+    }
 }
 
 /** Cuts `text` to at most `max` characters, saying how much was left out. Scrub before calling this. */
@@ -155,4 +254,16 @@ export function stripHtml(text: string): string {
         .replace(/<[^<>]*>/g, " ")
         .replace(/\s+/g, " ")
         .trim();
+}
+
+/** `text` ending as a sentence: a full stop is added unless it already ends with `.`, `!` or `?`. */
+export function sentence(text: string): string {
+    const trimmed = text.trimEnd();
+    return trimmed === "" || /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
+/** The first line of a message, without its closing full stop: for quoting one failure inside another message. */
+export function headline(text: string): string {
+    const first = text.split("\n", 1)[0];
+    return first.endsWith(".") ? first.slice(0, -1) : first;
 }

@@ -14,7 +14,7 @@ import { LogzioClient, deadlineIn } from "../provider/logzioClient";
 import { newAccount } from "../provider/runtime";
 import { emulatorPerSuite, testSettings } from "./support";
 
-const LIST = ROUTES.associatedAccounts;
+const LIST = ROUTES.list;
 
 describe("account directory: fresh lists, shared, without waiting for the one in flight", function () {
     this.timeout(30_000);

@@ -7,8 +7,8 @@ import { ProviderHost, SECRET_SIG, SIG_KEY, urnFor } from "../testing/runner/hos
 import { MAX_MESSAGE_CHARS } from "../provider/text";
 import { Recorder, createVia, hostError, serializedProvider, settledInFlight, startEmulator, startHost, startRecorder } from "./support";
 
-const CREATE = ROUTES.createSiem;
-const LIST = ROUTES.associatedAccounts;
+const CREATE = ROUTES.create;
+const LIST = ROUTES.list;
 
 describe("hardening: through Pulumi's dynamic-provider host", function () {
     this.timeout(60_000);

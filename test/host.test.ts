@@ -195,7 +195,7 @@ describe("host: SiemAccount through Pulumi's dynamic-provider host", function ()
                 });
                 expect(failures.map((f) => f.reason).join(" "))
                     .to.include("HTTP 401")
-                    .and.include("not accepted");
+                    .and.include("did not accept");
                 expect(JSON.stringify(failures)).to.not.include("wrong-token-0123456789");
                 expect(err.message).to.include("HTTP 401").and.include("refused the API token");
                 expect(err.message).to.not.include("wrong-token-0123456789");

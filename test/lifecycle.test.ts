@@ -8,6 +8,7 @@
 import { expect } from "chai";
 import { EmulatedAccount, LogzioEmulator } from "../emulator";
 import { ProviderHost, UNKNOWN, urnFor } from "../testing/runner/hostDriver";
+import { contractChecker } from "./logzioContract";
 import { hostError, serializedProvider, startEmulator, startHost } from "./support";
 
 type Obj = Record<string, unknown>;
@@ -29,6 +30,8 @@ interface Managed {
 describe("lifecycle through Pulumi's dynamic-provider host", function () {
     let provider: string;
     let emulator: LogzioEmulator;
+    /** Checks what the provider sent and the emulator answered since the last test against Logz.io's spec. */
+    let afterEachCheck: () => void = () => undefined;
     /** The default host: 15 minutes of provisioning grace. */
     let host: ProviderHost;
     let graceZero: ProviderHost;
@@ -49,7 +52,9 @@ describe("lifecycle through Pulumi's dynamic-provider host", function () {
 
     before(async () => {
         provider = await serializedProvider();
-        emulator = await startEmulator();
+        // Every request of these flows, and every answer, is checked against Logz.io's OpenAPI document after each test.
+        emulator = await startEmulator({ recordAnswers: true });
+        afterEachCheck = contractChecker(emulator);
         const shared = [
             startHost(emulator),
             startHost(emulator, { config: { "logzio-siem:provisioningGraceMinutes": "0" } }),
@@ -74,6 +79,7 @@ describe("lifecycle through Pulumi's dynamic-provider host", function () {
         emulator.setProvisioningMs(0);
     });
     afterEach(() => emulator.setProvisioningMs(0));
+    afterEach(() => afterEachCheck());
 
     async function freshHost(): Promise<ProviderHost> {
         const h = spare.shift();
@@ -366,13 +372,10 @@ describe("lifecycle through Pulumi's dynamic-provider host", function () {
             const err = await hostError(host.delete(m.id, m.urn, m.outs));
 
             expect(err.message).to.include(`SIEM account ${m.id} ("${name}")`);
-            // The host also prints the failure on its stderr, which the engine shows under the stack: one line,
-            // the message once, no stack trace.
-            const printed = await eventually(
-                () => host.stderr().slice(stderrBefore),
-                (text) => text.includes(`("${name}")`),
-            );
-            expect(printed.trim().split("\n")).to.deep.equal([`pulumi-logzio-siem: ${err.details}`]);
+            // The host prints a failed delete on its stderr too, which the engine would show under the stack: the
+            // runtime drops that echo of its own error, so the engine shows the failure once. Others' echoes remain.
+            const printed = await stderrUpToForeignFailure(host, stderrBefore);
+            expect(printed).to.not.include(`("${name}")`);
             expect(err.message).to.include("Settings > Manage accounts");
             expect(err.message).to.include("pulumi refresh");
             expect(err.message).to.include("retainOnDelete: true");
@@ -413,13 +416,10 @@ describe("lifecycle through Pulumi's dynamic-provider host", function () {
             const err = await hostError(host.delete(m.id, m.urn, m.outs));
 
             expect(err.message).to.include(`SIEM account ${m.id} ("${name}")`);
-            // The host also prints the failure on its stderr, which the engine shows under the stack: one line,
-            // the message once, no stack trace.
-            const printed = await eventually(
-                () => host.stderr().slice(stderrBefore),
-                (text) => text.includes(`("${name}")`),
-            );
-            expect(printed.trim().split("\n")).to.deep.equal([`pulumi-logzio-siem: ${err.details}`]);
+            // The host prints a failed delete on its stderr too, which the engine would show under the stack: the
+            // runtime drops that echo of its own error, so the engine shows the failure once. Others' echoes remain.
+            const printed = await stderrUpToForeignFailure(host, stderrBefore);
+            expect(printed).to.not.include(`("${name}")`);
             expect(err.message).to.include("does not list it yet");
             expect(err.message).to.include(String(m.outs.createdAt));
             expect(err.message).to.include("retainOnDelete: true");
@@ -616,6 +616,20 @@ describe("lifecycle through Pulumi's dynamic-provider host", function () {
 });
 
 /** Polls `read` until `done` holds (the host's stderr arrives after its gRPC answer), for up to 5 s. */
+/**
+ * The host's stderr since `from`, up to the echo of a failure that is not this package's (a __provider that does
+ * not load): the host prints it after everything asked before, so what precedes it is all it printed meanwhile.
+ */
+async function stderrUpToForeignFailure(host: ProviderHost, from: number): Promise<string> {
+    await hostError(host.delete("1", "urn:pulumi:test::test::pulumi-nodejs:dynamic:Resource::foreign", { __provider: "not a module (" }));
+    const text = await eventually(
+        () => host.stderr().slice(from),
+        (t) => t.includes("SyntaxError"),
+    );
+    expect(text, "the host still prints failures that are not ours").to.include("SyntaxError");
+    return text.slice(0, text.indexOf("SyntaxError"));
+}
+
 async function eventually(read: () => string, done: (text: string) => boolean): Promise<string> {
     for (let waited = 0; !done(read()) && waited < 5000; waited += 20) await new Promise((r) => setTimeout(r, 20));
     return read();

@@ -71,13 +71,21 @@ describe("preview: check reports configuration mistakes", function () {
         const r = await check(h, GOOD);
         expect(r.failures).to.have.length(1);
         expect(r.failures[0].reason)
-            .to.include("not accepted")
+            .to.include("did not accept")
             .and.include("HTTP 401")
             .and.include("logzio:apiToken")
             .and.include("region");
+        // What happened, then the advice once; each line a whole sentence.
+        const [what, advice, ...more] = r.failures[0].reason.split("\n");
+        expect(more).to.deep.equal([]);
+        expect(what).to.match(/^Logz\.io did not accept the API token of config namespace "logzio" at http:.*HTTP 401.*\.$/);
+        expect(advice).to.equal(
+            "Check that logzio:apiToken is an API token of the main (owner) account, and that the region (or API URL) is that account's.",
+        );
+        expect(r.failures[0].reason.split("main (owner) account")).to.have.length(2);
         expect(JSON.stringify(r)).to.not.include(wrong);
         // The answer is kept: a second resource's check asks nothing more.
-        expect(reasons(await check(h, { ...GOOD, accountName: "second" }, "second"))).to.include("not accepted");
+        expect(reasons(await check(h, { ...GOOD, accountName: "second" }, "second"))).to.include("did not accept");
         expect(emulator.requests.map((x) => `${x.method} ${x.path}`)).to.deep.equal([WHOAMI]);
         expect(h.stdout() + h.stderr()).to.not.include(wrong);
     });
@@ -89,7 +97,7 @@ describe("preview: check reports configuration mistakes", function () {
         );
         for (const r of results) expect(r.failures).to.deep.equal([]);
         expect(emulator.count(WHOAMI)).to.equal(1);
-        expect(emulator.count(ROUTES.associatedAccounts)).to.equal(1);
+        expect(emulator.count(ROUTES.list)).to.equal(1);
         expect(emulator.requests).to.have.length(2);
     });
 
@@ -111,12 +119,12 @@ describe("preview: check reports configuration mistakes", function () {
         expect(emulator.requests.map((x) => x.path)).to.deep.equal(["/v2/whoami"]);
     });
 
-    it("Logz.io unavailable at preview does not fail check; the next check asks again", async () => {
+    it("Logz.io unavailable at preview does not fail check; the outage is remembered for the next checks", async () => {
         const h = await hostWith({ config: { "logzio-siem:retryBaseMs": "5", "logzio-siem:maxRetries": "1" } });
         emulator.injectFaults(WHOAMI, { kind: "status", status: 503 }, { kind: "status", status: 503 });
         expect((await check(h, GOOD)).failures).to.deep.equal([]);
         expect(emulator.count(WHOAMI)).to.equal(2);
         expect((await check(h, GOOD)).failures).to.deep.equal([]);
-        expect(emulator.count(WHOAMI), "an outage is not remembered").to.equal(3);
+        expect(emulator.count(WHOAMI), "the probe's outage is remembered: no second probe").to.equal(2);
     });
 });

@@ -14,8 +14,8 @@ import { newAccount } from "../provider/runtime";
 
 const TOKEN = "fake-token-provider-c0ffee00";
 const OWNER = 100000;
-const CREATE = ROUTES.createSiem;
-const LIST = ROUTES.associatedAccounts;
+const CREATE = ROUTES.create;
+const LIST = ROUTES.list;
 const HOUR = 3_600_000;
 
 /** Rejection message of a promise that must reject. */
@@ -102,6 +102,9 @@ describe("SiemAccountProvider (against the emulator)", function () {
                 createdAt: account.createdAt,
                 mainAccountId: OWNER,
                 apiUrl: emulator.url,
+                // What the program asked for, and the name Logz.io stored: the two sides of later diffs.
+                requested: { accountName: "siem-prod", email: "sec@example.com", accountsToScan: [OWNER], isUsingRepositoryAccount: false },
+                storedName: "siem-prod",
             });
             expect(emulator.count(CREATE)).to.equal(1);
             expect(account.email).to.equal("sec@example.com");
@@ -244,7 +247,7 @@ describe("SiemAccountProvider (against the emulator)", function () {
         it("refuses a name mismatch and tells the name to use", async () => {
             const existing = emulator.addAccount({ accountName: "real-name" });
             const error = await rejection(created("other-name", { existingAccountId: existing.accountId }));
-            expect(error.message).to.include('set accountName: "real-name"');
+            expect(error.message).to.include('Set accountName: "real-name"');
             expect(emulator.count(CREATE)).to.equal(0);
         });
     });
@@ -269,7 +272,11 @@ describe("SiemAccountProvider (against the emulator)", function () {
         });
 
         it("a reordered / repeated accountsToScan is no change", async () => {
-            const two = stateOf({ ...olds, accountsToScan: [OWNER, 200000] });
+            const two = stateOf({
+                ...olds,
+                accountsToScan: [OWNER, 200000],
+                requested: { ...olds.requested, accountsToScan: [OWNER, 200000] },
+            });
             const diff = await provider.diff(id, two, news({ accountsToScan: [200000, OWNER, 200000] }));
             expect(diff.changes).to.equal(false);
             expect(diff.replaces).to.deep.equal([]);
@@ -352,8 +359,8 @@ describe("SiemAccountProvider (against the emulator)", function () {
             expect(read.id).to.equal(undefined);
         });
 
-        it("does not take a non-SIEM account with that id for the SIEM account", async () => {
-            const read = await provider.read(
+        it("does not take a non-SIEM account with that id for the SIEM account, nor its listing for absence", async () => {
+            const read = provider.read(
                 String(OWNER),
                 stateOf({
                     accountId: OWNER,
@@ -364,7 +371,11 @@ describe("SiemAccountProvider (against the emulator)", function () {
                     createdAt: new Date(Date.now() - 2 * HOUR).toISOString(),
                 }),
             );
-            expect(read.id).to.equal(undefined);
+            const err = await read.then(
+                () => undefined,
+                (e: Error) => e,
+            );
+            expect(err?.message).to.include("of type OWNER_ACCOUNT, not as a SIEM account");
         });
     });
 

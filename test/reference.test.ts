@@ -8,7 +8,7 @@ import { captureResources } from "../testing/runner/providerCapture";
 import { urnFor } from "../testing/runner/hostDriver";
 import { LogzioEmulator } from "../emulator";
 import { runStack, SIEM_ACCOUNT_TYPE } from "../testing";
-import { REPO_ROOT, startEmulator, startHost } from "./support";
+import { REPO_ROOT, hostError, startEmulator, startHost } from "./support";
 
 const LONG_AGO = "2024-01-02T03:04:05Z";
 
@@ -64,14 +64,15 @@ describe("SiemAccount.get: read an existing account without managing it", functi
         }
     });
 
-    it("an id that is no SIEM account reads as gone (the engine then fails the program)", async () => {
+    it("an id listed as another type fails the read, saying so; an id not listed reads as gone", async () => {
         const sub = emulator.addAccount({ accountName: "logs", type: "SUB_ACCOUNT", createdAt: LONG_AGO });
         const captured = await captureResources(() => {
             SiemAccount.get("nope", String(sub.accountId));
         });
         const host = await startHost(emulator);
         try {
-            expect((await host.read(String(sub.accountId), urnFor("nope"), captured[0].inputs)).id).to.equal("");
+            const err = await hostError(host.read(String(sub.accountId), urnFor("nope"), captured[0].inputs));
+            expect(err.message).to.include(`lists account ${sub.accountId} as "logs" of type SUB_ACCOUNT`);
             expect((await host.read("999999", urnFor("nope"), captured[0].inputs)).id).to.equal("");
         } finally {
             await host.stop();

@@ -8,8 +8,8 @@ import { Fault, LogzioEmulator, ROUTES } from "../emulator";
 import { HostCallError, ProviderHost, urnFor } from "../testing/runner/hostDriver";
 import { createVia, hostError, serializedProvider, startEmulator, startHost } from "./support";
 
-const CREATE = ROUTES.createSiem;
-const LIST = ROUTES.associatedAccounts;
+const CREATE = ROUTES.create;
+const LIST = ROUTES.list;
 const OWNER_ID = 100000;
 
 /** A port nothing listens on: connections to it are refused before any request is sent. */
@@ -56,9 +56,11 @@ describe("resilience: faults through Pulumi's dynamic-provider host", function (
         expect(created.properties.accountId).to.equal(accounts[0].accountId);
         expect(created.properties.accountName).to.equal(name);
     };
-    /** One line, no token, and the text that a person needs. */
+    /** What happened on the first line, at most one line of advice after it, whole sentences, no token, and the text a person needs. */
     const expectClearError = (err: HostCallError, ...parts: (string | RegExp)[]) => {
-        expect(err.details, "one line").to.not.include("\n");
+        const lines = err.details.split("\n");
+        expect(lines.length, "what happened, then what to do").to.be.within(1, 2);
+        for (const line of lines) expect(line, "a sentence").to.match(/\S[.!?]$/);
         expect(err.details).to.not.include(emulator.token);
         for (const p of parts) {
             if (typeof p === "string") expect(err.details).to.include(p);

@@ -200,6 +200,7 @@ describe("resolveSettings", () => {
                 retryBaseMs: 100,
                 maxBackoffMs: DEFAULTS.maxBackoffMs,
                 provisioningGraceMs: 120_000,
+                tokenCheckMs: DEFAULTS.tokenCheckTimeoutSeconds * 1000,
             });
         });
     });
@@ -295,6 +296,7 @@ describe("resolveSettings", () => {
                 retryBaseMs: DEFAULTS.retryBaseMs,
                 maxBackoffMs: DEFAULTS.maxBackoffMs,
                 provisioningGraceMs: DEFAULTS.provisioningGraceMinutes * 60_000,
+                tokenCheckMs: DEFAULTS.tokenCheckTimeoutSeconds * 1000,
             });
         });
 

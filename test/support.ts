@@ -71,6 +71,7 @@ export function testSettings(emulator: LogzioEmulator, over: Partial<Settings> =
         retryBaseMs: 5,
         maxBackoffMs: 20,
         provisioningGraceMs: 15 * 60_000,
+        tokenCheckMs: 5000,
         ...over,
     };
 }

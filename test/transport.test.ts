@@ -14,8 +14,8 @@ import { Recorder, emulatorPerSuite, left, right, settledInFlight, startRecorder
 // Holds " and \ so its JSON-escaped form differs from the raw one.
 const TOKEN = 'tok-"transport"\\5e0c9a4f-77d2';
 const OWNER = 100000;
-const LIST = ROUTES.associatedAccounts;
-const CREATE = ROUTES.createSiem;
+const LIST = ROUTES.list;
+const CREATE = ROUTES.create;
 const WHOAMI = ROUTES.whoami;
 
 const body = (accountName: string) => ({ accountName, email: "a@b.co" }) as CreateSiemRequest;

@@ -6,8 +6,8 @@ import * as path from "node:path";
 import { LogzioEmulator } from "../emulator";
 import { ProgramResource, runProgram } from "./runner/programRunner";
 
-export { LogzioEmulator, ROUTES, ACCOUNT_TYPES } from "../emulator";
-export type { EmulatorOptions, EmulatedAccount, AccountType, Fault, RequestRecord } from "../emulator";
+export { LogzioEmulator, ROUTES, ACCOUNT_TYPES, FAULT_KINDS, routeKey } from "../emulator";
+export type { EmulatorOptions, EmulatedAccount, AccountType, Fault, FaultAnswer, Pace, RequestRecord, Route, RouteName } from "../emulator";
 
 /** The type token of SiemAccount resources, as in state and in `StackResource.type`. */
 export const SIEM_ACCOUNT_TYPE = "pulumi-nodejs:dynamic/logzio:SiemAccount";

@@ -29,6 +29,8 @@ export interface StackOptions {
     cli: PulumiCli;
     /** Folder whose node_modules holds the installed package (consumerInstall()). */
     consumer?: string;
+    /** The project installs its own node_modules (as a user's project does) instead of linking the consumer install. */
+    ownInstall?: boolean;
     /** Files of the project: relative path -> contents. Pulumi.yaml is required unless `workDir` is given. */
     files?: Record<string, string>;
     /** Run in an existing project folder (e.g. the repository root) instead of a fresh one. */
@@ -46,7 +48,8 @@ export class E2EStack {
     readonly dir: string;
     readonly stackName: string;
     readonly backendDir: string;
-    private readonly home: string;
+    /** PULUMI_HOME of every command: plugins, workspace settings, credentials. */
+    readonly home: string;
     private readonly configFile: string | undefined;
     private readonly scratch: string;
     private readonly env: NodeJS.ProcessEnv;
@@ -73,8 +76,10 @@ export class E2EStack {
                 fs.mkdirSync(path.dirname(path.join(this.dir, file)), { recursive: true });
                 fs.writeFileSync(path.join(this.dir, file), text);
             }
-            if (!opts.consumer) throw new Error("a fresh project needs the consumer install");
-            fs.symlinkSync(path.join(opts.consumer, "node_modules"), path.join(this.dir, "node_modules"), "dir");
+            if (!opts.ownInstall) {
+                if (!opts.consumer) throw new Error("a fresh project needs the consumer install");
+                fs.symlinkSync(path.join(opts.consumer, "node_modules"), path.join(this.dir, "node_modules"), "dir");
+            }
         }
         const env: NodeJS.ProcessEnv = {};
         // Only what the test sets reaches the provider: no LOGZIO_* or PULUMI_* from the machine.

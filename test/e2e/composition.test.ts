@@ -66,7 +66,7 @@ e2eDescribe("composition", (ctx) => {
         expectOk(preview, "pulumi preview");
         expect(stepsFor(preview)).to.deep.equal(["create", "create"]);
         expect(preview.output).to.match(/secondScans\s*:\s*\[unknown\]|secondScans\s*:\s*\[\s*\n?\s*\[0\]: \[unknown\]/);
-        expect(main.count(ROUTES.createSiem)).to.equal(0);
+        expect(main.count(ROUTES.create)).to.equal(0);
         expectOk(await stack.up(), "pulumi up");
         const [first, second] = main.siemAccounts();
         expect(second.accountsToScan).to.deep.equal([first.accountId]);
@@ -127,7 +127,7 @@ e2eDescribe("composition", (ctx) => {
             accounts.map((a) => ({ tenant: a.accountName.replace(/^siem-/, ""), accountId: a.accountId, accountName: a.accountName })),
         );
         expect(lines.map((l) => l.tenant)).to.deep.equal(["acme", "globex"]);
-        expect(main.count(ROUTES.createSiem)).to.equal(2);
+        expect(main.count(ROUTES.create)).to.equal(2);
         expect(result.output).to.not.include(main.token);
         // Each tenant's stack is in the service's backend, its token encrypted there.
         for (const tenant of ["acme", "globex"]) {

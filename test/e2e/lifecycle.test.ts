@@ -31,7 +31,7 @@ e2eDescribe("lifecycle", (ctx) => {
     }
 
     const declare = (stack: E2EStack, accounts: Declared[]) => stack.setConfig("accounts", JSON.stringify(accounts));
-    const posts = () => emulator.count(ROUTES.createSiem);
+    const posts = () => emulator.count(ROUTES.create);
 
     it("bad inputs fail `pulumi preview` with the property named, before any call to Logz.io", async () => {
         const stack = await stackWith([{ resourceName: "siem", accountName: "bad/name", email: "not-an-email" }]);
@@ -196,7 +196,7 @@ e2eDescribe("lifecycle", (ctx) => {
         // Logz.io creates the account but answers without accountName, and does not list it yet.
         emulator.setProvisioningMs(3_600_000);
         const id = emulator.accounts()[0].accountId + 1; // the emulator's next id after the main account
-        emulator.injectFaults(ROUTES.createSiem, {
+        emulator.injectFaults(ROUTES.create, {
             kind: "schemaViolating200",
             body: { accountId: id, createdAt: "2026-01-01T00:00:00Z" },
         });
@@ -229,7 +229,7 @@ e2eDescribe("lifecycle", (ctx) => {
         // The same line as up's duplicate guard: the engine sends no olds when checking a resource not in state.
         expect(preview.output).to.include(`a SIEM account named "taken-siem" already exists (accountId ${taken.accountId})`);
         expect(preview.output).to.include(`existingAccountId: ${taken.accountId}`);
-        expect(emulator.requests.map((r) => `${r.method} ${r.path}`)).to.deep.equal([ROUTES.whoami, ROUTES.associatedAccounts]);
+        expect(emulator.requests.map((r) => `${r.method} ${r.path}`)).to.deep.equal([ROUTES.whoami, ROUTES.list]);
 
         await declare(stack, [{ resourceName: "siem", accountName: "free-siem", email: "t@example.com" }]);
         expectOk(await stack.up(), "pulumi up of a free name");

@@ -7,6 +7,7 @@ import { LogzioEmulator } from "../../emulator";
 import { changesOf, stepsFor } from "../../harness/e2e/stack";
 import { ROUTES } from "../../emulator/server";
 import { REPO_ROOT } from "../support";
+import { npmInstall, packedTarball } from "../consumer";
 import { SIEM_TYPE, e2eDescribe, emulatorConfig, emulatorPerTest, expectFailed, expectOk, initAgainst } from "./support";
 
 e2eDescribe("quickstart", (ctx) => {
@@ -21,7 +22,7 @@ e2eDescribe("quickstart", (ctx) => {
         expectOk(preview, "pulumi preview");
         expect(stepsFor(preview)).to.deep.equal(["create"]);
         expect(changesOf(preview)).to.deep.equal({ create: 2 }); // the stack and the account
-        expect(emulator.count(ROUTES.createSiem), "preview creates nothing").to.equal(0);
+        expect(emulator.count(ROUTES.create), "preview creates nothing").to.equal(0);
 
         const up = await stack.up();
         expectOk(up, "pulumi up");
@@ -36,7 +37,7 @@ e2eDescribe("quickstart", (ctx) => {
         const again = await stack.preview({ expectNoChanges: true });
         expectOk(again, "pulumi preview --expect-no-changes");
         expect(stepsFor(again)).to.deep.equal(["same"]);
-        expect(emulator.count(ROUTES.createSiem)).to.equal(1);
+        expect(emulator.count(ROUTES.create)).to.equal(1);
 
         const at = stack.printed.indexOf(emulator.token);
         expect(at, `the CLI printed the token: ${stack.printed.slice(Math.max(0, at - 300), at + 100)}`).to.equal(-1);
@@ -83,7 +84,7 @@ e2eDescribe("quickstart", (ctx) => {
 
         await stack.setConfig("logzio:apiToken", emulator.token, true);
         expectOk(await stack.preview(), "pulumi preview with the right token");
-        expect(emulator.count(ROUTES.createSiem)).to.equal(0);
+        expect(emulator.count(ROUTES.create)).to.equal(0);
     });
 
     it("`pulumi new` from examples/quickstart (a template) generates a project that `pulumi up` runs", async () => {
@@ -96,11 +97,81 @@ e2eDescribe("quickstart", (ctx) => {
             .to.match(/^name: my-siem$/m)
             .and.not.match(/^template:/m);
         expect(read("index.ts")).to.equal(fs.readFileSync(path.join(template, "index.ts"), "utf8"));
-        expect(JSON.parse(read("package.json")).dependencies).to.have.property("pulumi-logzio-siem");
+        // The package is not on the npm registry yet: the template leaves it out, so the `npm install` of `pulumi new`
+        // succeeds, and the user adds it from git or a tarball.
+        expect(JSON.parse(read("package.json")).dependencies).to.not.have.property("pulumi-logzio-siem");
 
         await initAgainst(stack, emulator);
         expectOk(await stack.up(), "pulumi up of the generated project");
         expect(emulator.siemAccounts().map((a) => a.accountName)).to.deep.equal(["platform-siem"]);
         expect((await stack.outputs()).accountId).to.equal(emulator.siemAccounts()[0].accountId);
     });
+
+    it("the README's new-project steps, run as written: the packed package from `pulumi new` to `pulumi up`, no plain token in any file", async () => {
+        const stack = ctx.project("examples/quickstart", { files: {}, ownInstall: true, stack: "dev" });
+        const substitute: Record<string, string> = {
+            "<template>": path.join(REPO_ROOT, "examples", "quickstart"),
+            "<package>": packedTarball(),
+            "<token>": emulator.token,
+        };
+        const steps = readmeNewProjectSteps();
+        expect(steps.map((s) => s.slice(0, 2).join(" "))).to.include.members(["pulumi new", "npm install", "pulumi up"]);
+        expect(
+            steps.some((s) => s.includes("-c")),
+            "the token is never given to `pulumi new -c`",
+        ).to.equal(false);
+        for (const step of steps) {
+            const args = step.map((a) => substitute[a] ?? a);
+            expect(args.join(" "), "every placeholder is known").to.not.match(/<[^>]*>/);
+            if (args[0] === "mkdir" || args[0] === "cd") continue; // the test's project folder is new and empty
+            if (args[0] === "npm") {
+                expect(args[1]).to.equal("install");
+                npmInstall(stack.dir, args.slice(2));
+            } else if (args[0] === "pulumi" && args[1] === "up") {
+                // The emulator stands in for Logz.io, as the README's emulator section sets it.
+                await stack.setConfig("logzio:customApiUrl", emulator.url);
+                expectOk(await stack.up(), "pulumi up");
+            } else {
+                expect(args[0]).to.equal("pulumi");
+                expectOk(await stack.pulumi(args.slice(1)), args.join(" "));
+            }
+        }
+        const [account] = emulator.siemAccounts();
+        expect(emulator.siemAccounts()).to.have.length(1);
+        expect((await stack.outputs()).accountId).to.equal(account.accountId);
+        // The package came from the tarball, into the project's own node_modules.
+        const installed = fs.realpathSync(path.join(stack.dir, "node_modules", "pulumi-logzio-siem"));
+        expect(installed.startsWith(fs.realpathSync(stack.dir))).to.equal(true);
+        expect(JSON.parse(fs.readFileSync(path.join(stack.dir, "package.json"), "utf8")).dependencies["pulumi-logzio-siem"]).to.match(
+            /^file:.*\.tgz$/,
+        );
+
+        expect(stack.stackConfigText()).to.match(/logzio:apiToken:\s*\n\s*secure: v1:/);
+        const plain: string[] = [];
+        for (const root of [stack.dir, stack.home, stack.backendDir])
+            for (const file of filesUnder(root)) if (fs.readFileSync(file).includes(emulator.token)) plain.push(file);
+        expect(plain, "files holding the token in plain text").to.deep.equal([]);
+        expect(stack.printed).to.not.include(emulator.token);
+    });
 });
+
+/** The commands of README.md's new-project block, one word list per line, comments dropped. */
+function readmeNewProjectSteps(): string[][] {
+    const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+    const block = /<!-- new-project:begin -->\s*```bash\n([\s\S]*?)```\s*<!-- new-project:end -->/.exec(readme);
+    expect(block, "README has the new-project block").to.not.equal(null);
+    return block![1]
+        .split("\n")
+        .flatMap((line) => line.replace(/\s#.*$/, "").split("&&"))
+        .map((command) => command.trim().split(/\s+/))
+        .filter((words) => words[0] !== "");
+}
+
+/** Every file under a folder, following no symlinks. */
+function filesUnder(root: string): string[] {
+    if (!fs.existsSync(root)) return [];
+    return fs
+        .readdirSync(root, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => path.join(e.parentPath, e.name));
+}

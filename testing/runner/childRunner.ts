@@ -62,7 +62,9 @@ export function runChild(
                 : reply
                   ? (reply.error ?? "unknown error")
                   : `child exited (${code ?? signal}) without a result`;
-            reject(new ChildRunError(`${why}\n--- log ---\n${log.slice(-8000)}`, log));
+            // The log's tail helps only when there is one: no empty "--- log ---" ending a message.
+            const tail = log.trim() === "" ? "" : `\n--- log ---\n${log.slice(-8000)}`;
+            reject(new ChildRunError(`${why}${tail}`, log));
         });
     });
 }

@@ -1,0 +1,117 @@
+// Every message a person reads, as text: whole sentences, what happened on the first line (the engine's progress
+// rows show only that line), the advice after it and said once, and failures quoted inside others without theirs.
+import { expect } from "chai";
+import * as t from "io-ts";
+import { Failure, describeFailure, toError } from "../provider/errors";
+import * as msg from "../provider/messages";
+import { Settings } from "../provider/settings";
+import { SiemAccountInputs } from "../provider/codecs";
+import { headline, sentence } from "../provider/text";
+
+const settings: Settings = {
+    namespace: "logzio",
+    apiUrl: "https://api-eu.logz.io",
+    apiToken: "token-of-the-main-account",
+    maxConcurrency: 25,
+    maxRetries: 5,
+    requestTimeoutMs: 120_000,
+    retryBaseMs: 250,
+    maxBackoffMs: 10_000,
+    provisioningGraceMs: 15 * 60_000,
+    tokenCheckMs: 10_000,
+};
+const live = { accountId: 123456 as t.Int, accountName: "platform-siem", type: "SECURITY_ACCOUNT" };
+const state = { accountName: "platform-siem", createdAt: "2026-12-01T10:00:00Z", mainAccountId: 1, apiUrl: "https://api.logz.io" };
+const inputs = { accountName: "platform-siem", email: "soc@example.com" } as SiemAccountInputs;
+const unauthorized: Failure = { kind: "http", operation: "GET /v2/whoami", status: 401, message: "Unauthorized", requestId: "r-1" };
+const unavailable: Failure = { kind: "http", operation: "POST /v2/account-management/siem", status: 503, attempts: 6 };
+const dropped: Failure = { kind: "network", operation: "POST /v2/account-management/siem", detail: "socket hang up", sent: true };
+
+const messages: Record<string, string> = {
+    duplicateName: msg.duplicateName(live),
+    creatingNow: msg.creatingNow("platform-siem"),
+    unsettledClaim: msg.unsettledClaim("platform-siem"),
+    stillExists: msg.stillExists(live),
+    stillProvisioning: msg.stillProvisioning(settings, "123456", state),
+    "ageUnknown (refresh)": msg.ageUnknown(settings, "123456", state, "refresh"),
+    "ageUnknown (delete)": msg.ageUnknown(settings, "123456", state, "delete"),
+    ...Object.fromEntries(
+        (["refresh", "delete", "guard", "lookup", "adopt"] as const).map((doing) => [
+            `listNotWhole (${doing})`,
+            msg.listNotWhole("the list is empty", "SIEM account 123456", doing),
+        ]),
+    ),
+    "unusableList (refresh)": msg.unusableList(unauthorized, "SIEM account 123456", "refresh"),
+    otherMainAccount: msg.otherMainAccount("123456", state, { mainAccountId: 2, apiUrl: settings.apiUrl }, settings, "delete"),
+    tokenRefused: msg.tokenRefused(settings, unauthorized),
+    "unsettled (lookup failed)": msg.unsettled(inputs, dropped, unauthorized),
+    "unsettled (not listed)": msg.unsettled(inputs, dropped, undefined, settings),
+    notCreated: msg.notCreated(inputs, unavailable, 3),
+    partialCreateMessage: msg.partialCreateMessage(inputs, 123456, "accountId was a string"),
+    adoptUnknownId: msg.adoptUnknownId(123456, settings.apiUrl),
+    adoptNotSiem: msg.adoptNotSiem(123456, { ...live, type: "GENERAL" }),
+    adoptOtherName: msg.adoptOtherName(123456, live, "other-name"),
+};
+
+/** The sentences of a text, for finding one said twice. */
+const sentencesOf = (text: string) =>
+    text
+        .split(/(?<=[.!?])\s+/)
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0);
+
+describe("messages: whole sentences, each said once", () => {
+    for (const [name, text] of Object.entries(messages)) {
+        it(`${name}: what happened first, at most one line of advice, every line a sentence, nothing repeated`, () => {
+            const lines = text.split("\n");
+            expect(lines.length).to.be.within(1, 2);
+            for (const line of lines) expect(line, line).to.match(/\S[.!?]$/);
+            const said = sentencesOf(text);
+            expect(new Set(said).size, `a sentence said twice in: ${text}`).to.equal(said.length);
+            // A thrown error keeps the text as it is (scrubbed, bounded), and so does a check failure reason.
+            expect(toError(msg.refused(text)).message).to.equal(text);
+        });
+    }
+
+    it("the wrong-token message gives its advice once and ends as a sentence", () => {
+        const text = messages.tokenRefused;
+        expect(text.split("\n")).to.deep.equal([
+            'Logz.io did not accept the API token of config namespace "logzio" at https://api-eu.logz.io: ' +
+                'GET /v2/whoami failed: HTTP 401, message "Unauthorized", requestId r-1.',
+            "Check that logzio:apiToken is an API token of the main (owner) account, and that the region (or API URL) is that account's.",
+        ]);
+    });
+
+    it("a failure quoted inside another message brings its first line, not its advice", () => {
+        expect(describeFailure(unauthorized)).to.include("\nLogz.io refused the API token");
+        expect(messages["unsettled (lookup failed)"]).to.include("looking it up failed too (GET /v2/whoami failed: HTTP 401");
+        expect(messages["unsettled (lookup failed)"]).to.not.include("refused the API token");
+        expect(messages["unusableList (refresh)"]).to.not.include("refused the API token");
+    });
+
+    it("every failure kind, as thrown, ends as a sentence", () => {
+        const failures: Failure[] = [
+            { kind: "config", problems: ["logzio:apiToken (or LOGZIO_API_TOKEN) is required"] },
+            { kind: "input", problems: ["accountName is required"] },
+            unauthorized,
+            { kind: "http", operation: "GET /v2/whoami", status: 403 },
+            unavailable,
+            dropped,
+            { kind: "decode", operation: "GET /v1/associated-accounts", detail: "(body): expected Array" },
+            msg.refused("a rule said no"),
+        ];
+        for (const f of failures) {
+            const lines = toError(f, [settings.apiToken]).message.split("\n");
+            for (const line of lines) expect(line, f.kind).to.match(/\S[.!?]$/);
+        }
+    });
+
+    it("sentence() adds a full stop only where one is missing; headline() takes the first line without it", () => {
+        expect(sentence("done")).to.equal("done.");
+        expect(sentence("done.")).to.equal("done.");
+        expect(sentence("really?")).to.equal("really?");
+        expect(sentence('message "Service Unavailable" (after 6 attempts)')).to.equal('message "Service Unavailable" (after 6 attempts).');
+        expect(headline("What happened.\nWhat to do.")).to.equal("What happened");
+        expect(headline("only this")).to.equal("only this");
+    });
+});
