@@ -7,6 +7,7 @@ import { performance } from "node:perf_hooks";
 import { ProviderHost, urnFor } from "../testing/runner/hostDriver";
 import { CREATE, HostExtras, LIST, MINIMAL_TYPE, SIEM_TYPE, errorText, processCpuMs, stats, withHost } from "./common";
 import { SerializedProviders } from "./perCreate";
+import { LookupWaits, summarizeLookups, takeTrace, traceDir, tracingExtras } from "./lookupTrace";
 import { ProfileSummary, collectProfile, profilingExtras } from "./profile";
 
 export interface ScalePlan {
@@ -84,6 +85,8 @@ export interface RefreshResult {
     /** Reads that did not return the account (id missing or wrong name), over all runs. */
     misses: number;
     runs: { wallMs: number; listCalls: number; misses: number }[];
+    /** The reads of every run as the host's directory saw them: waits beyond their list's round trip, arrival gaps. */
+    lookups: LookupWaits;
 }
 
 interface Burst {
@@ -260,32 +263,41 @@ export async function profileScale(
  */
 export async function measureRefresh(providers: SerializedProviders, plan: ScalePlan): Promise<RefreshResult> {
     const runs: RefreshResult["runs"] = [];
+    const traces = traceDir();
+    const seen: ReturnType<typeof takeTrace> = [];
     for (let r = 0; r < plan.runs; r++) {
-        await withHost({ latencyMs: plan.latencyMs, maxInFlight: plan.maxInFlight }, {}, async (emulator, host) => {
-            const accounts = Array.from({ length: plan.n }, (_, i) =>
-                emulator.addAccount({ accountName: `refresh-${i}`, email: `r${i}@example.com`, createdAt: "2020-01-01T00:00:00Z" }),
-            );
-            const t0 = performance.now();
-            const read = await Promise.all(
-                accounts.map((a) =>
-                    host.read(String(a.accountId), urnFor(a.accountName), {
-                        __provider: providers.siem,
-                        accountId: a.accountId,
-                        accountName: a.accountName,
-                        email: a.email,
-                        accountsToScan: a.accountsToScan,
-                        isUsingRepositoryAccount: a.isUsingRepositoryAccount,
-                        createdAt: a.createdAt,
-                    }),
-                ),
-            );
-            const wallMs = performance.now() - t0;
-            const misses = read.filter(
-                (x, i) => x.id !== String(accounts[i].accountId) || x.properties.accountName !== accounts[i].accountName,
-            ).length;
-            runs.push({ wallMs, listCalls: emulator.count(LIST), misses });
-        });
+        await withHost(
+            { latencyMs: plan.latencyMs, maxInFlight: plan.maxInFlight },
+            {},
+            async (emulator, host) => {
+                const accounts = Array.from({ length: plan.n }, (_, i) =>
+                    emulator.addAccount({ accountName: `refresh-${i}`, email: `r${i}@example.com`, createdAt: "2020-01-01T00:00:00Z" }),
+                );
+                const t0 = performance.now();
+                const read = await Promise.all(
+                    accounts.map((a) =>
+                        host.read(String(a.accountId), urnFor(a.accountName), {
+                            __provider: providers.siem,
+                            accountId: a.accountId,
+                            accountName: a.accountName,
+                            email: a.email,
+                            accountsToScan: a.accountsToScan,
+                            isUsingRepositoryAccount: a.isUsingRepositoryAccount,
+                            createdAt: a.createdAt,
+                        }),
+                    ),
+                );
+                const wallMs = performance.now() - t0;
+                const misses = read.filter(
+                    (x, i) => x.id !== String(accounts[i].accountId) || x.properties.accountName !== accounts[i].accountName,
+                ).length;
+                runs.push({ wallMs, listCalls: emulator.count(LIST), misses });
+            },
+            tracingExtras(traces),
+        );
+        seen.push(...takeTrace(traces));
     }
+    fs.rmSync(traces, { recursive: true, force: true });
     const wall = stats(runs.map((x) => x.wallMs));
     return {
         n: plan.n,
@@ -296,5 +308,6 @@ export async function measureRefresh(providers: SerializedProviders, plan: Scale
         latencyMs: plan.latencyMs,
         misses: runs.reduce((s, x) => s + x.misses, 0),
         runs,
+        lookups: summarizeLookups(seen),
     };
 }

@@ -12,6 +12,7 @@ import { consumerInstall } from "../harness/e2e/consumer";
 import { existingPulumiCli, PulumiCli } from "../harness/e2e/pulumiCli";
 import { E2EStack, RunResult, stepsFor } from "../harness/e2e/stack";
 import { CREATE, Comparison, LIST, MINIMAL_TYPE, REPO_ROOT, SIEM_TYPE, URL_KEY, WHOAMI, compare, emulatorToken } from "./common";
+import { LookupWaits, summarizeLookups, takeTrace, traceDir, tracingEngineEnv } from "./lookupTrace";
 import { ProfileSummary, collectProfile, profilingEngineEnv } from "./profile";
 
 export interface EnginePlan {
@@ -20,7 +21,8 @@ export interface EnginePlan {
     /** Rounds thrown away, then rounds kept: a round is up, preview, refresh and destroy of each side. */
     warmup: number;
     samples: number;
-    latencyMs: number;
+    /** Each latency gets its own warm-up and rounds; the top-level ratios are the worse of them. */
+    latenciesMs: number[];
     maxInFlight: number;
 }
 
@@ -37,6 +39,8 @@ export interface Calls {
 
 export interface EngineComparison extends Comparison {
     calls: { ours: Calls; baseline: Calls };
+    /** SiemAccount's lookups in the kept rounds: how long they waited beyond their own list's round trip. */
+    lookups: LookupWaits;
 }
 
 /** The engine figures of one bench run. */
@@ -44,10 +48,13 @@ export interface EngineRun {
     available: true;
     cli: { version: string; languageHost: PulumiCli["languageHost"] };
     count: number;
-    latencyMs: number;
+    latenciesMs: number[];
     emulatorMaxInFlight: number;
     warmup: number;
-    figures: Record<EngineOp, EngineComparison>;
+    /** Per latency (its ms as the key). */
+    figures: Record<string, Record<EngineOp, EngineComparison>>;
+    /** Per command, the worse ratio of the latencies. */
+    worst: Record<EngineOp, number>;
 }
 export interface EngineSkipped {
     available: false;
@@ -78,9 +85,13 @@ interface Side {
     emulator: LogzioEmulator;
     samples: Record<EngineOp, number[]>;
     calls: Record<EngineOp, Calls>;
+    lookups: Record<EngineOp, Parameters<typeof summarizeLookups>[0]>;
 }
 
 const noCalls = (): Calls => ({ list: 0, create: 0, whoami: 0, other: 0 });
+function perOp<A>(make: (op: EngineOp) => A): Record<EngineOp, A> {
+    return Object.fromEntries(ENGINE_OPS.map((op) => [op, make(op)])) as Record<EngineOp, A>;
+}
 
 function callsOf(emulator: LogzioEmulator): Calls {
     const list = emulator.count(LIST);
@@ -104,13 +115,14 @@ const most = (a: Calls, b: Calls): Calls => ({
 
 /** Runs one command of one side, checks that it did what it must, and returns its wall time and requests. */
 async function runOp(side: Side, op: EngineOp, count: number, engineEnv?: Record<string, string>): Promise<{ ms: number; calls: Calls }> {
+    const env = { engineEnv };
     const before = callsOf(side.emulator);
     const t0 = performance.now();
     let result: RunResult;
-    if (op === "engineUp") result = await side.stack.up({ engineEnv });
-    else if (op === "enginePreview") result = await side.stack.preview({ expectNoChanges: true });
-    else if (op === "engineRefresh") result = await side.stack.refresh();
-    else result = await side.stack.destroy();
+    if (op === "engineUp") result = await side.stack.up(env);
+    else if (op === "enginePreview") result = await side.stack.preview({ expectNoChanges: true, ...env });
+    else if (op === "engineRefresh") result = await side.stack.refresh(env);
+    else result = await side.stack.destroy(env);
     const ms = performance.now() - t0;
     const calls = minus(callsOf(side.emulator), before);
     const fail = (why: string): never => {
@@ -142,50 +154,68 @@ export async function measureEngine(
     log(`engine: Pulumi CLI ${cli.version} with the Node.js language host; installing the packed package ...`);
     const consumer = consumerInstall();
     const sides: Side[] = [];
+    // Both sides' hosts load the tracing preload (the minimal one publishes nothing), so neither pays alone.
+    const traces = traceDir();
+    const tracing = tracingEngineEnv(traces);
     try {
         for (const kind of ["siem", "minimal"] as const) {
-            const emulator = await LogzioEmulator.start({
-                token: emulatorToken(),
-                latencyMs: plan.latencyMs,
-                maxInFlight: plan.maxInFlight,
-            });
+            const emulator = await LogzioEmulator.start({ token: emulatorToken(), maxInFlight: plan.maxInFlight });
             const stack = new E2EStack({ cli, consumer, files: projectFiles(), stack: kind, timeoutMs: 600_000 });
             const side: Side = {
                 kind,
                 type: kind === "siem" ? SIEM_TYPE : MINIMAL_TYPE,
                 stack,
                 emulator,
-                samples: { engineUp: [], enginePreview: [], engineRefresh: [], engineDestroyRetained: [] },
-                calls: { engineUp: noCalls(), enginePreview: noCalls(), engineRefresh: noCalls(), engineDestroyRetained: noCalls() },
+                samples: perOp(() => []),
+                calls: perOp(noCalls),
+                lookups: perOp(() => []),
             };
             sides.push(side);
             await stack.init({ kind, count: String(plan.count), [URL_KEY]: emulator.url }, { "logzio:apiToken": emulator.token });
         }
         const [ours, minimal] = sides;
-        for (let round = 0; round < plan.warmup + plan.samples; round++) {
-            const keep = round >= plan.warmup;
-            log(`engine: round ${round + 1} of ${plan.warmup + plan.samples}${keep ? "" : " (warm-up)"} ...`);
-            for (const side of sides) side.emulator.reset();
-            for (const [k, op] of ENGINE_OPS.entries()) {
-                const order = (round + k) % 2 === 0 ? [ours, minimal] : [minimal, ours];
-                for (const side of order) {
-                    const r = await runOp(side, op, plan.count);
-                    if (!keep) continue;
-                    side.samples[op].push(r.ms);
-                    side.calls[op] = most(side.calls[op], r.calls);
+        const figuresByLatency: Record<string, Record<EngineOp, EngineComparison>> = {};
+        for (const latencyMs of plan.latenciesMs) {
+            for (const side of sides) {
+                side.emulator.setLatency(latencyMs);
+                side.samples = perOp(() => []);
+                side.calls = perOp(noCalls);
+                side.lookups = perOp(() => []);
+            }
+            for (let round = 0; round < plan.warmup + plan.samples; round++) {
+                const keep = round >= plan.warmup;
+                log(`engine: ${latencyMs} ms latency, round ${round + 1} of ${plan.warmup + plan.samples}${keep ? "" : " (warm-up)"} ...`);
+                for (const side of sides) side.emulator.reset();
+                for (const [k, op] of ENGINE_OPS.entries()) {
+                    const order = (round + k) % 2 === 0 ? [ours, minimal] : [minimal, ours];
+                    for (const side of order) {
+                        takeTrace(traces);
+                        const r = await runOp(side, op, plan.count, tracing);
+                        const seen = takeTrace(traces);
+                        if (!keep) continue;
+                        side.samples[op].push(r.ms);
+                        side.calls[op] = most(side.calls[op], r.calls);
+                        side.lookups[op].push(...seen);
+                    }
                 }
             }
+            const figures = {} as Record<EngineOp, EngineComparison>;
+            for (const op of ENGINE_OPS) {
+                const c = compare(
+                    ours.samples[op],
+                    minimal.samples[op],
+                    `${LABELS[op]}, ${plan.count} SiemAccounts, ${latencyMs} ms latency`,
+                    `${LABELS[op]}, ${plan.count} minimal resources, ${latencyMs} ms latency`,
+                );
+                figures[op] = {
+                    ...c,
+                    calls: { ours: ours.calls[op], baseline: minimal.calls[op] },
+                    lookups: summarizeLookups(ours.lookups[op]),
+                };
+            }
+            figuresByLatency[String(latencyMs)] = figures;
         }
-        const figures = {} as Record<EngineOp, EngineComparison>;
-        for (const op of ENGINE_OPS) {
-            const c = compare(
-                ours.samples[op],
-                minimal.samples[op],
-                `${LABELS[op]}, ${plan.count} SiemAccounts`,
-                `${LABELS[op]}, ${plan.count} minimal resources`,
-            );
-            figures[op] = { ...c, calls: { ours: ours.calls[op], baseline: minimal.calls[op] } };
-        }
+        const worst = perOp((op) => Math.max(...Object.values(figuresByLatency).map((f) => f[op].ratio)));
         let profiles: { siem: ProfileSummary; minimal: ProfileSummary } | undefined;
         if (opts.profileDir) {
             log("engine: one more pulumi up of each side with the provider host under the CPU profiler ...");
@@ -193,6 +223,7 @@ export async function measureEngine(
                 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-profile-"));
                 try {
                     side.emulator.reset();
+                    side.emulator.setLatency(plan.latenciesMs[0]);
                     await runOp(side, "engineUp", plan.count, profilingEngineEnv(dir));
                     const summary = collectProfile(dir, `engineUp-${side.kind}`);
                     fs.mkdirSync(opts.profileDir!, { recursive: true });
@@ -209,10 +240,11 @@ export async function measureEngine(
             available: true,
             cli: { version: cli.version, languageHost: cli.languageHost },
             count: plan.count,
-            latencyMs: plan.latencyMs,
+            latenciesMs: plan.latenciesMs,
             emulatorMaxInFlight: plan.maxInFlight,
             warmup: plan.warmup,
-            figures,
+            figures: figuresByLatency,
+            worst,
             ...(profiles ? { profiles } : {}),
         };
     } finally {
@@ -220,5 +252,6 @@ export async function measureEngine(
             side.stack.cleanup();
             await side.emulator.close();
         }
+        fs.rmSync(traces, { recursive: true, force: true });
     }
 }

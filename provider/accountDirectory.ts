@@ -3,9 +3,12 @@
 // a list requested before it asked: a read, an adoption check or a duplicate guard sees Logz.io as of the
 // moment it was asked (a rename, deletion or creation in the UI just before is visible to it).
 //
-// At most one list is in flight. Callers that asked after it started wait for the next one, which starts
-// when the one in flight has finished and callers have stopped arriving for a moment: a burst of 500 reads
-// costs two or three list calls, a lone read one list call and no wait.
+// A lookup with no list in flight starts one at once: a lone read waits for nothing. One that finds a list in
+// flight, requested before it asked, joins the next list, which starts once callers have stopped arriving for
+// a moment (the rest of a burst), without waiting for the one in flight: a wave of the engine costs two lists
+// and one round trip plus a few milliseconds. At most `maxInFlight` lists run at once per main account (they
+// also take slots of logzio-siem:maxConcurrency, like every request); a list waiting for a slot keeps gathering.
+import * as dc from "node:diagnostics_channel";
 import { performance } from "node:perf_hooks";
 import * as E from "fp-ts/Either";
 import * as TE from "fp-ts/TaskEither";
@@ -19,71 +22,141 @@ export interface Listing {
     readonly logzioNow?: number;
 }
 
-/** The next list waits until no caller has joined it for this long (a burst still arriving)... */
-export const GATHER_QUIET_MS = 50;
-/** ...but never longer than this after its first caller joined. */
+/**
+ * The next list starts once no caller has joined it for this long. Chosen from measured gaps between the
+ * lookups of one engine wave (bench/README.md): median about 0.5 ms, 90th percentile 6-9 ms on a loaded
+ * 2-core machine; creates trickle in one by one behind the engine's serial checks, about 5-7 ms apart.
+ */
+export const GATHER_QUIET_MS = 5;
+/**
+ * With more than this many lookups waiting, the burst is bigger than a wave of the engine (hundreds of RPCs at
+ * once, which the host takes in over most of a second, with gaps of up to ~20 ms between them): the next list
+ * then waits for a longer quiet, so that a few lists serve it all.
+ */
+export const BURST_CALLERS = 16;
+export const GATHER_QUIET_BURST_MS = 50;
+/** ...but never later than this after its first caller joined (a steady stream still gets lists). */
 export const GATHER_MAX_MS = 1000;
+/**
+ * Lists in flight at once per main account (never more than logzio-siem:maxConcurrency). As many as the engine
+ * runs operations at once on 2 cores (--parallel 8): with 2, creates arriving one by one queued for a slot and
+ * `pulumi up` at 150 ms latency took a third longer than one list per create.
+ */
+export const LISTS_IN_FLIGHT = 8;
+
+/**
+ * Published for every lookup answered, when something subscribes (the benchmark does): monotonic ms of when
+ * it asked, when its list's request started and ended, and when it got its answer.
+ */
+export const LOOKUP_CHANNEL = "pulumi-logzio-siem:lookup";
+export interface LookupRecord {
+    readonly asked: number;
+    readonly listStarted: number;
+    readonly listEnded: number;
+    readonly answered: number;
+    /** The list's sequence number in this directory. */
+    readonly list: number;
+    readonly ok: boolean;
+    /** false for a lookup that accepted an older list (the check's early duplicate warning, previewGuard.ts). */
+    readonly fresh: boolean;
+}
+const lookups = dc.channel(LOOKUP_CHANNEL);
 
 type Result<A> = Promise<E.Either<Failure, A>>;
 
+interface Started {
+    readonly seq: number;
+    readonly startedAt: number;
+    endedAt?: number;
+    readonly result: Result<Listing>;
+}
+
 interface Pending {
-    readonly promise: Result<Listing>;
-    readonly start: () => void;
+    readonly started: Promise<Started>;
+    readonly start: (s: Started) => void;
     readonly firstJoin: number;
     lastJoin: number;
 }
 
 export class AccountDirectory {
-    /** The newest list requested (in flight or answered successfully) and when its request started. */
-    private latest?: { startedAt: number; result: Result<Listing> };
-    private inFlight = false;
+    /** The newest list started that has not failed (in flight or answered). */
+    private latest?: Started;
+    /** The newest list answered successfully. */
+    private answered?: Started;
+    private inFlight = 0;
+    /** Lookups not answered yet. */
+    private waiting = 0;
+    private seq = 0;
     private next?: Pending;
     private timer?: NodeJS.Timeout;
+    /** The most lists this directory has had in flight at once. */
+    peakInFlight = 0;
 
     constructor(
         private readonly fetchList: () => TE.TaskEither<Failure, Listing>,
+        /** At most this many lists in flight at once. */
+        readonly maxInFlight: number = LISTS_IN_FLIGHT,
         /** Monotonic milliseconds: "when a caller asked" must not move with the wall clock. */
         readonly now: () => number = () => performance.now(),
     ) {}
 
-    /** A list whose request started at or after `asked` (a value of `now()`), waited for within `deadline`. */
-    list(asked: number, deadline: Deadline): TE.TaskEither<Failure, Listing> {
-        return () => withinDeadline(this.listFrom(asked), deadline, "GET /v1/associated-accounts");
+    /**
+     * A list whose request started at or after `asked` (a value of `now()`), waited for within `deadline`.
+     * `notBefore` (earlier than `asked`) accepts an older list; only the check's early warning does that.
+     */
+    list(asked: number, deadline: Deadline, notBefore = asked): TE.TaskEither<Failure, Listing> {
+        return () => {
+            this.waiting++;
+            const result = this.listFrom(asked, notBefore);
+            void result.then(() => this.waiting--);
+            return withinDeadline(result, deadline, "GET /v1/associated-accounts");
+        };
     }
 
-    private listFrom(asked: number): Result<Listing> {
-        if (this.latest && this.latest.startedAt >= asked) return this.latest.result;
-        if (!this.inFlight && !this.next) return this.start();
+    private listFrom(asked: number, notBefore: number): Result<Listing> {
+        // A caller that accepts an older list takes an answered one rather than wait for one in flight: the
+        // engine's checks run one at a time, so each wait would add up.
+        const answered = this.answered;
+        if (notBefore < asked && answered && answered.startedAt >= notBefore) return this.answer(asked, notBefore, answered);
+        const latest = this.latest;
+        if (latest && latest.startedAt >= notBefore) return this.answer(asked, notBefore, latest);
+        // Nothing in flight and nobody gathering: this caller is alone, its list starts now.
+        if (this.inFlight === 0 && !this.next) return this.answer(asked, notBefore, this.start());
+        // The list in flight was requested before this caller asked: join the next one.
         const now = this.now();
         if (!this.next) {
-            let start!: () => void;
-            const promise = new Promise<E.Either<Failure, Listing>>((resolve) => (start = () => resolve(this.start())));
-            this.next = { promise, start, firstJoin: now, lastJoin: now };
+            let start!: (s: Started) => void;
+            const started = new Promise<Started>((resolve) => (start = resolve));
+            this.next = { started, start, firstJoin: now, lastJoin: now };
         }
         this.next.lastJoin = now;
         this.schedule();
-        return this.next.promise;
+        return this.next.started.then((s) => this.answer(asked, notBefore, s));
     }
 
-    private start(): Result<Listing> {
-        const entry = { startedAt: this.now(), result: this.fetchList()() };
-        this.latest = entry;
-        this.inFlight = true;
-        void entry.result.then((r) => {
-            this.inFlight = false;
+    private start(): Started {
+        const s: Started = { seq: ++this.seq, startedAt: this.now(), result: this.fetchList()() };
+        this.latest = s;
+        this.inFlight++;
+        this.peakInFlight = Math.max(this.peakInFlight, this.inFlight);
+        void s.result.then((r) => {
+            s.endedAt = this.now();
+            this.inFlight--;
             // A failed list is never reused: the next caller asks Logz.io again.
-            if (E.isLeft(r) && this.latest === entry) this.latest = undefined;
+            if (E.isLeft(r) && this.latest === s) this.latest = undefined;
+            if (E.isRight(r) && (!this.answered || this.answered.startedAt < s.startedAt)) this.answered = s;
             this.schedule();
         });
-        return entry.result;
+        return s;
     }
 
-    /** Starts the waiting list once nothing is in flight and its callers have stopped arriving. */
+    /** Starts the gathering list once its callers have stopped arriving and a slot is free. */
     private schedule(): void {
         const next = this.next;
-        if (!next || this.inFlight || this.timer) return;
+        if (!next || this.timer) return;
         const now = this.now();
-        const wait = Math.min(GATHER_QUIET_MS - (now - next.lastJoin), GATHER_MAX_MS - (now - next.firstJoin));
+        const quiet = this.waiting > BURST_CALLERS ? GATHER_QUIET_BURST_MS : GATHER_QUIET_MS;
+        const wait = Math.min(quiet - (now - next.lastJoin), GATHER_MAX_MS - (now - next.firstJoin));
         if (wait > 0) {
             this.timer = setTimeout(() => {
                 this.timer = undefined;
@@ -91,8 +164,28 @@ export class AccountDirectory {
             }, Math.ceil(wait));
             return;
         }
+        // All slots busy: the list ending first calls this again.
+        if (this.inFlight >= this.maxInFlight) return;
         this.next = undefined;
-        next.start();
+        next.start(this.start());
+    }
+
+    private answer(asked: number, notBefore: number, s: Started): Result<Listing> {
+        if (!lookups.hasSubscribers) return s.result;
+        return s.result.then((r) => {
+            const answered = this.now();
+            const record: LookupRecord = {
+                asked,
+                listStarted: s.startedAt,
+                listEnded: s.endedAt ?? answered,
+                answered,
+                list: s.seq,
+                ok: E.isRight(r),
+                fresh: notBefore >= asked,
+            };
+            lookups.publish(record);
+            return r;
+        });
     }
 }
 

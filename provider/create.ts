@@ -4,6 +4,7 @@ import { performance } from "node:perf_hooks";
 import type * as t from "io-ts";
 import * as TE from "fp-ts/TaskEither";
 import { pipe } from "fp-ts/function";
+import { sequenceT } from "fp-ts/Apply";
 import { Account } from "./account";
 import { AccountView, SECURITY_ACCOUNT, SiemAccountInputs, SiemAccountState } from "./codecs";
 import { Failure, isTransient } from "./errors";
@@ -56,20 +57,16 @@ function createNew(
     }
     account.claims.set(key, { state: "creating" });
     return pipe(
-        account.main.get(deadline),
-        TE.chain((main) =>
-            pipe(
-                // Claims cover this host's own creates, so the guard only has to see Logz.io as of this call.
-                account.directory.list(asked, deadline),
-                TE.chain((listing) => {
-                    const existing = findSiemNamed(listing.accounts, name);
-                    if (existing) return TE.left(msg.refused(msg.duplicateName(existing)));
-                    const why = notWhole(listing, main.accountId);
-                    if (why !== undefined) return TE.left(msg.refused(msg.listNotWhole(why, `a SIEM account named "${name}"`, "guard")));
-                    return postUntilSettled(account, inputs, ownerOf(main, account.settings), deadline, 1);
-                }),
-            ),
-        ),
+        // Claims cover this host's own creates, so the guard only has to see Logz.io as of this call. The owner
+        // and the list are asked at once (the owner only once per host).
+        sequenceT(TE.ApplyPar)(account.main.get(deadline), account.directory.list(asked, deadline)),
+        TE.chain(([main, listing]) => {
+            const existing = findSiemNamed(listing.accounts, name);
+            if (existing) return TE.left(msg.refused(msg.duplicateName(existing)));
+            const why = notWhole(listing, main.accountId);
+            if (why !== undefined) return TE.left(msg.refused(msg.listNotWhole(why, `a SIEM account named "${name}"`, "guard")));
+            return postUntilSettled(account, inputs, ownerOf(main, account.settings), deadline, 1);
+        }),
         TE.map((state) => {
             account.claims.set(key, { state: "created", id: state.accountId, at: performance.now() });
             return state;

@@ -8,7 +8,7 @@ import * as E from "fp-ts/Either";
 import * as TE from "fp-ts/TaskEither";
 import { pipe } from "fp-ts/function";
 import { Claim } from "./account";
-import { AccountDirectory } from "./accountDirectory";
+import { AccountDirectory, LISTS_IN_FLIGHT } from "./accountDirectory";
 import { Failure } from "./errors";
 import { quietHostEchoes } from "./hostEcho";
 import { LogzioClient, Transport, deadlineIn, newTransport } from "./logzioClient";
@@ -117,11 +117,15 @@ export function newAccount(settings: Settings): Account {
     return {
         settings,
         client,
-        directory: new AccountDirectory(() =>
-            pipe(
-                client.listAccounts(deadlineIn(settings.requestTimeoutMs)),
-                TE.map((accounts) => ({ accounts, logzioNow: client.clock.now() })),
-            ),
+        directory: new AccountDirectory(
+            () =>
+                pipe(
+                    client.listAccounts(deadlineIn(settings.requestTimeoutMs)),
+                    // Logz.io's clock as of this answer: what a missing account's age is measured with.
+                    TE.map((accounts) => ({ accounts, logzioNow: client.clock.now() })),
+                ),
+            // Lists take slots of the cap like any request; never more of them than the cap allows.
+            Math.min(LISTS_IN_FLIGHT, settings.maxConcurrency),
         ),
         main: new MainAccount((deadline) => client.whoami(deadline)),
         claims: new Map(),

@@ -20,6 +20,7 @@ import { checkInputs, isUnknown } from "./inputs";
 import { Deadline, deadlineIn } from "./logzioClient";
 import * as msg from "./messages";
 import { hasLooseSpaces, sameName } from "./names";
+import { duplicateAtCheck } from "./previewGuard";
 import { bounded } from "./text";
 import { DEFAULT_NAMESPACE } from "./settings";
 import { sentence } from "./text";
@@ -33,7 +34,8 @@ export class SiemAccountProvider implements dynamic.ResourceProvider<Props, Siem
 
     /**
      * Inputs first (no HTTP call when any is bad), then the provider settings of the resource's namespace,
-     * then, once per host and main account, whether Logz.io accepts the token there: mistakes show at preview.
+     * then, once per host and main account, whether Logz.io accepts the token there, and for a resource not in
+     * state whether its accountName is already taken (previewGuard.ts): mistakes show at preview.
      */
     async check(olds: Props, news: Props): Promise<dynamic.CheckResult<Props>> {
         const checked = checkInputs(news);
@@ -70,6 +72,9 @@ export class SiemAccountProvider implements dynamic.ResourceProvider<Props, Siem
             const reason = toError(msg.refused(msg.tokenRefused(settings, main.left)), [settings.apiToken], settings.namespace).message;
             return { inputs: checked.inputs, failures: [{ property: "", reason }] };
         }
+        // A resource not yet in state: its name already taken at Logz.io fails here, at preview, as up would.
+        const duplicate = E.isRight(main) ? await duplicateAtCheck(account.right, olds, checked.inputs) : undefined;
+        if (duplicate !== undefined) return { inputs: checked.inputs, failures: [{ property: "", reason: duplicate }] };
         return checked;
     }
 

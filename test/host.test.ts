@@ -261,11 +261,12 @@ describe("host: SiemAccount through Pulumi's dynamic-provider host", function ()
             expect(Object.keys(config).filter((k) => k.startsWith("logzio:") && !bridged.has(k))).to.deep.equal([]);
             const shared = await startHost(emulator, { bare: true, config });
             try {
-                // logzio-siem:maxRetries 0 is honoured: one 503 on the list fails the create after one attempt.
-                emulator.injectFaults("GET /v1/associated-accounts", { kind: "status", status: 503 });
+                // logzio-siem:maxRetries 0 is honoured: a 503 on the list fails the create after one attempt (the
+                // check's own lookup, one attempt too, takes the first 503 and leaves the outage to the create).
+                emulator.injectFaults("GET /v1/associated-accounts", { kind: "status", status: 503 }, { kind: "status", status: 503 });
                 const err = await hostError(createVia(shared, provider, "tuned", { accountName: "tuned", email: "t@example.com" }));
                 expect(err.message).to.include("HTTP 503");
-                expect(emulator.count("GET /v1/associated-accounts")).to.equal(1);
+                expect(emulator.count("GET /v1/associated-accounts")).to.equal(2);
                 const created = await createVia(shared, provider, "tuned", { accountName: "tuned", email: "t@example.com" });
                 expect(emulator.siemAccounts().map((a) => String(a.accountId))).to.deep.equal([created.id]);
             } finally {

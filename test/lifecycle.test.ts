@@ -554,11 +554,16 @@ describe("lifecycle through Pulumi's dynamic-provider host", function () {
             const first = await up(host, "lost", args);
             expect(posts()).to.equal(1);
 
-            // State is lost: a new `pulumi up` (a new host) creates the same resource again.
+            // State is lost: a new `pulumi up` (a new host) creates the same resource again. Its check already
+            // fails, so `pulumi preview` shows it; and the guard before the POST refuses it on its own too.
             const rerun = await freshHost();
-            const err = await hostError(up(rerun, "lost", args));
+            const urn = urnFor("lost");
+            const check = await rerun.check(urn, {}, { __provider: provider, ...args });
+            expect(check.failures.map((f) => f.reason).join("\n")).to.include(`"${name}" already exists (accountId ${first.id})`);
+            const err = await hostError(rerun.create(urn, check.inputs));
             expect(err.message).to.include(`"${name}" already exists (accountId ${first.id})`);
             expect(err.message).to.include(`existingAccountId: ${first.id}`);
+            expect(err.message).to.equal(`provider host create failed: ${check.failures[0].reason}`);
             expect(posts(), "no second POST").to.equal(1);
             expect(emulator.siemAccounts()).to.have.length(1);
 
@@ -572,10 +577,16 @@ describe("lifecycle through Pulumi's dynamic-provider host", function () {
         it("an account of that name made in the UI blocks the create, in a host that never saw it", async () => {
             const name = uniqueName("handmade");
             const handmade = seed(name);
-            const err = await hostError(up(await freshHost(), "handmade", { accountName: name, email: "h@example.com" }));
+            const h = await freshHost();
+            const urn = urnFor("handmade");
+            const check = await h.check(urn, {}, { __provider: provider, accountName: name, email: "h@example.com" });
+            expect(check.failures.map((f) => f.reason).join("\n")).to.include(`existingAccountId: ${handmade.accountId}`);
+            // Past the check (the engine creates what it checked), the guard before the POST refuses on its own.
+            const err = await hostError(h.create(urn, check.inputs));
             expect(err.message).to.include(`accountId ${handmade.accountId}`).and.include(`existingAccountId: ${handmade.accountId}`);
             expect(posts()).to.equal(0);
-            expect(lists()).to.equal(1);
+            // One list for the check, one requested after the create was asked for the guard.
+            expect(lists()).to.equal(2);
             expect(emulator.siemAccounts()).to.have.length(1);
         });
 

@@ -90,14 +90,15 @@ describe("preview: check reports configuration mistakes", function () {
         expect(h.stdout() + h.stderr()).to.not.include(wrong);
     });
 
-    it("100 concurrent checks make one whoami call, and all pass", async () => {
+    it("100 concurrent checks of new resources make one whoami call and share one list, and all pass", async () => {
         const h = await hostWith();
         const results = await Promise.all(
             Array.from({ length: 100 }, (_, i) => check(h, { ...GOOD, accountName: `burst-${i}` }, `burst-${i}`)),
         );
         for (const r of results) expect(r.failures).to.deep.equal([]);
         expect(emulator.count(WHOAMI)).to.equal(1);
-        expect(emulator.requests).to.have.length(1);
+        expect(emulator.count(ROUTES.list)).to.equal(1);
+        expect(emulator.requests).to.have.length(2);
     });
 
     it("bad inputs make no HTTP call at all, even before the host has checked its token", async () => {

@@ -69,11 +69,15 @@ describe("SiemAccountProvider (against the emulator)", function () {
     });
 
     describe("check", () => {
-        it("returns normalised inputs and no failures for good inputs, after one token check", async () => {
+        it("returns normalised inputs and no failures for good inputs, after one token check and, for a new resource, one list", async () => {
             const result = await provider.check({}, { accountName: "siem-prod", email: "sec@example.com", accountsToScan: [3, 1, 3] });
             expect(result.failures).to.deep.equal([]);
             expect(result.inputs).to.deep.equal({ accountName: "siem-prod", email: "sec@example.com", accountsToScan: [1, 3] });
-            expect(emulator.requests.map((r) => r.path)).to.deep.equal(["/v2/whoami"]);
+            expect(emulator.requests.map((r) => r.path)).to.deep.equal(["/v2/whoami", "/v1/associated-accounts"]);
+            // A resource already in state (olds from its state): no lookup at all.
+            const again = await provider.check(result.inputs!, result.inputs!);
+            expect(again.failures).to.deep.equal([]);
+            expect(emulator.requests).to.have.length(2);
         });
 
         it("names each bad property", async () => {
@@ -428,8 +432,9 @@ describe("SiemAccountProvider (against the emulator)", function () {
         });
 
         it("a Logz.io body that echoes the token is scrubbed", async () => {
+            const inputs = (await provider.check({}, { accountName: "siem-echo", email: "sec@example.com" })).inputs!;
             emulator.injectFaults(LIST, { kind: "status", status: 400, body: JSON.stringify({ message: `bad token ${TOKEN}` }) });
-            const error = await rejection(created("siem-echo"));
+            const error = await rejection(provider.create(inputs));
             expect(error.message).to.include("[redacted]");
             expect(error.message).to.not.include(TOKEN);
         });

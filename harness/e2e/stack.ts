@@ -170,8 +170,10 @@ export class E2EStack {
         return this.program("up", opts);
     }
 
-    refresh(): Promise<RunResult> {
-        return this.withEvents((events) => this.pulumi(["refresh", "--yes", "--skip-preview", "--event-log", events]));
+    refresh(opts: { engineEnv?: Record<string, string> } = {}): Promise<RunResult> {
+        return this.withEvents((events) =>
+            this.pulumi(["refresh", "--yes", "--skip-preview", "--event-log", events], undefined, opts.engineEnv),
+        );
     }
 
     /** `pulumi refresh --run-program`: the program runs first, so the provider is configured from the current config. */
@@ -196,8 +198,10 @@ export class E2EStack {
         return { ...running, done: running.done.then((r) => this.readEvents(file, r)) };
     }
 
-    destroy(): Promise<RunResult> {
-        return this.withEvents((events) => this.pulumi(["destroy", "--yes", "--skip-preview", "--event-log", events]));
+    destroy(opts: { engineEnv?: Record<string, string> } = {}): Promise<RunResult> {
+        return this.withEvents((events) =>
+            this.pulumi(["destroy", "--yes", "--skip-preview", "--event-log", events], undefined, opts.engineEnv),
+        );
     }
 
     async outputs(): Promise<Record<string, unknown>> {

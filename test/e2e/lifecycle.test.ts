@@ -229,6 +229,25 @@ e2eDescribe("lifecycle", (ctx) => {
         expect(emulator.siemAccounts().map((a) => a.accountId)).to.deep.equal([id]);
     });
 
+    it("a name Logz.io already lists fails `pulumi preview` with the adopt line and no POST; a no-change preview then makes no list call", async () => {
+        const taken = emulator.addAccount({ accountName: "taken-siem", type: "SECURITY_ACCOUNT", createdAt: "2025-01-01T00:00:00Z" });
+        const stack = await stackWith([{ resourceName: "siem", accountName: "taken-siem", email: "t@example.com" }]);
+        const preview = await stack.preview();
+        expectFailed(preview, "pulumi preview of a duplicate name");
+        // The same line as up's duplicate guard: the engine sends no olds when checking a resource not in state.
+        expect(preview.output).to.include(`a SIEM account named "taken-siem" already exists (accountId ${taken.accountId})`);
+        expect(preview.output).to.include(`existingAccountId: ${taken.accountId}`);
+        expect(emulator.requests.map((r) => `${r.method} ${r.path}`)).to.deep.equal([ROUTES.whoami, ROUTES.list]);
+
+        await declare(stack, [{ resourceName: "siem", accountName: "free-siem", email: "t@example.com" }]);
+        expectOk(await stack.up(), "pulumi up of a free name");
+        expect(posts()).to.equal(1);
+        const before = emulator.requests.length;
+        expectOk(await stack.preview({ expectNoChanges: true }), "a no-change pulumi preview");
+        // Resources in state are not looked up: at most the host's token check.
+        expect(emulator.requests.slice(before).map((r) => `${r.method} ${r.path}`)).to.deep.equal([ROUTES.whoami]);
+    });
+
     it("adoption with existingAccountId takes the account without a POST; a same-name create is refused as the CLI shows it", async () => {
         const existing = emulator.addAccount({ accountName: "legacy-siem", type: "SECURITY_ACCOUNT", createdAt: "2025-01-01T00:00:00Z" });
 
