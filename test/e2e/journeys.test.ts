@@ -79,7 +79,9 @@ e2eDescribe("journeys: state lost, a failing neighbour, state moved and re-keyed
 
         const again = await stack.up();
         expectFailed(again, "pulumi up with the neighbour still failing");
-        expect(stepsFor(again)).to.deep.equal(["same"]);
+        // Whether the engine reaches the account's step before the neighbour stops the run varies; it never creates it.
+        expect(stepsFor(again).filter((s) => s !== "same")).to.deep.equal([]);
+        expect(posts()).to.equal(1);
         await stack.setConfig("neighbourFails", "false");
         const fixed = await stack.up();
         expectOk(fixed, "pulumi up with the neighbour fixed");

@@ -70,7 +70,8 @@ e2eDescribe("journeys: 50 resources, --parallel, --refresh, --target", (ctx) => 
             expect(stepsFor(up).filter((s) => s !== "same")).to.deep.equal(["create"]);
         });
         expect(targeted.posts).to.equal(1);
-        expect(targeted.lists).to.equal(1);
+        // The create's guard, and the check's duplicate lookup when no list of the last 10 s is at hand.
+        expect(targeted.lists).to.be.within(1, 2);
         await expectInStateAndLogzio(stack, more.slice(0, N + 1));
 
         const serial = await counting(async () => {
