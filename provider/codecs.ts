@@ -1,6 +1,7 @@
 // io-ts codecs: the single source of the wire and state types. Every Logz.io response is decoded
 // through one of these before the provider trusts it; the TypeScript types are derived with t.TypeOf.
 import * as t from "io-ts";
+import type { SiemAccountState as PublicState } from "./state";
 import * as E from "fp-ts/Either";
 import { pipe } from "fp-ts/function";
 import { summarise } from "./text";
@@ -131,6 +132,12 @@ export const SiemAccountState = t.intersection([
     }),
 ]);
 export type SiemAccountState = t.TypeOf<typeof SiemAccountState>;
+
+// The public declaration of the state (state.ts) must be what this codec decodes: the same keys, and every decoded
+// state one of it. A mismatch fails the build here.
+type SameKeys<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false;
+const publicStateMatches: [SameKeys<SiemAccountState, PublicState>, SiemAccountState extends PublicState ? true : false] = [true, true];
+void publicStateMatches;
 
 // --- decoding with readable errors ---------------------------------------------------------------
 

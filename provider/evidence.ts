@@ -5,7 +5,8 @@ import type * as t from "io-ts";
 import { Account, createdHereAt } from "./account";
 import { Listing } from "./accountDirectory";
 import { AccountView, CreateSiemResponse, SECURITY_ACCOUNT, SiemAccountInputs, SiemAccountState, Whoami } from "./codecs";
-import { sameName } from "./names";
+import { listsId, otherWithId, siemNamedExactly, siemWithId, siemWithNameKey } from "./listingIndex";
+import { nameKey } from "./names";
 import { Settings } from "./settings";
 
 type Props = Record<string, unknown>;
@@ -22,6 +23,15 @@ export function ownerOf(main: Whoami, settings: Settings): Owner {
 
 /** The URL without any user:password part: it goes into state and messages. */
 export function publicUrl(url: string): string {
+    // Asked on every operation, nearly always for the same URL.
+    if (url === lastPublicUrl?.url) return lastPublicUrl.public;
+    const result = withoutUserInfo(url);
+    lastPublicUrl = { url, public: result };
+    return result;
+}
+let lastPublicUrl: { url: string; public: string } | undefined;
+
+function withoutUserInfo(url: string): string {
     try {
         const parsed = new URL(url);
         if (parsed.username === "" && parsed.password === "") return url;
@@ -43,18 +53,17 @@ export function ownedElsewhere(state: Props, owner: Owner): boolean {
 }
 
 export function findSiem(accounts: readonly AccountView[], id: number): AccountView | undefined {
-    return accounts.find((a) => a.accountId === id && a.type === SECURITY_ACCOUNT);
+    return siemWithId(accounts, id);
 }
 
 /** The id listed with another type than SECURITY_ACCOUNT: no evidence either way about a SIEM account. */
 export function listedAsOther(accounts: readonly AccountView[], id: number): AccountView | undefined {
-    return accounts.find((a) => a.accountId === id && a.type !== SECURITY_ACCOUNT);
+    return otherWithId(accounts, id);
 }
 
 /** A SIEM account whose name Logz.io may hold as `name`: exactly, else one equal but for case and spaces (names.ts). */
 export function findSiemNamed(accounts: readonly AccountView[], name: string): AccountView | undefined {
-    const siem = accounts.filter((a) => a.type === SECURITY_ACCOUNT);
-    return siem.find((a) => a.accountName === name) ?? siem.find((a) => sameName(a.accountName, name));
+    return siemNamedExactly(accounts, name) ?? siemWithNameKey(accounts, nameKey(name));
 }
 
 /**
@@ -64,7 +73,7 @@ export function findSiemNamed(accounts: readonly AccountView[], name: string): A
 export function notWhole(listing: Listing, mainAccountId: number): string | undefined {
     if (listing.accounts.length === 0)
         return `Logz.io answered an empty list of accounts (it always includes main account ${mainAccountId})`;
-    if (!listing.accounts.some((a) => a.accountId === mainAccountId)) {
+    if (!listsId(listing.accounts, mainAccountId)) {
         return `Logz.io's list of ${listing.accounts.length} account(s) does not include main account ${mainAccountId} itself`;
     }
     return undefined;

@@ -1,4 +1,5 @@
 // Public API of pulumi-logzio-siem.
 export { SiemAccount, SiemAccountArgs, SiemAccountLookupState } from "./siemAccount";
-export { REGIONS, Region, DEFAULTS } from "./settings";
-export type { SiemAccountState } from "./codecs";
+export { REGIONS, DEFAULTS } from "./defaults";
+export type { Region } from "./defaults";
+export type { SiemAccountState } from "./state";

@@ -13,6 +13,7 @@ import { Failure } from "./errors";
 import { quietHostEchoes } from "./hostEcho";
 import { LogzioClient, Transport, deadlineIn, newTransport } from "./logzioClient";
 import { MainAccount, MainAccountCache } from "./mainAccount";
+import type { ShimRuntime } from "./serializedProvider";
 import { ConfigLookup, Settings, envPrefix, resolveSettings } from "./settings";
 import { Account, SiemAccountProvider } from "./siemAccountProvider";
 
@@ -133,6 +134,10 @@ export function newAccount(settings: Settings): Account {
 }
 
 export const provider = new SiemAccountProvider(accountFor);
+
+// What the serialized shim calls: checked here, since the shim's declarations name nothing of this module.
+const forShim: ShimRuntime = { configure, provider };
+void forShim;
 
 // This module is loaded by Pulumi's dynamic-provider host: each failure is shown once, by the engine.
 quietHostEchoes();

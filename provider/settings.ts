@@ -8,6 +8,10 @@
 // and may override tuning keys too, falling back to `logzio-siem:`.
 import * as E from "fp-ts/Either";
 import { unknownKeyProblems } from "./configKeys";
+import { DEFAULTS, REGIONS } from "./defaults";
+
+export { DEFAULTS, REGIONS } from "./defaults";
+export type { Region } from "./defaults";
 
 /** The namespace of the connection keys, shared with Logz.io's bridged provider. */
 export const DEFAULT_NAMESPACE = "logzio";
@@ -15,17 +19,6 @@ export const DEFAULT_NAMESPACE = "logzio";
 export const TUNING_NAMESPACE = "logzio-siem";
 /** Shorter tokens cannot be scrubbed from messages without garbling them, and no real API token is this short. */
 export const MIN_TOKEN_LENGTH = 8;
-
-export const REGIONS = {
-    us: "https://api.logz.io",
-    au: "https://api-au.logz.io",
-    ca: "https://api-ca.logz.io",
-    eu: "https://api-eu.logz.io",
-    uk: "https://api-uk.logz.io",
-    nl: "https://api-nl.logz.io",
-    wa: "https://api-wa.logz.io",
-} as const;
-export type Region = keyof typeof REGIONS;
 
 export interface Settings {
     /** The namespace of the connection keys (`logzio`, or a resource's configNamespace). */
@@ -46,16 +39,6 @@ export interface Settings {
     /** The budget of check's token probe (GET /v2/whoami at preview), shorter than an operation's. */
     readonly tokenCheckMs: number;
 }
-
-export const DEFAULTS = {
-    maxConcurrency: 25,
-    maxRetries: 5,
-    requestTimeoutSeconds: 120,
-    retryBaseMs: 250,
-    maxBackoffMs: 10_000,
-    provisioningGraceMinutes: 15,
-    tokenCheckTimeoutSeconds: 5,
-} as const;
 
 /** The keys Logz.io's bridged provider defines; read from the connection namespace. */
 export const CONNECTION_KEYS = ["apiToken", "region", "customApiUrl"] as const;

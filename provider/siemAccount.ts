@@ -1,7 +1,7 @@
 // The resource users declare: `new SiemAccount(name, args, opts?)`. Inputs are Pulumi Inputs; the provider
 // behind it sees plain values. The Logz.io token is not an argument: it comes from stack config.
 import * as pulumi from "@pulumi/pulumi";
-import { SiemAccountProviderShim } from "./serializedProvider";
+import { siemAccountProviderShim as provider } from "./serializedProvider";
 
 export interface SiemAccountArgs {
     /** Letters, digits, `-`, `.`, `_` and spaces. Changing it replaces the account. */
@@ -34,8 +34,7 @@ export interface SiemAccountLookupState {
     configNamespace?: pulumi.Input<string>;
 }
 
-// One shim for every resource: Pulumi serializes it once and the host configures it once.
-const provider = new SiemAccountProviderShim();
+// One shim for every resource (the same object): Pulumi serializes it once and the host configures it once.
 
 export class SiemAccount extends pulumi.dynamic.Resource {
     declare readonly accountId: pulumi.Output<number>;

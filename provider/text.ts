@@ -12,6 +12,8 @@ interface Form {
     readonly text: string;
     /** ASCII letters match in any case (a server may upper- or lower-case what it echoes). */
     readonly caseless: boolean;
+    /** Its borders (KMP), for finding a cut prefix of it. */
+    readonly fail: readonly number[];
 }
 
 /**
@@ -22,8 +24,10 @@ interface Form {
 function formsOf(secret: string): Form[] {
     const forms: Form[] = [];
     const add = (text: string, caseless: boolean) => {
-        if (text.length >= MIN_CUT_PREFIX && !forms.some((f) => f.text === text))
-            forms.push({ text: caseless ? asciiLower(text) : text, caseless });
+        if (text.length >= MIN_CUT_PREFIX && !forms.some((f) => f.text === text)) {
+            const t = caseless ? asciiLower(text) : text;
+            forms.push({ text: t, caseless, fail: borders(t) });
+        }
     };
     add(secret, true);
     const json = JSON.stringify(secret).slice(1, -1);
@@ -46,6 +50,14 @@ function formsOf(secret: string): Form[] {
         }
     }
     return forms;
+}
+
+// Every answer's body is scrubbed (interpret in logzioClient.ts), always for the same token: its forms are worked
+// out once. One entry, replaced when the token changes, so nothing accumulates.
+let cachedForms: { secret: string; forms: readonly Form[] } | undefined;
+function formsOfCached(secret: string): readonly Form[] {
+    if (cachedForms?.secret !== secret) cachedForms = { secret, forms: formsOf(secret) };
+    return cachedForms.forms;
 }
 
 /** A text with some of its encodings undone; `from[i]`/`to[i]`: the range of the original that view character i came from. */
@@ -71,12 +83,17 @@ const NAMED_ENTITIES: Record<string, string> = {
     equals: "=",
 };
 
+/** What decodedView may undo starts with one of these: a line break, JSON's `\n`/`\r`, `%` or `&`. */
+const UNDOABLE = /[\r\n%&]|\\[nr]/;
+
 /**
  * The text with line breaks (and the indentation that continues a folded line, and JSON's `\n`/`\r` escapes)
  * removed, `%XX` escapes of ASCII and HTML character references decoded: one pass, each step reading a bounded
  * number of characters. Undefined when nothing was undone.
  */
 function decodedView(text: string): View | undefined {
+    // Most texts (every usual JSON answer) hold nothing to undo: no need to copy them character by character.
+    if (!UNDOABLE.test(text)) return undefined;
     let out = "";
     const from = new Int32Array(text.length);
     const to = new Int32Array(text.length);
@@ -130,8 +147,10 @@ function decodedView(text: string): View | undefined {
 
 /** Lower-cases A-Z only, so positions stay those of the original text (full Unicode lower-casing may not). */
 function asciiLower(s: string): string {
-    return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+    // For ASCII text the built-in lower-casing is the same, and much faster than a replace per run of capitals.
+    return NON_ASCII.test(s) ? s.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : s.toLowerCase();
 }
+const NON_ASCII = /[^\x00-\x7f]/;
 
 /** For each prefix length of `p`, the longest proper border (Knuth-Morris-Pratt). */
 function borders(p: string): number[] {
@@ -145,7 +164,7 @@ function borders(p: string): number[] {
 }
 
 /** Length of the longest prefix of `p` that ends `text` at `end` (reads at most p.length characters back). */
-function prefixEndingAt(text: string, end: number, p: string, fail: number[]): number {
+function prefixEndingAt(text: string, end: number, p: string, fail: readonly number[]): number {
     let k = 0;
     for (let i = Math.max(0, end - p.length + 1); i < end; i++) {
         while (k > 0 && (k === p.length || text[i] !== p[k])) k = fail[k - 1];
@@ -163,7 +182,7 @@ export function scrub(text: string, secrets: readonly string[]): string {
     const usable = secrets.filter((s) => s.length >= 8);
     if (usable.length === 0 || text.length === 0) return text;
     const ranges: [number, number][] = [];
-    const forms = usable.flatMap(formsOf);
+    const forms = usable.flatMap(formsOfCached);
     findForms(text, forms, ranges, true);
     // The same search in the decoded view, its matches mapped back onto the original text.
     for (let start = 0; start < text.length; start += VIEW_SLICE) {
@@ -206,9 +225,8 @@ function findForms(text: string, forms: readonly Form[], ranges: [number, number
         for (let at = haystack.indexOf(form.text); at >= 0; at = haystack.indexOf(form.text, at + 1)) {
             ranges.push([at, at + form.text.length]);
         }
-        const fail = borders(form.text);
         for (const cut of cuts) {
-            const n = prefixEndingAt(haystack, cut, form.text, fail);
+            const n = prefixEndingAt(haystack, cut, form.text, form.fail);
             if (n >= MIN_CUT_PREFIX) ranges.push([cut - n, cut]);
         }
     }

@@ -53,6 +53,19 @@ describe("text: scrub", () => {
         expect(scrub(`${TOKEN}${TOKEN}`, [TOKEN])).to.equal(REDACTED);
     });
 
+    it("a token change scrubs the new token (the forms of the last one are not reused)", () => {
+        const other = "Zq7-other-token-4242";
+        expect(scrub(`old ${TOKEN}`, [TOKEN])).to.equal(`old ${REDACTED}`);
+        expect(scrub(`new ${other.toUpperCase()} old ${TOKEN}`, [other])).to.equal(`new ${REDACTED} old ${TOKEN}`);
+        expect(scrub(`old ${TOKEN}`, [TOKEN])).to.equal(`old ${REDACTED}`);
+    });
+
+    it("text with non-ASCII letters is scrubbed in any case, and the letters around the token stay in place", () => {
+        // "İ" lower-cases to two characters in full Unicode: positions must still be those of the original.
+        expect(scrub(`İİİ ${TOKEN.toUpperCase()} é`, [TOKEN])).to.equal(`İİİ ${REDACTED} é`);
+        expect(scrub(`Ünïcödé ${encodeURIComponent(TOKEN)}`, [TOKEN])).to.equal(`Ünïcödé ${REDACTED}`);
+    });
+
     it("ignores secrets too short to scrub safely (the settings refuse them)", () => {
         expect(scrub("redacted", ["red"])).to.equal("redacted");
     });
