@@ -4,7 +4,7 @@ import { performance } from "node:perf_hooks";
 import type * as t from "io-ts";
 import { Account, createdHereAt } from "./account";
 import { Listing } from "./accountDirectory";
-import { AccountView, CreateSiemResponse, SECURITY_ACCOUNT, SiemAccountInputs, SiemAccountState, Whoami } from "./codecs";
+import { AccountView, CreateSiemResponse, SiemAccountInputs, SiemAccountState, Whoami } from "./codecs";
 import { listsId, otherWithId, siemNamedExactly, siemWithId, siemWithNameKey } from "./listingIndex";
 import { nameKey } from "./names";
 import { Settings } from "./settings";

@@ -150,7 +150,7 @@ function asciiLower(s: string): string {
     // For ASCII text the built-in lower-casing is the same, and much faster than a replace per run of capitals.
     return NON_ASCII.test(s) ? s.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : s.toLowerCase();
 }
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[\u0080-\uffff]/;
 
 /** For each prefix length of `p`, the longest proper border (Knuth-Morris-Pratt). */
 function borders(p: string): number[] {
