@@ -81,6 +81,16 @@ export class SiemAccount extends pulumi.dynamic.Resource {
             apiUrl: undefined,
         };
         const props = { ...outputs, ...args };
-        super(provider, name, props, opts, "logzio", "SiemAccount");
+        // Pulumi records a stack trace for every output's promise, only to name it if the promise is ever leaked, and
+        // under ts-node (how Pulumi runs a TypeScript program) each trace is source-mapped: with a dozen outputs that
+        // was most of the time a program spends declaring a SiemAccount. The resource's own source position is
+        // unaffected (Pulumi lifts the limit for it), and the limit is back before anything else runs.
+        const limit = Error.stackTraceLimit;
+        Error.stackTraceLimit = 0;
+        try {
+            super(provider, name, props, opts, "logzio", "SiemAccount");
+        } finally {
+            Error.stackTraceLimit = limit;
+        }
     }
 }
