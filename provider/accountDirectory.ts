@@ -29,12 +29,6 @@ export interface Listing {
  */
 export const GATHER_QUIET_MS = 5;
 /**
- * Over a longer round trip a wave arrives more spread out (90th percentile of the gaps 4.7-4.9 ms at 30 ms latency,
- * 9-10 ms at 150 ms), and a millisecond of quiet costs less against it: the quiet is then a sixteenth of the last
- * list's round trip, up to this.
- */
-export const GATHER_QUIET_MAX_MS = 15;
-/**
  * With more than this many lookups waiting, the burst is bigger than a wave of the engine (hundreds of RPCs at
  * once, which the host takes in over most of a second, with gaps of up to ~20 ms between them): the next list
  * then waits for a longer quiet, so that a few lists serve it all.
@@ -164,7 +158,7 @@ export class AccountDirectory {
         const next = this.next;
         if (!next || this.timer) return;
         const now = this.now();
-        const quiet = this.waiting > BURST_CALLERS ? GATHER_QUIET_BURST_MS : this.quiet();
+        const quiet = this.waiting > BURST_CALLERS ? GATHER_QUIET_BURST_MS : GATHER_QUIET_MS;
         const wait = Math.min(quiet - (now - next.lastJoin), GATHER_MAX_MS - (now - next.firstJoin));
         if (wait > 0) {
             this.timer = setTimeout(() => {
@@ -177,13 +171,6 @@ export class AccountDirectory {
         if (this.inFlight >= this.maxInFlight) return;
         this.next = undefined;
         next.start(this.start());
-    }
-
-    /** The quiet that ends a wave's gathering: GATHER_QUIET_MS, longer over a long round trip (GATHER_QUIET_MAX_MS). */
-    private quiet(): number {
-        const last = this.answered;
-        const roundTrip = last?.endedAt === undefined ? 0 : last.endedAt - last.startedAt;
-        return Math.min(GATHER_QUIET_MAX_MS, Math.max(GATHER_QUIET_MS, roundTrip / 16));
     }
 
     private answer(asked: number, notBefore: number, s: Started): Result<Listing> {

@@ -38,10 +38,7 @@ describe("account directory: fresh lists, shared, without waiting for the one in
     });
 
     /** A directory over the real client, counting the lists it starts and how many are in flight at once. */
-    function directoryWith(
-        maxConcurrency = 25,
-        now?: () => number,
-    ): { directory: AccountDirectory; started: () => number; mostInFlight: () => number } {
+    function directoryWith(maxConcurrency = 25): { directory: AccountDirectory; started: () => number; mostInFlight: () => number } {
         const account = newAccount(testSettings(emulator, { maxConcurrency, maxRetries: 0 }));
         clients.push(account.client);
         let started = 0;
@@ -60,7 +57,7 @@ describe("account directory: fresh lists, shared, without waiting for the one in
                     );
                 });
         };
-        const directory = new AccountDirectory(fetchList, account.directory.maxInFlight, now);
+        const directory = new AccountDirectory(fetchList, account.directory.maxInFlight);
         return { directory, started: () => started, mostInFlight: () => most };
     }
 
@@ -130,28 +127,6 @@ describe("account directory: fresh lists, shared, without waiting for the one in
             expectAllFresh(320);
         });
     }
-
-    it("over a long round trip a wave gathers for longer: a sixteenth of the last list's round trip, at least 5 ms", async () => {
-        // The directory's clock is this test's: only it decides when a quiet has passed.
-        let clock = 0;
-        const { directory, started } = directoryWith(25, () => clock);
-        emulator.setLatency(30);
-        const first = lookup(directory);
-        clock = 160; // the first list took 160 ms by the directory's clock: the quiet is now 10 ms
-        await first;
-        const lone = lookup(directory); // nothing in flight: starts at once
-        clock += 0.001;
-        const joined = lookup(directory); // a list in flight, requested before it asked: gathers
-        expect(started()).to.equal(2);
-        clock += 7; // past 5 ms, short of 10
-        await sleep(30);
-        expect(started(), "7 ms of quiet after a 160 ms round trip: still gathering").to.equal(2);
-        clock += 4;
-        await sleep(30);
-        expect(started(), "11 ms of quiet: its list started").to.equal(3);
-        expect((await Promise.all([lone, joined])).every(E.isRight)).to.equal(true);
-        expectAllFresh(3);
-    });
 
     it("a failed list is never reused: the next lookup asks Logz.io again", async () => {
         const { directory } = directoryWith();
