@@ -1,6 +1,7 @@
 // The resource users declare: `new SiemAccount(name, args, opts?)`. Inputs are Pulumi Inputs; the provider
 // behind it sees plain values. The Logz.io token is not an argument: it comes from stack config.
 import * as pulumi from "@pulumi/pulumi";
+// One shim for every resource (the same object): Pulumi serializes it once and the host configures it once.
 import { siemAccountProviderShim as provider } from "./serializedProvider";
 
 export interface SiemAccountArgs {
@@ -33,8 +34,6 @@ export interface SiemAccountLookupState {
     /** The stack-config namespace of the main account that owns the account (default `logzio`). */
     configNamespace?: pulumi.Input<string>;
 }
-
-// One shim for every resource (the same object): Pulumi serializes it once and the host configures it once.
 
 export class SiemAccount extends pulumi.dynamic.Resource {
     declare readonly accountId: pulumi.Output<number>;
