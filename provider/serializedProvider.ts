@@ -12,24 +12,27 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 
 type Props = Record<string, unknown>;
 
+/** The lifecycle methods, as the shim forwards them to the runtime's provider. */
+interface Lifecycle {
+    check(olds: Props, news: Props): Promise<dynamic.CheckResult<Props>>;
+    diff(id: string, olds: Props, news: Props): Promise<dynamic.DiffResult>;
+    create(inputs: Props): Promise<dynamic.CreateResult<Props>>;
+    read(id: string, props?: Props): Promise<dynamic.ReadResult<Props>>;
+    update(id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult<Props>>;
+    delete(id: string, props: Props): Promise<void>;
+}
+
 /** What the shim calls in `pulumi-logzio-siem/runtime`. */
 export interface ShimRuntime {
     configure(config: (key: string) => string | undefined, keys?: readonly string[]): void;
-    readonly provider: {
-        check(olds: Props, news: Props): Promise<dynamic.CheckResult<Props>>;
-        diff(id: string, olds: Props, news: Props): Promise<dynamic.DiffResult>;
-        create(inputs: Props): Promise<dynamic.CreateResult<Props>>;
-        read(id: string, props?: Props): Promise<dynamic.ReadResult<Props>>;
-        update(id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult<Props>>;
-        delete(id: string, props: Props): Promise<void>;
-    };
+    readonly provider: Lifecycle;
 }
 
 /**
  * A plain object rather than an instance of a class: Pulumi then serializes no constructor and no prototype, which
  * keeps `__provider` (stored twice per resource, and written with every checkpoint of the whole stack) small.
  */
-export const siemAccountProviderShim: dynamic.ResourceProvider<Props, Props> & { runtime(): ShimRuntime } = {
+export const siemAccountProviderShim: Lifecycle & Required<Pick<dynamic.ResourceProvider, "configure">> & { runtime(): ShimRuntime } = {
     /** Resolved from the host's cwd (the Pulumi program's folder): its node_modules, or this package itself. */
     runtime(): ShimRuntime {
         const anchor = require("node:path").join(process.cwd(), "pulumi-logzio-siem-anchor.js");
@@ -42,25 +45,25 @@ export const siemAccountProviderShim: dynamic.ResourceProvider<Props, Props> & {
     // The host's Config keeps every key it was sent in `rawConfig`: their names let the runtime refuse typos.
     // Synchronous on purpose: the host caches the provider before awaiting configure, so calls that arrive
     // meanwhile would otherwise run unconfigured.
-    async configure(req: dynamic.ConfigureRequest): Promise<void> {
+    async configure(req) {
         this.runtime().configure((key) => req.config.get(key), Object.keys((req.config as { rawConfig?: object }).rawConfig || {}));
     },
-    check(olds: Props, news: Props): Promise<dynamic.CheckResult<Props>> {
+    check(olds, news) {
         return this.runtime().provider.check(olds, news);
     },
-    diff(id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
+    diff(id, olds, news) {
         return this.runtime().provider.diff(id, olds, news);
     },
-    create(inputs: Props): Promise<dynamic.CreateResult<Props>> {
+    create(inputs) {
         return this.runtime().provider.create(inputs);
     },
-    read(id: string, props?: Props): Promise<dynamic.ReadResult<Props>> {
+    read(id, props) {
         return this.runtime().provider.read(id, props);
     },
-    update(id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult<Props>> {
+    update(id, olds, news) {
         return this.runtime().provider.update(id, olds, news);
     },
-    delete(id: string, props: Props): Promise<void> {
+    delete(id, props) {
         return this.runtime().provider.delete(id, props);
     },
 };
