@@ -396,7 +396,12 @@ describe("SiemAccountProvider (against the emulator)", function () {
             const res = await created("siem-deleted");
             emulator.deleteAccount(Number(res.id));
             const old = stateOf({ ...res.outs, createdAt: new Date(Date.now() - 2 * HOUR).toISOString() });
+            const listsBefore = emulator.count(LIST);
             await providerWith().delete(res.id, old);
+            // It looked (a fresh list showed the account gone) and changed nothing at Logz.io.
+            expect(emulator.count(LIST)).to.be.greaterThan(listsBefore);
+            expect(emulator.count(CREATE)).to.equal(1);
+            expect(emulator.siemAccounts()).to.deep.equal([]);
         });
 
         it("refuses to confirm a missing account that is still within the grace period", async () => {

@@ -231,6 +231,10 @@ export class E2EStack {
             }
         };
         walk(this.backendDir);
+        // Callers search these files for what must not be there: an empty or checkpoint-less backend would pass vacuously.
+        if (!Object.keys(out).some((file) => file.includes(this.stackName))) {
+            throw new Error(`the backend ${this.backendDir} holds no file of stack ${this.stackName}: nothing to check`);
+        }
         return out;
     }
 

@@ -167,11 +167,12 @@ function readmeNewProjectSteps(): string[][] {
         .filter((words) => words[0] !== "");
 }
 
-/** Every file under a folder, following no symlinks. */
+/** Every file under a folder, following no symlinks; the folder must hold some (a search of nothing proves nothing). */
 function filesUnder(root: string): string[] {
-    if (!fs.existsSync(root)) return [];
-    return fs
+    const files = fs
         .readdirSync(root, { recursive: true, withFileTypes: true })
         .filter((e) => e.isFile())
         .map((e) => path.join(e.parentPath, e.name));
+    expect(files, `files under ${root}`).to.not.be.empty;
+    return files;
 }
