@@ -1,0 +1,268 @@
+// Proxies from the environment, through Pulumi's real dynamic-provider host started with the variables set (as a
+// shell would pass them to `pulumi up`), against a real HTTP proxy in a process of its own (test/proxyProcess.ts,
+// the `proxy` package) and the emulator over https with a certificate made for the test (trusted by the host
+// through NODE_EXTRA_CA_CERTS). Also: the preview's one warning when Logz.io cannot be reached.
+import { execFileSync, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { expect } from "chai";
+import { LogzioEmulator } from "../emulator";
+import { ProviderHost, urnFor } from "../testing/runner/hostDriver";
+import { createVia, hostError, serializedProvider, startEmulator, startHost } from "./support";
+
+const PROXY_VARIABLES = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy"];
+/** Only the variables a test sets: none inherited from the machine (npm's own included). */
+function proxyEnv(set: Record<string, string>): Record<string, string> {
+    const env: Record<string, string> = {};
+    for (const k of [...PROXY_VARIABLES, ...Object.keys(process.env).filter((k) => /^npm_config_.*proxy$/i.test(k))]) env[k] = "";
+    return { ...env, ...set };
+}
+
+interface ProxyEvent {
+    event: "listening" | "connect" | "request";
+    url?: string;
+    method?: string;
+    headers?: Record<string, string>;
+}
+
+interface RunningProxy {
+    url: string;
+    port: number;
+    events: ProxyEvent[];
+    /** Every byte clients sent the proxy, as latin1 text (a token in it would show as is). */
+    captured(): string;
+    stop(): Promise<void>;
+}
+
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "logzio-siem-proxy-"));
+after(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+async function startProxy(auth?: string): Promise<RunningProxy> {
+    const capture = path.join(scratch, `capture-${Date.now()}-${Math.random().toString(16).slice(2)}`);
+    fs.writeFileSync(capture, "");
+    const proc = spawn(process.execPath, [path.join(__dirname, "proxyProcess.js")], {
+        env: { ...process.env, PROXY_CAPTURE: capture, ...(auth === undefined ? {} : { PROXY_AUTH: auth }) },
+        stdio: ["ignore", "pipe", "inherit"],
+    });
+    const events: ProxyEvent[] = [];
+    let buffered = "";
+    const port = await new Promise<number>((resolve, reject) => {
+        proc.stdout!.setEncoding("utf8").on("data", (d: string) => {
+            buffered += d;
+            let nl: number;
+            while ((nl = buffered.indexOf("\n")) >= 0) {
+                const event = JSON.parse(buffered.slice(0, nl)) as ProxyEvent & { port?: number };
+                buffered = buffered.slice(nl + 1);
+                if (event.event === "listening") resolve(event.port!);
+                else events.push(event);
+            }
+        });
+        proc.once("exit", (code) => reject(new Error(`the proxy exited (${code}) before listening`)));
+    });
+    return {
+        url: `http://127.0.0.1:${port}`,
+        port,
+        events,
+        captured: () => fs.readFileSync(capture).toString("latin1"),
+        stop: () =>
+            new Promise<void>((resolve) => {
+                if (proc.exitCode !== null) return resolve();
+                proc.once("exit", () => resolve());
+                proc.kill("SIGTERM");
+            }),
+    };
+}
+
+/** A key and self-signed certificate for 127.0.0.1, made once for this file. */
+function testCertificate(): { key: string; cert: string; certFile: string } {
+    const keyFile = path.join(scratch, "key.pem");
+    const certFile = path.join(scratch, "cert.pem");
+    if (!fs.existsSync(certFile)) {
+        execFileSync(
+            "openssl",
+            // prettier-ignore
+            ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", keyFile,
+             "-out", certFile, "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+            { stdio: "ignore" },
+        );
+    }
+    return { key: fs.readFileSync(keyFile, "utf8"), cert: fs.readFileSync(certFile, "utf8"), certFile };
+}
+
+const ARGS = { accountName: "through-proxy", email: "p@example.com" };
+/** A port on loopback where nothing listens (a server started and closed). */
+async function closedPort(): Promise<number> {
+    const e = await LogzioEmulator.start();
+    const port = Number(new URL(e.url).port);
+    await e.close();
+    return port;
+}
+
+describe("proxies from the environment (real proxy process, real provider host)", function () {
+    this.timeout(60_000);
+    let provider: string;
+    let emulator: LogzioEmulator;
+    let certFile: string;
+    const hosts: ProviderHost[] = [];
+    const proxies: RunningProxy[] = [];
+
+    before(async () => {
+        provider = await serializedProvider();
+        const { key, cert, certFile: file } = testCertificate();
+        certFile = file;
+        emulator = await startEmulator({ tls: { key, cert } });
+    });
+    after(() => emulator.close());
+    beforeEach(() => emulator.reset());
+    afterEach(async () => {
+        await Promise.all(hosts.splice(0).map((h) => h.stop()));
+        await Promise.all(proxies.splice(0).map((p) => p.stop()));
+    });
+
+    async function proxy(auth?: string): Promise<RunningProxy> {
+        const p = await startProxy(auth);
+        proxies.push(p);
+        return p;
+    }
+    async function host(env: Record<string, string>, target: LogzioEmulator = emulator): Promise<ProviderHost> {
+        const h = await startHost(target, { env: { NODE_EXTRA_CA_CERTS: certFile, ...proxyEnv(env) } });
+        hosts.push(h);
+        return h;
+    }
+
+    it("HTTPS_PROXY: every request goes through the proxy's CONNECT tunnel, and the proxy never sees the token", async () => {
+        const p = await proxy();
+        expect(emulator.url).to.match(/^https:\/\/127\.0\.0\.1:\d+$/);
+        const h = await host({ HTTPS_PROXY: p.url });
+        const { id } = await createVia(h, provider, "tunnelled", ARGS);
+        expect(emulator.siemAccounts().map((a) => String(a.accountId))).to.deep.equal([id]);
+        // Logz.io (the emulator) got the token; the proxy saw only CONNECTs to its host and port.
+        expect(emulator.requests.length).to.be.greaterThan(0);
+        expect(emulator.requests.every((r) => r.token === emulator.token)).to.equal(true);
+        const target = new URL(emulator.url).host;
+        expect(p.events.length).to.be.greaterThan(0);
+        expect(p.events.every((e) => e.event === "connect" && e.url === target)).to.equal(true);
+        for (const e of p.events) expect(Object.keys(e.headers ?? {})).to.not.include("x-api-token");
+        // Nothing the proxy received holds the token: it travelled inside TLS to the emulator.
+        expect(p.captured()).to.include(`CONNECT ${target}`);
+        expect(p.captured()).to.not.include(emulator.token);
+        expect(h.stdout() + h.stderr()).to.not.include(emulator.token);
+    });
+
+    it("https_proxy with user:password: the proxy gets the credentials; a refused tunnel names the proxy, never the password", async () => {
+        const p = await proxy("siem-user:pr0xy-pa55word");
+        const good = await host({ https_proxy: `http://siem-user:pr0xy-pa55word@127.0.0.1:${p.port}` });
+        await createVia(good, provider, "authenticated", ARGS);
+        expect(emulator.siemAccounts()).to.have.length(1);
+        expect(p.events.some((e) => e.event === "connect" && e.headers?.["proxy-authorization"] !== undefined)).to.equal(true);
+
+        emulator.reset();
+        const bad = await host({ https_proxy: `http://siem-user:wr0ng-pa55word@127.0.0.1:${p.port}`, LOGZIO_SIEM_MAX_RETRIES: "0" });
+        const urn = urnFor("refused");
+        const checked = await bad.check(urn, {}, { __provider: provider, ...ARGS, accountName: "refused" });
+        // An outage, not Logz.io's refusal of the token: the check passes (and warns).
+        expect(checked.failures).to.deep.equal([]);
+        const err = await hostError(bad.create(urn, checked.inputs));
+        expect(err.message).to.include(
+            `the proxy http://127.0.0.1:${p.port} (https_proxy) refused to open a tunnel to ${new URL(emulator.url).host} (HTTP 407`,
+        );
+        expect(err.message).to.include("Check that the proxy runs and lets this machine reach Logz.io");
+        const everything = err.message + bad.stdout() + bad.stderr() + good.stdout() + good.stderr();
+        for (const secret of ["pa55word", "siem-user", "wr0ng"]) expect(everything).to.not.include(secret);
+        expect(emulator.requests).to.have.length(0);
+    });
+
+    it("NO_PROXY exempts the API host: requests go straight to it, the proxy sees nothing", async () => {
+        const p = await proxy();
+        const h = await host({ HTTPS_PROXY: p.url, NO_PROXY: "example.com,127.0.0.1" });
+        await createVia(h, provider, "direct", ARGS);
+        expect(emulator.siemAccounts()).to.have.length(1);
+        expect(p.events).to.deep.equal([]);
+        expect(p.captured()).to.equal("");
+    });
+
+    it("a proxy that is down: check passes with one warning, create fails naming the proxy (not its password) and what to check", async () => {
+        const port = await closedPort();
+        const h = await host({ HTTPS_PROXY: `http://someone:d0wn-pa55word@127.0.0.1:${port}`, LOGZIO_SIEM_MAX_RETRIES: "0" });
+        const checks = await Promise.all(
+            ["one", "two", "three"].map((n) => h.check(urnFor(n), {}, { __provider: provider, ...ARGS, accountName: n })),
+        );
+        expect(checks.map((c) => c.failures)).to.deep.equal([[], [], []]);
+        const warnings = h
+            .stderr()
+            .split("\n")
+            .filter((l) => l.startsWith("warning: "));
+        expect(warnings, h.stderr()).to.have.length(1);
+        expect(warnings[0]).to.include(
+            `could not connect to the proxy http://127.0.0.1:${port} (HTTPS_PROXY) on the way to ${emulator.url}`,
+        );
+
+        const err = await hostError(h.create(urnFor("one"), checks[0].inputs));
+        expect(err.message).to.include(
+            `GET /v2/whoami failed: could not connect to the proxy http://127.0.0.1:${port} (HTTPS_PROXY) on the way to ${emulator.url} (ECONNREFUSED)`,
+        );
+        expect(err.message).to.include("Check that the proxy runs and lets this machine reach Logz.io (or list the API host in NO_PROXY");
+        expect(err.message + h.stdout() + h.stderr()).to.not.include("d0wn-pa55word");
+        expect(err.message + h.stdout() + h.stderr()).to.not.include("someone");
+        expect(emulator.requests).to.have.length(0);
+    });
+
+    describe("an http API URL (a local emulator)", () => {
+        let plain: LogzioEmulator;
+        before(async () => (plain = await startEmulator()));
+        after(() => plain.close());
+
+        it("a proxy elsewhere would see the token: refused at check, naming the variable, with no request sent", async () => {
+            const h = await host({ HTTP_PROXY: "http://user:s3cret-proxy@proxy.example.invalid:3128" }, plain);
+            const { failures } = await h.check(urnFor("clear"), {}, { __provider: provider, ...ARGS });
+            const reasons = failures.map((f) => f.reason).join("\n");
+            expect(reasons).to.include(`${plain.url} would be reached through the proxy http://proxy.example.invalid:3128 (HTTP_PROXY)`);
+            expect(reasons).to.include("add its host to NO_PROXY");
+            expect(reasons).to.not.include("s3cret-proxy");
+            expect(plain.requests).to.have.length(0);
+        });
+
+        it("a proxy on this machine forwards it", async () => {
+            const p = await proxy();
+            const h = await host({ http_proxy: p.url }, plain);
+            await createVia(h, provider, "forwarded", ARGS);
+            expect(plain.siemAccounts()).to.have.length(1);
+            expect(p.events.some((e) => e.event === "request" && e.url === `${plain.url}/v2/account-management/siem`)).to.equal(true);
+        });
+    });
+});
+
+describe("Logz.io unreachable at preview (real provider host)", function () {
+    this.timeout(60_000);
+
+    it("checks pass, with one warning for the main account naming the URL and what to check", async () => {
+        const port = await closedPort();
+        const url = `http://127.0.0.1:${port}`;
+        const provider = await serializedProvider();
+        const h = await startHost(undefined, {
+            config: { "logzio:customApiUrl": url, "logzio:apiToken": "unreachable-token-0123456789" },
+            env: proxyEnv({}),
+        });
+        try {
+            const checks = await Promise.all(
+                ["a", "b", "c"].map((n) => h.check(urnFor(n), {}, { __provider: provider, ...ARGS, accountName: n })),
+            );
+            expect(checks.map((c) => c.failures)).to.deep.equal([[], [], []]);
+            const warnings = h
+                .stderr()
+                .split("\n")
+                .filter((l) => l.startsWith("warning: "));
+            expect(warnings, h.stderr()).to.have.length(1);
+            expect(warnings[0]).to.include(
+                `warning: logzio:apiToken was not checked: Logz.io could not be reached: GET /v2/whoami failed: could not connect to ${url} (ECONNREFUSED)`,
+            );
+            expect(h.stderr()).to.include(
+                "Check the network path to Logz.io: if this network needs a proxy, set HTTPS_PROXY (and NO_PROXY for hosts to reach directly), and that logzio:region or logzio:customApiUrl names your account's API.",
+            );
+            expect(h.stderr()).to.not.include("unreachable-token-0123456789");
+        } finally {
+            await h.stop();
+        }
+    });
+});
