@@ -2,93 +2,11 @@
 // shell would pass them to `pulumi up`), against a real HTTP proxy in a process of its own (test/proxyProcess.ts,
 // the `proxy` package) and the emulator over https with a certificate made for the test (trusted by the host
 // through NODE_EXTRA_CA_CERTS). Also: the preview's one warning when Logz.io cannot be reached.
-import { execFileSync, spawn } from "node:child_process";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { expect } from "chai";
 import { LogzioEmulator } from "../emulator";
 import { ProviderHost, urnFor } from "../testing/runner/hostDriver";
+import { RunningProxy, proxyEnv, startProxy, testCertificate } from "./proxySupport";
 import { createVia, hostError, serializedProvider, startEmulator, startHost } from "./support";
-
-const PROXY_VARIABLES = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy"];
-/** Only the variables a test sets: none inherited from the machine (npm's own included). */
-function proxyEnv(set: Record<string, string>): Record<string, string> {
-    const env: Record<string, string> = {};
-    for (const k of [...PROXY_VARIABLES, ...Object.keys(process.env).filter((k) => /^npm_config_.*proxy$/i.test(k))]) env[k] = "";
-    return { ...env, ...set };
-}
-
-interface ProxyEvent {
-    event: "listening" | "connect" | "request";
-    url?: string;
-    method?: string;
-    headers?: Record<string, string>;
-}
-
-interface RunningProxy {
-    url: string;
-    port: number;
-    events: ProxyEvent[];
-    /** Every byte clients sent the proxy, as latin1 text (a token in it would show as is). */
-    captured(): string;
-    stop(): Promise<void>;
-}
-
-const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "logzio-siem-proxy-"));
-after(() => fs.rmSync(scratch, { recursive: true, force: true }));
-
-async function startProxy(auth?: string): Promise<RunningProxy> {
-    const capture = path.join(scratch, `capture-${Date.now()}-${Math.random().toString(16).slice(2)}`);
-    fs.writeFileSync(capture, "");
-    const proc = spawn(process.execPath, [path.join(__dirname, "proxyProcess.js")], {
-        env: { ...process.env, PROXY_CAPTURE: capture, ...(auth === undefined ? {} : { PROXY_AUTH: auth }) },
-        stdio: ["ignore", "pipe", "inherit"],
-    });
-    const events: ProxyEvent[] = [];
-    let buffered = "";
-    const port = await new Promise<number>((resolve, reject) => {
-        proc.stdout!.setEncoding("utf8").on("data", (d: string) => {
-            buffered += d;
-            let nl: number;
-            while ((nl = buffered.indexOf("\n")) >= 0) {
-                const event = JSON.parse(buffered.slice(0, nl)) as ProxyEvent & { port?: number };
-                buffered = buffered.slice(nl + 1);
-                if (event.event === "listening") resolve(event.port!);
-                else events.push(event);
-            }
-        });
-        proc.once("exit", (code) => reject(new Error(`the proxy exited (${code}) before listening`)));
-    });
-    return {
-        url: `http://127.0.0.1:${port}`,
-        port,
-        events,
-        captured: () => fs.readFileSync(capture).toString("latin1"),
-        stop: () =>
-            new Promise<void>((resolve) => {
-                if (proc.exitCode !== null) return resolve();
-                proc.once("exit", () => resolve());
-                proc.kill("SIGTERM");
-            }),
-    };
-}
-
-/** A key and self-signed certificate for 127.0.0.1, made once for this file. */
-function testCertificate(): { key: string; cert: string; certFile: string } {
-    const keyFile = path.join(scratch, "key.pem");
-    const certFile = path.join(scratch, "cert.pem");
-    if (!fs.existsSync(certFile)) {
-        execFileSync(
-            "openssl",
-            // prettier-ignore
-            ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", keyFile,
-             "-out", certFile, "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
-            { stdio: "ignore" },
-        );
-    }
-    return { key: fs.readFileSync(keyFile, "utf8"), cert: fs.readFileSync(certFile, "utf8"), certFile };
-}
 
 const ARGS = { accountName: "through-proxy", email: "p@example.com" };
 /** A port on loopback where nothing listens (a server started and closed). */
@@ -205,6 +123,15 @@ describe("proxies from the environment (real proxy process, real provider host)"
         expect(err.message).to.include("Check that the proxy runs and lets this machine reach Logz.io (or list the API host in NO_PROXY");
         expect(err.message + h.stdout() + h.stderr()).to.not.include("d0wn-pa55word");
         expect(err.message + h.stdout() + h.stderr()).to.not.include("someone");
+        expect(emulator.requests).to.have.length(0);
+    });
+
+    it("a proxy variable that cannot be used (a socks5 URL) is refused at check, naming the variable, never its password", async () => {
+        const h = await host({ ALL_PROXY: "socks5://someone:s0cks-pa55word@127.0.0.1:1080" });
+        const { failures } = await h.check(urnFor("socks"), {}, { __provider: provider, ...ARGS });
+        const reasons = failures.map((f) => f.reason).join("\n");
+        expect(reasons).to.include("the proxy in ALL_PROXY is a socks5 proxy: only http:// and https:// proxies are supported");
+        expect(reasons + h.stderr()).to.not.include("s0cks-pa55word");
         expect(emulator.requests).to.have.length(0);
     });
 
