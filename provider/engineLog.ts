@@ -55,15 +55,21 @@ export function warn(message: string, withinMs = 5000): Promise<void> {
     }
     const { client, request, warning } = engine;
     return new Promise<void>((resolve) => {
-        const req = request();
-        req.setSeverity(warning);
-        req.setMessage(message);
-        req.setUrn("");
-        req.setStreamid(0);
-        req.setEphemeral(false);
-        client.log(req, { deadline: Date.now() + withinMs }, (err) => {
-            if (err) toStderr();
+        try {
+            const req = request();
+            req.setSeverity(warning);
+            req.setMessage(message);
+            req.setUrn("");
+            req.setStreamid(0);
+            req.setEphemeral(false);
+            client.log(req, { deadline: Date.now() + withinMs }, (err) => {
+                if (err) toStderr();
+                resolve();
+            });
+        } catch {
+            // Another @pulumi/pulumi's shapes: a warning must never fail the check that shows it.
+            toStderr();
             resolve();
-        });
+        }
     });
 }
