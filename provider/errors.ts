@@ -34,6 +34,8 @@ export type Failure =
           readonly attempts?: number;
           /** The request went to a proxy from the environment (HTTPS_PROXY...), not straight to Logz.io. */
           readonly proxied?: boolean;
+          /** The proxy refused for good (407 credentials, 403 policy): asking again cannot help. */
+          readonly final?: boolean;
       }
     /** Logz.io answered 200 but the body failed its codec (or was not JSON). */
     | {
@@ -102,7 +104,7 @@ const afterAttempts = (n: number | undefined) => (n !== undefined && n > 1 ? ` (
 
 /** 429, 5xx and connection failures are transient; everything else is an answer. */
 export function isTransient(f: Failure): boolean {
-    if (f.kind === "network") return true;
+    if (f.kind === "network") return f.final !== true;
     return f.kind === "http" && (f.status === 429 || f.status === 500 || f.status === 502 || f.status === 503 || f.status === 504);
 }
 

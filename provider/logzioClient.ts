@@ -38,7 +38,7 @@ export const deadlineIn = (ms: number): Deadline => ({ at: Date.now() + ms });
 
 /** A POST may be repeated only when Logz.io certainly did not act on it: 429, or never connected. */
 export function safeToRepeatPost(f: Failure): boolean {
-    return (f.kind === "http" && f.status === 429) || (f.kind === "network" && !f.sent);
+    return (f.kind === "http" && f.status === 429) || (f.kind === "network" && !f.sent && f.final !== true);
 }
 
 const bodyOnly = <A>(a: Answered<A>): A => a.body;
@@ -404,7 +404,9 @@ function failureOf(
         const answer = excerpt(withoutCredentials(String((e as Error).message), proxy).replace(/^[\s\S]*?reason: /, ""), 200);
         const target = new URL(apiUrl);
         const detail = `the proxy ${proxy.shown} (${proxy.variable}) refused to open a tunnel to ${target.host} (${answer})`;
-        return { kind: "network", operation, detail, sent: false, ...proxied };
+        // Wrong proxy credentials or the proxy's policy do not change between attempts; a 502 from it may.
+        const final = /^HTTP 40[37]\b/.test(answer) ? { final: true } : {};
+        return { kind: "network", operation, detail, sent: false, ...proxied, ...final };
     }
     if (sent) return { kind: "network", operation, detail: `the connection failed before an answer (${code}) from ${apiUrl}${via}`, sent };
     // Before the tunnel is open, every connection is to the proxy: a refusal there is the proxy's.

@@ -76,7 +76,7 @@ describe("proxies from the environment (real proxy process, real provider host)"
         expect(p.events.some((e) => e.event === "connect" && e.headers?.["proxy-authorization"] !== undefined)).to.equal(true);
 
         emulator.reset();
-        const bad = await host({ https_proxy: `http://siem-user:wr0ng-pa55word@127.0.0.1:${p.port}`, LOGZIO_SIEM_MAX_RETRIES: "0" });
+        const bad = await host({ https_proxy: `http://siem-user:wr0ng-pa55word@127.0.0.1:${p.port}` });
         const urn = urnFor("refused");
         const checked = await bad.check(urn, {}, { __provider: provider, ...ARGS, accountName: "refused" });
         // An outage, not Logz.io's refusal of the token: the check passes (and warns).
@@ -86,6 +86,8 @@ describe("proxies from the environment (real proxy process, real provider host)"
             `the proxy http://127.0.0.1:${p.port} (https_proxy) refused to open a tunnel to ${new URL(emulator.url).host} (HTTP 407`,
         );
         expect(err.message).to.include("Check that the proxy runs and lets this machine reach Logz.io");
+        // Wrong credentials stay wrong: asked once, not retried.
+        expect(err.message).to.not.include("attempts");
         const everything = err.message + bad.stdout() + bad.stderr() + good.stdout() + good.stderr();
         for (const secret of ["pa55word", "siem-user", "wr0ng"]) expect(everything).to.not.include(secret);
         expect(emulator.requests).to.have.length(0);
