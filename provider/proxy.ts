@@ -1,9 +1,10 @@
 // The proxy a request to Logz.io goes through, read from the environment as curl reads it (HTTPS_PROXY, HTTP_PROXY,
 // ALL_PROXY, NO_PROXY, lower-case forms first; proxy-from-env), and the agent that goes through it. An https API URL
 // goes through a CONNECT tunnel (https-proxy-agent): the proxy sees the host and port, never the token, which
-// travels inside TLS to Logz.io. An http API URL (a local emulator) through a proxy would hand the proxy the token
-// in clear text: allowed only when the proxy is on this machine as well. A proxy URL's user and password are never
-// shown: messages name a proxy by scheme, host and port, and the variable it came from.
+// travels inside TLS to Logz.io. An http API URL through a proxy would hand the proxy the token in clear text: only a
+// proxy on this machine is used for it. A proxy elsewhere cannot reach this machine's loopback anyway, so a local
+// emulator is then reached directly; any other http URL is refused. A proxy URL's user and password are never shown:
+// messages name a proxy by scheme, host and port, and the variable it came from.
 import * as http from "node:http";
 import * as https from "node:https";
 import type * as net from "node:net";
@@ -55,6 +56,8 @@ export function proxyFor(apiUrl: string): E.Either<string, Proxy | undefined> {
     }
     const proxy: Proxy = { shown: `${url.protocol}//${url.host}`, variable, url };
     if (scheme === "http" && !LOOPBACK.test(url.hostname)) {
+        // It could not reach this machine's loopback (a local emulator) anyway: that is reached directly.
+        if (LOOPBACK.test(new URL(apiUrl).hostname)) return E.right(undefined);
         return E.left(
             `${apiUrl} would be reached through the proxy ${proxy.shown} (${variable}), which would receive the API token in clear text ` +
                 `(the API URL is http, not https): add its host to NO_PROXY, or use a proxy on this machine`,

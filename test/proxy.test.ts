@@ -3,7 +3,9 @@
 // the `proxy` package) and the emulator over https with a certificate made for the test (trusted by the host
 // through NODE_EXTRA_CA_CERTS). Also: the preview's one warning when Logz.io cannot be reached.
 import { expect } from "chai";
+import * as E from "fp-ts/Either";
 import { LogzioEmulator } from "../emulator";
+import { proxyFor } from "../provider/proxy";
 import { ProviderHost, urnFor } from "../testing/runner/hostDriver";
 import { RunningProxy, proxyEnv, startProxy, testCertificate } from "./proxySupport";
 import { createVia, hostError, serializedProvider, startEmulator, startHost } from "./support";
@@ -141,15 +143,14 @@ describe("proxies from the environment (real proxy process, real provider host)"
         let plain: LogzioEmulator;
         before(async () => (plain = await startEmulator()));
         after(() => plain.close());
+        beforeEach(() => plain.reset());
 
-        it("a proxy elsewhere would see the token: refused at check, naming the variable, with no request sent", async () => {
+        it("a proxy elsewhere (which could not reach this machine's loopback) is not used: the emulator is reached directly", async () => {
+            // An unresolvable proxy: had the provider gone to it, every request would have failed.
             const h = await host({ HTTP_PROXY: "http://user:s3cret-proxy@proxy.example.invalid:3128" }, plain);
-            const { failures } = await h.check(urnFor("clear"), {}, { __provider: provider, ...ARGS });
-            const reasons = failures.map((f) => f.reason).join("\n");
-            expect(reasons).to.include(`${plain.url} would be reached through the proxy http://proxy.example.invalid:3128 (HTTP_PROXY)`);
-            expect(reasons).to.include("add its host to NO_PROXY");
-            expect(reasons).to.not.include("s3cret-proxy");
-            expect(plain.requests).to.have.length(0);
+            await createVia(h, provider, "direct-local", ARGS);
+            expect(plain.siemAccounts()).to.have.length(1);
+            expect(h.stdout() + h.stderr()).to.not.include("s3cret-proxy");
         });
 
         it("a proxy on this machine forwards it", async () => {
@@ -159,6 +160,35 @@ describe("proxies from the environment (real proxy process, real provider host)"
             expect(plain.siemAccounts()).to.have.length(1);
             expect(p.events.some((e) => e.event === "request" && e.url === `${plain.url}/v2/account-management/siem`)).to.equal(true);
         });
+    });
+});
+
+describe("proxyFor: which proxy, from which variable", () => {
+    const saved = { ...process.env };
+    afterEach(() => {
+        for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+        Object.assign(process.env, saved);
+    });
+    const withEnv = (set: Record<string, string>) => Object.assign(process.env, proxyEnv(set));
+
+    it("an http API URL elsewhere than this machine through a proxy elsewhere: refused, the proxy's password never shown", () => {
+        withEnv({ HTTP_PROXY: "http://someone:pr0xy-secret@proxy.example.com:3128" });
+        const route = proxyFor("http://logzio.example.com:8080");
+        expect(E.isLeft(route) && route.left)
+            .to.be.a("string")
+            .and.include("(HTTP_PROXY)")
+            .and.include("add its host to NO_PROXY");
+        expect(JSON.stringify(route)).to.not.include("pr0xy-secret");
+    });
+
+    it("lower-case first, ALL_PROXY last, NO_PROXY's domain suffixes exempt", () => {
+        withEnv({ https_proxy: "http://lower:3128", HTTPS_PROXY: "http://upper:3128", ALL_PROXY: "http://all:3128" });
+        const lower = proxyFor("https://api.logz.io");
+        expect(E.isRight(lower) && lower.right).to.include({ shown: "http://lower:3128", variable: "https_proxy" });
+        withEnv({ ALL_PROXY: "http://all:3128", NO_PROXY: ".example.com" });
+        const all = proxyFor("https://api.logz.io");
+        expect(E.isRight(all) && all.right).to.include({ shown: "http://all:3128", variable: "ALL_PROXY" });
+        expect(proxyFor("https://logzio.example.com")).to.deep.equal(E.right(undefined));
     });
 });
 
