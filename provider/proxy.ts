@@ -10,8 +10,8 @@ import * as https from "node:https";
 import type * as net from "node:net";
 import * as tls from "node:tls";
 import * as E from "fp-ts/Either";
-import { HttpProxyAgent } from "http-proxy-agent";
-import { HttpsProxyAgent } from "https-proxy-agent";
+import type * as HttpProxyAgentModule from "http-proxy-agent";
+import type * as HttpsProxyAgentModule from "https-proxy-agent";
 import { getProxyForUrl } from "proxy-from-env";
 
 export interface Proxy {
@@ -76,8 +76,16 @@ export interface AgentOptions {
 export function agentFor(apiUrl: string, proxy: Proxy | undefined, options: AgentOptions): http.Agent {
     const secure = apiUrl.startsWith("https:");
     if (proxy === undefined) return secure ? new https.Agent(options) : new http.Agent(options);
-    return secure ? new TunnelAgent(proxy, options) : new HttpProxyAgent(proxy.url, options);
+    // Loaded only when a proxy applies: they cost tens of milliseconds of every host's start otherwise.
+    if (secure) {
+        TunnelAgent ??= tunnelAgentClass((require("https-proxy-agent") as typeof HttpsProxyAgentModule).HttpsProxyAgent);
+        return new TunnelAgent(proxy, options);
+    }
+    const { HttpProxyAgent } = require("http-proxy-agent") as typeof HttpProxyAgentModule;
+    return new HttpProxyAgent(proxy.url, options);
 }
+
+let TunnelAgent: (new (proxy: Proxy, options: AgentOptions) => http.Agent) | undefined;
 
 /** The code of the error a refused tunnel fails with; its message is the proxy's status line. */
 export const PROXY_REFUSED = "EPROXYREFUSED";
@@ -86,31 +94,35 @@ export const PROXY_REFUSED = "EPROXYREFUSED";
  * https-proxy-agent answers a refused CONNECT (403, 407, 502...) with the proxy's own response, which would read as
  * Logz.io's. Here it is a connection failure instead: the request never reached Logz.io.
  */
-class TunnelAgent extends HttpsProxyAgent<string> {
-    constructor(proxy: Proxy, options: AgentOptions) {
-        super(proxy.url.href, options);
-    }
-
-    override async connect(req: http.ClientRequest, opts: Parameters<HttpsProxyAgent<string>["connect"]>[1]): Promise<net.Socket> {
-        let refused: string | undefined;
-        req.once("proxyConnect", (answer: { statusCode: number; statusText: string }) => {
-            if (answer.statusCode !== 200) refused = `HTTP ${answer.statusCode}${answer.statusText ? ` ${answer.statusText}` : ""}`;
-        });
-        // https-proxy-agent drops `host` from the TLS options, so an IP address target would be checked as "localhost":
-        // the certificate is checked against the API's own host instead.
-        const host = opts.host;
-        const checked =
-            opts.secureEndpoint && host
-                ? { ...opts, checkServerIdentity: (_: string, cert: tls.PeerCertificate) => tls.checkServerIdentity(host, cert) }
-                : opts;
-        const socket = await super.connect(req, checked);
-        if (refused !== undefined) {
-            socket.destroy();
-            throw Object.assign(new Error(refused.slice(0, 200)), { code: PROXY_REFUSED });
+const tunnelAgentClass = (HttpsProxyAgent: typeof HttpsProxyAgentModule.HttpsProxyAgent) =>
+    class TunnelAgent extends HttpsProxyAgent<string> {
+        constructor(proxy: Proxy, options: AgentOptions) {
+            super(proxy.url.href, options);
         }
-        return socket;
-    }
-}
+
+        override async connect(
+            req: http.ClientRequest,
+            opts: Parameters<HttpsProxyAgentModule.HttpsProxyAgent<string>["connect"]>[1],
+        ): Promise<net.Socket> {
+            let refused: string | undefined;
+            req.once("proxyConnect", (answer: { statusCode: number; statusText: string }) => {
+                if (answer.statusCode !== 200) refused = `HTTP ${answer.statusCode}${answer.statusText ? ` ${answer.statusText}` : ""}`;
+            });
+            // https-proxy-agent drops `host` from the TLS options, so an IP address target would be checked as "localhost":
+            // the certificate is checked against the API's own host instead.
+            const host = opts.host;
+            const checked =
+                opts.secureEndpoint && host
+                    ? { ...opts, checkServerIdentity: (_: string, cert: tls.PeerCertificate) => tls.checkServerIdentity(host, cert) }
+                    : opts;
+            const socket = await super.connect(req, checked);
+            if (refused !== undefined) {
+                socket.destroy();
+                throw Object.assign(new Error(refused.slice(0, 200)), { code: PROXY_REFUSED });
+            }
+            return socket;
+        }
+    };
 
 /** A text from elsewhere (an error's message) with the proxy's user and password taken out, in any spelling seen. */
 export function withoutCredentials(text: string, proxy: Proxy | undefined): string {
