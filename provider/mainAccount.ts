@@ -8,7 +8,7 @@ import { isAnswer, withinDeadline } from "./accountDirectory";
 import { Whoami } from "./codecs";
 import { Failure, describeFailure, scrub, unreachableAdvice } from "./errors";
 import { Deadline } from "./logzioClient";
-import { Settings } from "./settings";
+import type { Settings } from "./settings";
 import { bounded, headline } from "./text";
 
 /** How long a token probe's outage (no answer, or a transient failure) is remembered for the next checks. */
