@@ -3,11 +3,12 @@
  *   POST /v2/account-management/siem   (postSIEM)
  *   GET  /v1/associated-accounts       (getRelatedAccounts)
  *   GET  /v2/whoami                    (whoAmI)
- * It is a real HTTP server on loopback (node:http only) so clients are exercised over real sockets,
- * keep-alive included. Shapes follow Logz.io's public API spec, as summarized in docs/logzio-api.md.
+ * It is a real HTTP server on loopback (node:http, or node:https with the `tls` option) so clients are exercised
+ * over real sockets, keep-alive included. Shapes follow Logz.io's public API spec, as summarized in docs/logzio-api.md.
  * Under /__emulator it also serves an admin API (admin.ts): UI-like changes and fault injection.
  */
 import * as http from "node:http";
+import * as https from "node:https";
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { setMaxListeners } from "node:events";
@@ -75,7 +76,8 @@ export class LogzioEmulator {
     readonly token: string;
     readonly requests: RequestRecord[] = [];
 
-    private readonly server: http.Server;
+    private readonly server: http.Server | https.Server;
+    private readonly scheme: "http" | "https";
     private readonly routes: Map<string, Route>;
     private readonly ownerId: number;
     private readonly ownerName: string;
@@ -122,7 +124,9 @@ export class LogzioEmulator {
             ["/v1/associated-accounts", { method: "GET", handle: () => this.associatedAccounts() }],
             ["/v2/whoami", { method: "GET", handle: () => this.whoami() }],
         ]);
-        this.server = http.createServer((req, res) => void this.onRequest(req, res));
+        const handler = (req: http.IncomingMessage, res: http.ServerResponse) => void this.onRequest(req, res);
+        this.scheme = opts.tls ? "https" : "http";
+        this.server = opts.tls ? https.createServer({ key: opts.tls.key, cert: opts.tls.cert }, handler) : http.createServer(handler);
         // Longer than typical client idle timeouts, so a keep-alive client rarely reuses a socket the
         // server is closing at the same moment (a spurious ECONNRESET). close() destroys them anyway.
         this.server.keepAliveTimeout = 30_000;
@@ -308,7 +312,7 @@ export class LogzioEmulator {
                 this.server.off("error", reject);
                 const addr = this.server.address() as AddressInfo;
                 const hostPart = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
-                this.baseUrl = `http://${hostPart}:${addr.port}`;
+                this.baseUrl = `${this.scheme}://${hostPart}:${addr.port}`;
                 resolve();
             });
         });

@@ -72,6 +72,8 @@ export interface EmulatorOptions {
     nameNormalisation?: readonly NameNormalisation[];
     /** Keep each answer (status, content type, body text) in `requests[].answer`, e.g. to check it against a spec. Default false. */
     recordAnswers?: boolean;
+    /** Serve https with this key and certificate (PEM) instead of http, e.g. to test a CONNECT proxy. Default http. */
+    tls?: { key: string | Buffer; cert: string | Buffer };
 }
 
 /**

@@ -32,6 +32,10 @@ export type Failure =
           /** Sent, and no answer before the attempt's timeout: Logz.io may still be acting on it. */
           readonly timedOut?: boolean;
           readonly attempts?: number;
+          /** The request went to a proxy from the environment (HTTPS_PROXY...), not straight to Logz.io. */
+          readonly proxied?: boolean;
+          /** The proxy refused for good (407 credentials, 403 policy): asking again cannot help. */
+          readonly final?: boolean;
       }
     /** Logz.io answered 200 but the body failed its codec (or was not JSON). */
     | {
@@ -76,8 +80,11 @@ export function describeFailure(f: Failure, namespace = "logzio"): string {
                 return `${text}\nThe token lacks the privileges: it must be an API token of the main (owner) Logs account.`;
             return text;
         }
-        case "network":
-            return `${f.operation} failed: ${f.detail}${afterAttempts(f.attempts)}`;
+        case "network": {
+            const text = `${f.operation} failed: ${f.detail}${afterAttempts(f.attempts)}`;
+            // Never reached Logz.io: the way there is what to check (the detail names the URL and any proxy).
+            return f.sent ? text : `${sentence(text)}\n${unreachableAdvice(namespace, f.proxied === true)}`;
+        }
         case "decode":
             return `${f.operation} returned an unusable body: ${f.detail}${f.requestId ? ` (requestId ${f.requestId})` : ""}`;
         case "refused":
@@ -85,11 +92,19 @@ export function describeFailure(f: Failure, namespace = "logzio"): string {
     }
 }
 
+/** What to check when Logz.io could not be reached: the proxy (or the lack of one), then which API the settings name. */
+export function unreachableAdvice(namespace: string, proxied: boolean): string {
+    const way = proxied
+        ? "Check that the proxy runs and lets this machine reach Logz.io (or list the API host in NO_PROXY to bypass it)"
+        : "Check the network path to Logz.io: if this network needs a proxy, set HTTPS_PROXY (and NO_PROXY for hosts to reach directly)";
+    return `${way}, and that ${namespace}:region or ${namespace}:customApiUrl names your account's API.`;
+}
+
 const afterAttempts = (n: number | undefined) => (n !== undefined && n > 1 ? ` (after ${n} attempts)` : "");
 
 /** 429, 5xx and connection failures are transient; everything else is an answer. */
 export function isTransient(f: Failure): boolean {
-    if (f.kind === "network") return true;
+    if (f.kind === "network") return f.final !== true;
     return f.kind === "http" && (f.status === 429 || f.status === 500 || f.status === 502 || f.status === 503 || f.status === 504);
 }
 

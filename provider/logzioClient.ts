@@ -1,8 +1,8 @@
-// The Logz.io HTTP client: node-fetch over a keep-alive agent, a per-attempt timeout inside one deadline
-// per operation, a cap on requests in flight, retries with capped exponential backoff and full jitter,
-// and every response decoded by a codec. Results are TaskEither values; nothing here throws.
-import * as http from "node:http";
-import * as https from "node:https";
+// The Logz.io HTTP client: node-fetch over a keep-alive agent (through the environment's proxy, proxy.ts), a
+// per-attempt timeout inside one deadline per operation, a cap on requests in flight, retries with capped
+// exponential backoff and full jitter, and every response decoded by a codec. Results are TaskEither values;
+// nothing here throws.
+import type * as http from "node:http";
 import fetch, { FetchError, Response } from "node-fetch";
 import * as t from "io-ts";
 import * as E from "fp-ts/Either";
@@ -20,6 +20,7 @@ import {
 } from "./codecs";
 import { Failure, isTransient, scrub } from "./errors";
 import { Limiter } from "./limiter";
+import { PROXY_REFUSED, Proxy, agentFor, proxyFor, withoutCredentials } from "./proxy";
 import { ServerClock } from "./serverClock";
 import { Settings, tuningKey } from "./settings";
 import { excerpt, stripHtml } from "./text";
@@ -28,7 +29,7 @@ const CREATE_PATH = "/v2/account-management/siem";
 const LIST_PATH = "/v1/associated-accounts";
 const WHOAMI_PATH = "/v2/whoami";
 // Failures that mean the request never reached Logz.io, so even a POST may be sent again.
-const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", PROXY_REFUSED]);
 
 export interface Deadline {
     readonly at: number;
@@ -37,32 +38,43 @@ export const deadlineIn = (ms: number): Deadline => ({ at: Date.now() + ms });
 
 /** A POST may be repeated only when Logz.io certainly did not act on it: 429, or never connected. */
 export function safeToRepeatPost(f: Failure): boolean {
-    return (f.kind === "http" && f.status === 429) || (f.kind === "network" && !f.sent);
+    return (f.kind === "http" && f.status === 429) || (f.kind === "network" && !f.sent && f.final !== true);
 }
 
 const bodyOnly = <A>(a: Answered<A>): A => a.body;
 
 /**
- * What the clients of one main account share, whatever namespace reaches it: the connections, the cap on requests
- * in flight, and Logz.io's clock. Retries, timeouts and messages stay each client's own (its namespace's settings).
+ * What the clients of one main account share, whatever namespace reaches it: the connections (and the proxy they go
+ * through), the cap on requests in flight, and Logz.io's clock. Retries, timeouts and messages stay each client's
+ * own (its namespace's settings).
  */
 export interface Transport {
     readonly agent: http.Agent;
     readonly limiter: Limiter;
     readonly clock: ServerClock;
+    /** The proxy from the environment that requests go through, if any. */
+    readonly proxy?: Proxy;
+    /** Why the environment's proxy cannot be used (runtime.ts refuses such settings at check): nothing is sent. */
+    readonly refusal?: string;
 }
 
 export function newTransport(settings: Settings): Transport {
     const options = { keepAlive: true, maxSockets: settings.maxConcurrency };
+    const route = proxyFor(settings.apiUrl);
+    const proxy = E.isRight(route) ? route.right : undefined;
     return {
-        agent: settings.apiUrl.startsWith("https:") ? new https.Agent(options) : new http.Agent(options),
+        agent: agentFor(settings.apiUrl, proxy, options),
         limiter: new Limiter(settings.maxConcurrency),
         clock: new ServerClock(),
+        ...(proxy === undefined ? {} : { proxy }),
+        ...(E.isLeft(route) ? { refusal: route.left } : {}),
     };
 }
 
 export class LogzioClient {
     private readonly agent: http.Agent;
+    private readonly proxy?: Proxy;
+    private readonly refusal?: string;
     readonly limiter: Limiter;
     /** Logz.io's clock, from the `Date` header of every answer (any status). */
     readonly clock: ServerClock;
@@ -73,6 +85,8 @@ export class LogzioClient {
         transport: Transport = newTransport(settings),
     ) {
         this.agent = transport.agent;
+        this.proxy = transport.proxy;
+        this.refusal = transport.refusal;
         this.limiter = transport.limiter;
         this.clock = transport.clock;
     }
@@ -167,6 +181,7 @@ export class LogzioClient {
      */
     private async exchange(method: string, path: string, timeoutMs: number, body: unknown): Promise<E.Either<Failure, Received>> {
         const operation = `${method} ${path}`;
+        if (this.refusal !== undefined) return E.left({ kind: "config", problems: [this.refusal] });
         const controller = new AbortController();
         let timedOut = false;
         const timer = setTimeout(() => {
@@ -211,7 +226,9 @@ export class LogzioClient {
             return E.right({ status, headers: res.headers, text, truncated, requestId });
         } catch (e) {
             const partial = scrub(Buffer.concat(arrived).toString("utf8"), [this.settings.apiToken]);
-            return E.left(failureOf(operation, e, timedOut, timeoutMs, status, partial));
+            return E.left(
+                failureOf(operation, e, timedOut, timeoutMs, status, partial, { apiUrl: this.settings.apiUrl, proxy: this.proxy }),
+            );
         } finally {
             clearTimeout(timer);
         }
@@ -343,7 +360,16 @@ function withAttempts(f: Failure, attempts: number): Failure {
     return f.kind === "http" || f.kind === "network" ? { ...f, attempts } : f;
 }
 
-/** A thrown fetch or body error, said as precisely as what is known: before or after the status arrived. */
+/** Where a request went: the API URL, and the proxy on the way if one applied. */
+interface Route {
+    readonly apiUrl: string;
+    readonly proxy?: Proxy;
+}
+
+/**
+ * A thrown fetch or body error, said as precisely as what is known: before or after the status arrived. A failure
+ * to connect names where the request went (the API URL, and the proxy with its variable): that is what to check.
+ */
 function failureOf(
     operation: string,
     e: unknown,
@@ -351,7 +377,10 @@ function failureOf(
     timeoutMs: number,
     status: number | undefined,
     partial: string,
+    route: Route,
 ): Failure {
+    const { apiUrl, proxy } = route;
+    const via = proxy === undefined ? "" : ` through the proxy ${proxy.shown} (${proxy.variable})`;
     const seconds = Math.round(timeoutMs / 1000);
     if (status !== undefined) {
         const cause = timedOut ? `did not arrive completely within ${seconds}s` : `was cut off (${errorCode(e)})`;
@@ -360,15 +389,32 @@ function failureOf(
             const accountId = idIn(undefined, partial);
             // Logz.io said 200: with the id in what arrived, the lifecycle keeps that id.
             if (accountId !== undefined) return { kind: "decode", operation, detail, accountId };
-            return { kind: "network", operation, detail, sent: true, timedOut };
+            return { kind: "network", operation, detail: detail + via, sent: true, timedOut };
         }
         return { kind: "http", operation, status, message: `the body of the answer ${cause}` };
     }
-    if (timedOut) return { kind: "network", operation, detail: `no answer within ${seconds}s`, sent: true, timedOut: true };
-    const code = errorCode(e);
+    if (timedOut) {
+        return { kind: "network", operation, detail: `no answer within ${seconds}s from ${apiUrl}${via}`, sent: true, timedOut: true };
+    }
+    const code = withoutCredentials(errorCode(e), proxy);
     const sent = !NOT_SENT_CODES.has(code);
-    const detail = `${sent ? "the connection failed before an answer" : "could not connect"} (${code})`;
-    return { kind: "network", operation, detail, sent };
+    const proxied = proxy === undefined ? {} : { proxied: true };
+    if (code === PROXY_REFUSED && proxy !== undefined) {
+        // The error's message is the proxy's status line (proxy.ts); node-fetch keeps it after "reason: ".
+        const answer = excerpt(withoutCredentials(String((e as Error).message), proxy).replace(/^[\s\S]*?reason: /, ""), 200);
+        const target = new URL(apiUrl);
+        const detail = `the proxy ${proxy.shown} (${proxy.variable}) refused to open a tunnel to ${target.host} (${answer})`;
+        // Wrong proxy credentials or the proxy's policy do not change between attempts; a 502 from it may.
+        const final = /^HTTP 40[37]\b/.test(answer) ? { final: true } : {};
+        return { kind: "network", operation, detail, sent: false, ...proxied, ...final };
+    }
+    if (sent) return { kind: "network", operation, detail: `the connection failed before an answer (${code}) from ${apiUrl}${via}`, sent };
+    // Before the tunnel is open, every connection is to the proxy: a refusal there is the proxy's.
+    const detail =
+        proxy === undefined
+            ? `could not connect to ${apiUrl} (${code})`
+            : `could not connect to the proxy ${proxy.shown} (${proxy.variable}) on the way to ${apiUrl} (${code})`;
+    return { kind: "network", operation, detail, sent, ...proxied };
 }
 
 function errorCode(e: unknown): string {

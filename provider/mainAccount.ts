@@ -6,8 +6,10 @@ import * as E from "fp-ts/Either";
 import type * as TE from "fp-ts/TaskEither";
 import { isAnswer, withinDeadline } from "./accountDirectory";
 import { Whoami } from "./codecs";
-import { Failure } from "./errors";
+import { Failure, describeFailure, scrub, unreachableAdvice } from "./errors";
 import { Deadline } from "./logzioClient";
+import type { Settings } from "./settings";
+import { bounded, headline } from "./text";
 
 /** How long a token probe's outage (no answer, or a transient failure) is remembered for the next checks. */
 export const PROBE_OUTAGE_MEMORY_MS = 10 * 60_000;
@@ -31,6 +33,7 @@ export class MainAccountCache {
     private known?: E.Either<Failure, Whoami>;
     private inFlight?: { result: Result<Whoami>; until: number };
     private outage?: { failure: Failure; until: number };
+    private warned = false;
 
     constructor(
         private readonly memoryMs = PROBE_OUTAGE_MEMORY_MS,
@@ -50,6 +53,13 @@ export class MainAccountCache {
         // Another caller's request gave up before this caller's time is up: ask again, with this caller's own time.
         if (running && running.until < deadline.at && Date.now() < deadline.at) return this.ask(fetch, deadline, false);
         return result;
+    }
+
+    /** True the first time only: the preview's warning that the token went unchecked is shown once per main account. */
+    firstWarning(): boolean {
+        const first = !this.warned;
+        this.warned = true;
+        return first;
     }
 
     private start(fetch: WhoamiFetch, deadline: Deadline): Result<Whoami> {
@@ -83,4 +93,24 @@ export class MainAccount {
     probe(deadline: Deadline): TE.TaskEither<Failure, Whoami> {
         return () => this.cache.ask(this.fetch, deadline, true);
     }
+
+    /** The warning for a probe that met an outage: once per main account and host, undefined after the first. */
+    outageWarning(settings: Settings, failure: Failure): string | undefined {
+        return this.cache.firstWarning() ? probeOutageWarning(settings, failure) : undefined;
+    }
+}
+
+/**
+ * What a check says when the token probe could not reach Logz.io: the check passed (the operation will report the
+ * outage), but the token was not checked; the URL and the way there are what to look at. Worded for preview and up
+ * alike: check cannot tell them apart.
+ */
+export function probeOutageWarning(settings: Settings, failure: Failure): string {
+    const head = headline(describeFailure(failure, settings.namespace));
+    const at = head.includes(settings.apiUrl) ? "" : ` at ${settings.apiUrl}`;
+    const proxied = failure.kind === "network" && failure.proxied === true;
+    const text =
+        `${settings.namespace}:apiToken was not checked: Logz.io could not be reached${at}: ${head}.\n` +
+        unreachableAdvice(settings.namespace, proxied);
+    return bounded(scrub(text, [settings.apiToken]));
 }

@@ -13,6 +13,7 @@ import { Failure } from "./errors";
 import { quietHostEchoes } from "./hostEcho";
 import { LogzioClient, Transport, deadlineIn, newTransport } from "./logzioClient";
 import { MainAccount, MainAccountCache } from "./mainAccount";
+import { proxyFor } from "./proxy";
 import type { ShimRuntime } from "./serializedProvider";
 import { ConfigLookup, Settings, envPrefix, resolveSettings } from "./settings";
 import { Account, SiemAccountProvider } from "./siemAccountProvider";
@@ -59,6 +60,16 @@ export function accountFor(namespace: string): E.Either<Failure, Account> {
                               `(${envPrefix(namespace)}_API_TOKEN): give each main account a namespace of its own`,
                       ]);
             }),
+            // A proxy from the environment that cannot carry the token safely (or is not a URL): refused before any request.
+            E.chain((settings) =>
+                pipe(
+                    proxyFor(settings.apiUrl),
+                    E.bimap(
+                        (reason) => [reason],
+                        () => settings,
+                    ),
+                ),
+            ),
             E.mapLeft((problems): Failure => ({ kind: "config", problems })),
             E.map((settings) => accountOf(settings)),
         );

@@ -20,6 +20,7 @@ import { checkInputs, isUnknown } from "./inputs";
 import { Deadline, deadlineIn } from "./logzioClient";
 import * as msg from "./messages";
 import { hasLooseSpaces, sameName } from "./names";
+import { warn } from "./engineLog";
 import { duplicateAtCheck } from "./previewGuard";
 import { bounded } from "./text";
 import { DEFAULT_NAMESPACE } from "./settings";
@@ -72,6 +73,9 @@ export class SiemAccountProvider implements dynamic.ResourceProvider<Props, Siem
             const reason = toError(msg.refused(msg.tokenRefused(settings, main.left)), [settings.apiToken], settings.namespace).message;
             return { inputs: checked.inputs, failures: [{ property: "", reason }] };
         }
+        // The check passes, but the preview says once per main account that the token went unchecked, and why.
+        const warning = E.isLeft(main) ? account.right.main.outageWarning(settings, main.left) : undefined;
+        if (warning !== undefined) await warn(warning);
         // A resource not yet in state: its name already taken at Logz.io fails here, at preview, as up would.
         const duplicate = E.isRight(main) ? await duplicateAtCheck(account.right, olds, checked.inputs) : undefined;
         if (duplicate !== undefined) return { inputs: checked.inputs, failures: [{ property: "", reason: duplicate }] };

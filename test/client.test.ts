@@ -372,7 +372,7 @@ describe("LogzioClient (against the emulator)", function () {
                 ),
             );
             expect(f).to.include({ kind: "network", sent: false });
-            expect(describeFailure(f)).to.include("could not connect (ECONNREFUSED)");
+            expect(describeFailure(f)).to.include(`could not connect to ${url} (ECONNREFUSED)`);
             expect(describeFailure(f)).to.include("(after 3 attempts)");
             expect(Date.now() - started).to.be.below(3000);
         });
