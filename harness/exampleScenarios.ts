@@ -47,6 +47,7 @@ export async function prepareExample(name: ExampleName, tokens?: (ns: string) =>
     const { config, secretKeys } = logzioConfig(emulators);
     const env: Record<string, string> = {};
     let otherResourceMocks: string | undefined;
+    if (name === "quickstart") config.email = "security@example.com"; // required by the program
     if (name === "compose") {
         // The logging stack's log accounts exist under the main account, so Logz.io accepts them to scan.
         const main = emulators.logzio;

@@ -45,10 +45,15 @@ function exampleName(argv: string[]): ExampleName {
 /**
  * `pulumi up` in the example's own folder, as a user runs it there: the language host finds the folder's
  * package.json and tsconfig.json, and the package resolves to this checkout (examples/node_modules links to it).
+ * The quickstart is a `pulumi new` template (its project is named `${PROJECT}`), so it runs through the
+ * repository's top-level Pulumi.yaml (`main: examples/quickstart/`), as `pulumi up` at the root does.
  * The stack's config and the backend live in a scratch folder, so the example folder is left as it was.
  */
 async function pulumiUp(cli: PulumiCli, example: PreparedExample): Promise<Record<string, unknown>> {
-    const stack = new E2EStack({ cli, workDir: path.join(EXAMPLES_DIR, example.name), stack: "demo", env: example.env });
+    const folder = path.join(EXAMPLES_DIR, example.name);
+    const template = /^name:\s*\$\{PROJECT\}/m.test(fs.readFileSync(path.join(folder, "Pulumi.yaml"), "utf8"));
+    const workDir = template ? path.dirname(EXAMPLES_DIR) : folder;
+    const stack = new E2EStack({ cli, workDir, stack: "demo", env: example.env });
     try {
         const config = Object.fromEntries(Object.entries(example.config).filter(([k]) => !example.secretKeys.includes(k)));
         const secrets = Object.fromEntries(Object.entries(example.config).filter(([k]) => example.secretKeys.includes(k)));
