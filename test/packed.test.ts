@@ -210,6 +210,46 @@ describe("packed: the npm package installed into a copied-out example", function
             child.kill("SIGTERM");
         }
     });
+    it("`npx logzio-emulator`: a SIGTERM to npx stops the emulator cleanly, leaving no process, lock or port behind", async () => {
+        const state = path.join(dir, "npx-state.json");
+        const npx = spawn(process.platform === "win32" ? "npx.cmd" : "npx", ["logzio-emulator", "--state", state, "--token", "npx-token"], {
+            cwd: dir,
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        let out = "";
+        npx.stdout!.setEncoding("utf8").on("data", (d: string) => (out += d));
+        npx.stderr!.setEncoding("utf8").on("data", (d: string) => (out += d));
+        const npxExited = new Promise((r) => npx.once("exit", r));
+        const url = await new Promise<string>((resolve, reject) => {
+            npx.stdout!.on("data", () => {
+                const m = /listening on (http:\/\/\S+)[\s\S]*Stop it/.exec(out);
+                if (m) resolve(m[1]);
+            });
+            npx.once("exit", (code) => reject(new Error(`npx exited ${code}: ${out}`)));
+        });
+        // npm starts the command through `sh -c`: the emulator is npx's grandchild, and its pid is in the lock.
+        const emulatorPid = Number(fs.readFileSync(`${state}.lock`, "utf8").split(" ")[0]);
+        expect(emulatorPid).to.not.equal(npx.pid);
+        npx.kill("SIGTERM"); // as `kill <pid of npx>` does
+        await npxExited;
+        const gone = async (): Promise<boolean> => {
+            for (let i = 0; i < 100; i++) {
+                try {
+                    process.kill(emulatorPid, 0);
+                } catch {
+                    return true;
+                }
+                await new Promise((r) => setTimeout(r, 100));
+            }
+            return false;
+        };
+        expect(await gone(), `the emulator (pid ${emulatorPid}) still runs after npx ended:\n${out}`).to.equal(true);
+        expect(fs.existsSync(`${state}.lock`), "the lock is released").to.equal(false);
+        expect(out).to.include("closing the emulator");
+        const server = (await import("node:net")).createServer();
+        await new Promise<void>((resolve, reject) => server.once("error", reject).listen(Number(new URL(url).port), "127.0.0.1", resolve));
+        await new Promise((r) => server.close(r));
+    });
 });
 
 describe("packed: the layout shows what ships", () => {
