@@ -252,6 +252,90 @@ describe("packed: the npm package installed into a copied-out example", function
     });
 });
 
+/** runStack from the installed kit, run by node in the project folder as a user's test would; its result as JSON. */
+const KIT_RUN = `const { LogzioEmulator, runStack } = require("pulumi-logzio-siem/testing");
+(async () => {
+    const emulator = await LogzioEmulator.start();
+    try {
+        const result = await runStack({ program: __dirname, emulator, config: { email: "kit@example.com" } });
+        console.log(JSON.stringify({ ok: true, outputs: result.outputs, accounts: emulator.siemAccounts().length }));
+    } catch (e) {
+        console.log(JSON.stringify({ ok: false, message: e.message, accounts: emulator.siemAccounts().length }));
+    } finally {
+        await emulator.close();
+    }
+})();
+`;
+
+function kitRun(project: string): { ok: boolean; message?: string; outputs?: Record<string, unknown>; accounts: number } {
+    fs.writeFileSync(path.join(project, "kit-run.js"), KIT_RUN);
+    const r = spawnSync(process.execPath, ["kit-run.js"], { cwd: project, encoding: "utf8", timeout: 300_000 });
+    const line = r.stdout.split("\n").find((l) => l.startsWith("{"));
+    expect(line, `no result from the kit:\n${r.stdout}\n${r.stderr}`).to.not.equal(undefined);
+    return JSON.parse(line!) as { ok: boolean; message?: string; outputs?: Record<string, unknown>; accounts: number };
+}
+
+describe("packed: the testing kit in the projects `pulumi new javascript` and `pulumi new typescript` make", function () {
+    this.timeout(600_000);
+    const made: string[] = [];
+    after(() => {
+        for (const d of made) fs.rmSync(d, { recursive: true, force: true });
+    });
+
+    it("a JavaScript project (no typescript, no ts-node: Pulumi's vendored ones): runStack runs its program", () => {
+        const dir = tempDir("kit-js");
+        made.push(dir);
+        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: kit-js\nruntime: nodejs\n");
+        fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "kit-js", main: "index.js", private: true }));
+        fs.writeFileSync(
+            path.join(dir, "index.js"),
+            `"use strict";
+const pulumi = require("@pulumi/pulumi");
+const { SiemAccount } = require("pulumi-logzio-siem");
+const config = new pulumi.Config();
+const siem = new SiemAccount("security", { accountName: "js-siem", email: config.require("email") });
+exports.accountId = siem.accountId;
+`,
+        );
+        npmInstall(dir, [packedTarball(), `@pulumi/pulumi@${versionOf("@pulumi/pulumi")}`]);
+        expect(fs.existsSync(path.join(dir, "node_modules", "typescript")), "like `pulumi new javascript`: no typescript").to.equal(false);
+        const result = kitRun(dir);
+        expect(result.ok, result.message).to.equal(true);
+        expect(result.accounts).to.equal(1);
+        expect(result.outputs?.accountId).to.be.a("number");
+    });
+
+    it("a TypeScript project with a type error: runStack fails with the compiler's message, as `pulumi preview` does", () => {
+        const dir = tempDir("kit-ts");
+        made.push(dir);
+        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: kit-ts\nruntime: nodejs\n");
+        fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "kit-ts", main: "index.ts", private: true }));
+        // The tsconfig of Pulumi's typescript template.
+        fs.copyFileSync(path.join(REPO_ROOT, "examples", "quickstart", "tsconfig.json"), path.join(dir, "tsconfig.json"));
+        fs.writeFileSync(
+            path.join(dir, "index.ts"),
+            `import * as pulumi from "@pulumi/pulumi";
+import { SiemAccount } from "pulumi-logzio-siem";
+const config = new pulumi.Config();
+const retries: number = config.require("email"); // a type error: string into number
+const siem = new SiemAccount("security", { accountName: "ts-siem", email: config.require("email") });
+export const accountId = siem.accountId;
+export const tries = retries;
+`,
+        );
+        npmInstall(dir, [
+            packedTarball(),
+            `@pulumi/pulumi@${versionOf("@pulumi/pulumi")}`,
+            `typescript@${versionOf("typescript")}`,
+            `@types/node@${versionOf("@types/node")}`,
+        ]);
+        const result = kitRun(dir);
+        expect(result.ok, "the kit passed a program `pulumi preview` refuses").to.equal(false);
+        expect(result.message).to.include("TS2322");
+        expect(result.accounts, "nothing was created").to.equal(0);
+    });
+});
+
 describe("packed: the layout shows what ships", () => {
     it("`files` in package.json names the shipped folders (and the changelog), not file lists", () => {
         const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { files: string[] };
