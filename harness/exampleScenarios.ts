@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { LogzioEmulator } from "../emulator";
 
 export const EXAMPLES_DIR = path.resolve(__dirname, "..", "..", "examples");
-export const EXAMPLES = ["quickstart", "compose", "multi-account"] as const;
+export const EXAMPLES = ["quickstart", "compose", "multi-account", "onboarding"] as const;
 export type ExampleName = (typeof EXAMPLES)[number];
 
 export interface PreparedExample {

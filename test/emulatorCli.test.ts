@@ -9,6 +9,7 @@ import { expect } from "chai";
 import { LogzioEmulator } from "../emulator";
 import { ProviderHost, urnFor } from "../testing/runner/hostDriver";
 import { emulatorConfig } from "../testing";
+import { EXAMPLES } from "../harness/exampleScenarios";
 import { createVia, REPO_ROOT, serializedProvider, startHost } from "./support";
 
 const CLI = path.join(REPO_ROOT, "dist", "emulator", "cli.js");
@@ -187,14 +188,37 @@ async function list(url: string): Promise<unknown[]> {
 }
 
 describe("npm run demo -- --help", () => {
-    it("prints the demo's usage and runs nothing", () => {
-        const r = spawnSync(process.execPath, [path.join(REPO_ROOT, "dist", "scripts", "demo.js"), "--help"], {
-            encoding: "utf8",
-            timeout: 60_000,
-        });
-        expect(r.status).to.equal(0);
-        expect(r.stdout).to.include("Usage: npm run demo");
-        expect(r.stdout).to.include("quickstart, compose, multi-account");
-        expect(r.stdout).to.not.include("emulator for");
+    it("answers at once, before any build: in a folder with only package.json and scripts/, and runs nothing", function () {
+        this.timeout(60_000);
+        // Nothing to build with (no tsconfig, no node_modules, no dist): a help that built first would fail here.
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "logzio-siem-demo-help-"));
+        try {
+            fs.copyFileSync(path.join(REPO_ROOT, "package.json"), path.join(dir, "package.json"));
+            fs.cpSync(path.join(REPO_ROOT, "scripts"), path.join(dir, "scripts"), { recursive: true });
+            const r = spawnSync(process.platform === "win32" ? "npm.cmd" : "npm", ["run", "--silent", "demo", "--", "--help"], {
+                cwd: dir,
+                encoding: "utf8",
+                timeout: 60_000,
+            });
+            expect(r.status, r.stderr).to.equal(0);
+            expect(r.stdout).to.include("Usage: npm run demo");
+            expect(r.stdout).to.include(`--example <name>   ${EXAMPLES.join(", ")}`);
+            expect(r.stdout).to.not.include("emulator for");
+            expect(fs.existsSync(path.join(dir, "dist")), "nothing was built").to.equal(false);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("offers every example the README lists, onboarding included", () => {
+        const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+        const table = /^\| example +\|[^\n]*\n((?:\|[^\n]*\n)+)/m.exec(readme);
+        expect(table, "README has the examples table").to.not.equal(null);
+        const listed = [...table![1].matchAll(/^\| `([a-z-]+)` +\|/gm)].map((m) => m[1]);
+        expect(listed).to.include("onboarding");
+        expect(EXAMPLES).to.include.members(["quickstart", ...listed]);
+        // The help's list (plain JavaScript, no build) is the one the demo runs.
+        const entry = require(path.join(REPO_ROOT, "scripts", "demo.cjs")) as { EXAMPLES: string[] };
+        expect(entry.EXAMPLES).to.deep.equal([...EXAMPLES]);
     });
 });
