@@ -30,7 +30,7 @@ function serve(...args: string[]): Promise<{ proc: ChildProcess; url: string; ou
     return new Promise((resolve, reject) => {
         const onData = () => {
             // The last line of the start-up banner: everything above it has been printed.
-            const m = /listening on (http:\/\/\S+)[\s\S]*Act on it/.exec(out);
+            const m = /listening on (http:\/\/\S+)[\s\S]*Stop it with/.exec(out);
             if (m) {
                 proc.stdout!.off("data", onData);
                 resolve({ proc, url: m[1], out: () => out });
@@ -66,6 +66,25 @@ describe("logzio-emulator command", function () {
         for (const word of ["--state <file>", "--port", "delete <accountId>", "rename <accountId> <name>", "fault <route> <kind>"]) {
             expect(r.stdout).to.include(word);
         }
+    });
+
+    it("the banner configures a stack with the README's own lines (pulumi config set), and names the README's flags", async () => {
+        const emulator = await serve("--port", "0", "--token", "dev-token");
+        running.push(emulator.proc);
+        const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+        const banner = emulator.out();
+        expect(banner).to.not.include("LOGZIO_CUSTOM_API_URL").and.not.include("LOGZIO_API_TOKEN");
+        // The README's emulator section runs it on port 8080 with the token dev-token.
+        const lines = banner
+            .split("\n")
+            .map((l) => l.trim())
+            .filter((l) => l.startsWith("pulumi config set"))
+            .map((l) => l.replace(emulator.url, "http://127.0.0.1:8080"));
+        expect(lines).to.have.length(3);
+        for (const line of lines) expect(readme, line).to.include(line);
+        const act = /^Act on it.*$/m.exec(banner)![0];
+        for (const flag of ["--port", "--token"]) expect(act).to.include(flag);
+        expect(act).to.not.include("--url");
     });
 
     it("a busy port is one line on stderr and exit code 1, without a stack trace", async () => {

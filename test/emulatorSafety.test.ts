@@ -25,7 +25,7 @@ function serve(...args: string[]): Promise<{ proc: ChildProcess; url: string }> 
     proc.stderr!.setEncoding("utf8").on("data", (d: string) => (out += d));
     return new Promise((resolve, reject) => {
         proc.stdout!.on("data", () => {
-            const m = /listening on (http:\/\/\S+)[\s\S]*Act on it/.exec(out);
+            const m = /listening on (http:\/\/\S+)[\s\S]*Stop it with/.exec(out);
             if (m) resolve({ proc, url: m[1] });
         });
         proc.once("exit", (code) => reject(new Error(`emulator exited ${code}: ${out}`)));
