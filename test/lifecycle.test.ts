@@ -62,7 +62,7 @@ describe("lifecycle through Pulumi's dynamic-provider host", function () {
         ];
         started.push(...shared);
         [host, graceZero, graceThirty] = await Promise.all(shared);
-        for (let i = 0; i < 4; i++) {
+        for (let i = 0; i < 5; i++) {
             const h = startHost(emulator);
             h.catch(() => undefined); // reported by the test that takes it
             spare.push(h);
