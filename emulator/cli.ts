@@ -23,7 +23,14 @@ Serve options (flags win over the environment variables in brackets):
   --max-in-flight <n>      answer 429 past this many concurrent requests [LOGZIO_EMULATOR_MAX_IN_FLIGHT]
   --provisioning-ms <n>    hide new SIEM accounts from the account list this long [LOGZIO_EMULATOR_PROVISIONING_MS] (default 0)
 
-Commands (find the emulator with --url, or --host/--port; authenticate with --token):
+  Point a stack at it:  pulumi config set logzio:customApiUrl http://127.0.0.1:<port>
+                        pulumi config set --secret logzio:apiToken <token>
+                        pulumi config set logzio-siem:provisioningGraceMinutes 0
+  Stop it with Ctrl-C, SIGTERM or SIGHUP: it stops listening, writes the --state file, releases the file's lock and
+  exits 0. Started by npx (or npm run), it also stops so when that npx ends (a signal to npx, e.g. kill <pid of
+  npx>): npx's shell does not pass signals on. Ids are never reused, across restarts on one --state file too.
+
+Commands (find the emulator with --port, or --host/--port, or --url; authenticate with --token):
   accounts                           list every account (JSON)
   delete <accountId>                 delete an account, as the Logz.io UI's delete icon does
   rename <accountId> <name>          rename an account, as in the Logz.io UI
@@ -103,7 +110,9 @@ async function serve(values: Values, env: NodeJS.ProcessEnv): Promise<void> {
         latencyMs: int("--latency-ms", values["latency-ms"] ?? env.LOGZIO_EMULATOR_LATENCY_MS),
         maxInFlight: int("--max-in-flight", values["max-in-flight"] ?? env.LOGZIO_EMULATOR_MAX_IN_FLIGHT),
         provisioningMs: int("--provisioning-ms", values["provisioning-ms"] ?? env.LOGZIO_EMULATOR_PROVISIONING_MS),
-        ...(saved ? { ownerAccountId: saved.ownerAccountId, ownerAccountName: saved.ownerAccountName } : {}),
+        ...(saved
+            ? { ownerAccountId: saved.ownerAccountId, ownerAccountName: saved.ownerAccountName, nextAccountId: saved.nextAccountId }
+            : {}),
     };
     let emulator: LogzioEmulator;
     let ready = false;
@@ -131,18 +140,48 @@ async function serve(values: Values, env: NodeJS.ProcessEnv): Promise<void> {
     const siem = emulator.siemAccounts().length;
     console.log(`Logz.io emulator listening on ${emulator.url} (token: ${emulator.token})`);
     if (stateFile) console.log(`Accounts are kept in ${stateFile} (${siem} SIEM account${siem === 1 ? "" : "s"} restored)`);
-    console.log(`Point the provider at it: LOGZIO_CUSTOM_API_URL=${emulator.url} LOGZIO_API_TOKEN=${emulator.token}`);
-    console.log(`Act on it as in the Logz.io UI: logzio-emulator delete|rename|fault ... --url ${emulator.url}`);
+    // The same lines as the README's "Try it on the emulator".
+    console.log(`Point your stack at it:
+  pulumi config set logzio:customApiUrl ${emulator.url}
+  pulumi config set --secret logzio:apiToken ${emulator.token}
+  pulumi config set logzio-siem:provisioningGraceMinutes 0`);
+    const port = new URL(emulator.url).port;
+    console.log(
+        `Act on it as in the Logz.io UI: logzio-emulator accounts|delete|rename|add|fault|count ... --port ${port} --token ${emulator.token}`,
+    );
+    console.log("Stop it with Ctrl-C (or SIGTERM).");
 
-    const stop = (signal: NodeJS.Signals): void => {
-        console.log(`${signal} received, closing the emulator`);
-        void emulator.close().then(() => {
-            release();
-            process.exitCode = 0;
-        });
+    // A clean stop: stop listening (open connections are closed), write the state, release the lock, exit 0.
+    // A second signal while closing changes nothing; the first one's stop finishes.
+    let stopping = false;
+    const stop = (why: string): void => {
+        if (stopping) return;
+        stopping = true;
+        console.log(`${why}, closing the emulator`);
+        void emulator.close().then(
+            () => {
+                try {
+                    if (stateFile) saveState(emulator, stateFile);
+                } finally {
+                    release();
+                }
+                process.exit(0);
+            },
+            (e: unknown) => {
+                release();
+                console.error(`logzio-emulator: closing failed: ${(e as Error).message}`);
+                process.exit(1);
+            },
+        );
     };
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
+    for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => stop(`${signal} received`));
+    // Under npx (npm exec) or npm run, npm starts `sh -c logzio-emulator ...`, and that shell is our parent. A signal
+    // to npm reaches the shell, which dies without passing it on: we would run on, orphaned, holding the port and
+    // the lock. So there, the parent's end is a stop too.
+    if (env.npm_command === "exec" || env.npm_command === "run-script") {
+        const parent = process.ppid;
+        setInterval(() => process.ppid !== parent && stop("the npx (npm) that started it ended"), 200).unref();
+    }
 }
 
 /** One call to a running emulator's admin API; returns the parsed JSON answer (undefined for none). */

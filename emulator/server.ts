@@ -117,7 +117,7 @@ export class LogzioEmulator {
         this.setScanReading(opts.scanReading ?? "documented");
         this.setNameNormalisation(opts.nameNormalisation ?? []);
         this.recordAnswers = opts.recordAnswers ?? false;
-        this.nextId = this.ownerId + 1;
+        this.nextId = Math.max(this.ownerId + 1, opts.nextAccountId ?? 0);
         this.seedOwner();
         this.routes = new Map<string, Route>([
             ["/v2/account-management/siem", { method: "POST", handle: (b, id) => this.createSiem(b, id) }],
@@ -134,6 +134,11 @@ export class LogzioEmulator {
 
     get url(): string {
         return this.baseUrl;
+    }
+
+    /** The id the next new account gets: above every id handed out so far, deleted ones included (as Logz.io's). */
+    get nextAccountId(): number {
+        return this.nextId;
     }
 
     /** Emulator state as plain numbers, a snapshot. maxInFlight is the high-water mark of accepted requests. */

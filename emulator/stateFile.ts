@@ -1,7 +1,9 @@
 // `logzio-emulator --state <file>`: the accounts survive a restart, like a real Logz.io account's would. The file is
 // rewritten (atomically: temp file, then rename) after every change; faults, counters and the clock are not kept.
-// One emulator at a time owns a state file: a lock file next to it (`<file>.lock`, holding the owner's pid) makes
-// a second one refuse to start, since two writers would hand out the same ids and the last one to write would win.
+// The id counter is kept too, so an id handed out once (and deleted since) is never handed out again, as on Logz.io.
+// One emulator at a time owns a state file: a lock file next to it (`<file>.lock`, holding the owner's pid and, on
+// Linux, that process's start time) makes a second one refuse to start, since two writers would hand out the same
+// ids and the last one to write would win. A lock whose pid is gone, or now belongs to another process, is stale.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { EmulatedAccount, LogzioEmulator } from "./server";
@@ -13,6 +15,8 @@ export interface SavedState {
     ownerAccountName: string;
     /** Every account but the owner, in id order. */
     accounts: EmulatedAccount[];
+    /** The id the next new account gets (absent in files written before it was kept: then above every saved id). */
+    nextAccountId?: number;
 }
 
 const isId = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v) && v > 0;
@@ -36,7 +40,12 @@ export function loadState(file: string): SavedState | undefined {
     } catch (e) {
         throw new Error(`the state file ${file} is not valid JSON (${(e as Error).message}); move it away to start empty`);
     }
-    if (state?.version !== 1 || !isId(state.ownerAccountId) || !Array.isArray(state.accounts)) {
+    if (
+        state?.version !== 1 ||
+        !isId(state.ownerAccountId) ||
+        !Array.isArray(state.accounts) ||
+        !(state.nextAccountId === undefined || isId(state.nextAccountId))
+    ) {
         throw new Error(`the state file ${file} is not an emulator state (version 1); move it away to start empty`);
     }
     const seen = new Set<number>([state.ownerAccountId]);
@@ -69,6 +78,7 @@ export function saveState(emulator: LogzioEmulator, file: string): void {
         ownerAccountId: owner?.accountId ?? 0,
         ownerAccountName: owner?.accountName ?? "",
         accounts: all.filter((a) => a.type !== "OWNER_ACCOUNT"),
+        nextAccountId: emulator.nextAccountId,
     };
     const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
     fs.writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`);
@@ -78,20 +88,44 @@ export function saveState(emulator: LogzioEmulator, file: string): void {
 export const lockFileOf = (file: string): string => `${file}.lock`;
 
 /**
+ * When a process started (field 22 of /proc/<pid>/stat, clock ticks since boot), or undefined where there is no
+ * /proc (not Linux) or no such process. With the pid it names one process: a pid reused later has another start.
+ */
+export function processStart(pid: number): string | undefined {
+    try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+        // The command name (field 2) is in parentheses and may hold spaces or parentheses: count from the last ")".
+        return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+    } catch {
+        return undefined;
+    }
+}
+
+/** Whether the lock's holder (`<pid> [<start time>]`) is still the process that wrote it. */
+function holderRuns(pid: number, start: string | undefined): boolean {
+    if (!alive(pid)) return false;
+    const now = processStart(pid);
+    // A start time recorded and readable now must match; otherwise the pid alone decides (the safe side).
+    return start === undefined || now === undefined || now === start;
+}
+
+/**
  * Takes the state file's lock for this process, or throws a one-line error naming the emulator that holds it.
- * A lock left by a process that no longer runs (killed with SIGKILL) is taken over. Returns its release.
+ * A lock left by a process that no longer runs (killed with SIGKILL), or whose pid now belongs to another process,
+ * is taken over. Returns its release.
  */
 export function lockState(file: string): () => void {
     const lock = lockFileOf(file);
+    const mine = `${process.pid}${processStart(process.pid) === undefined ? "" : ` ${processStart(process.pid)}`}\n`;
     for (let attempt = 0; attempt < 2; attempt++) {
         try {
-            fs.writeFileSync(lock, `${process.pid}\n`, { flag: "wx" });
+            fs.writeFileSync(lock, mine, { flag: "wx" });
             let released = false;
             return () => {
                 if (released) return;
                 released = true;
                 try {
-                    if (fs.readFileSync(lock, "utf8").trim() === String(process.pid)) fs.unlinkSync(lock);
+                    if (fs.readFileSync(lock, "utf8") === mine) fs.unlinkSync(lock);
                 } catch {
                     // already gone
                 }
@@ -100,8 +134,9 @@ export function lockState(file: string): () => void {
             if ((e as NodeJS.ErrnoException).code !== "EEXIST")
                 throw new Error(`cannot lock the state file ${file}: ${(e as Error).message}`);
         }
-        const holder = Number(fs.readFileSync(lock, "utf8").trim());
-        if (Number.isSafeInteger(holder) && holder > 0 && holder !== process.pid && alive(holder)) {
+        const [pidText, start] = fs.readFileSync(lock, "utf8").trim().split(/\s+/);
+        const holder = Number(pidText);
+        if (Number.isSafeInteger(holder) && holder > 0 && holder !== process.pid && holderRuns(holder, start)) {
             throw new Error(
                 `the state file ${file} is in use by another emulator (pid ${holder}, lock ${lock}); stop it first, or use another --state file`,
             );

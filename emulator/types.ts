@@ -58,6 +58,8 @@ export interface EmulatorOptions {
     token?: string;
     ownerAccountId?: number;
     ownerAccountName?: string;
+    /** The lowest id a new account may get (--state keeps it): ids handed out before, deleted since, stay unused. */
+    nextAccountId?: number;
     latencyMs?: number;
     maxInFlight?: number;
     provisioningMs?: number;

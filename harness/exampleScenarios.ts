@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { LogzioEmulator } from "../emulator";
 
 export const EXAMPLES_DIR = path.resolve(__dirname, "..", "..", "examples");
-export const EXAMPLES = ["quickstart", "compose", "multi-account"] as const;
+export const EXAMPLES = ["quickstart", "compose", "multi-account", "onboarding"] as const;
 export type ExampleName = (typeof EXAMPLES)[number];
 
 export interface PreparedExample {
@@ -47,6 +47,7 @@ export async function prepareExample(name: ExampleName, tokens?: (ns: string) =>
     const { config, secretKeys } = logzioConfig(emulators);
     const env: Record<string, string> = {};
     let otherResourceMocks: string | undefined;
+    if (name === "quickstart") config.email = "security@example.com"; // required by the program
     if (name === "compose") {
         // The logging stack's log accounts exist under the main account, so Logz.io accepts them to scan.
         const main = emulators.logzio;

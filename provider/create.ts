@@ -10,6 +10,7 @@ import { AccountView, SECURITY_ACCOUNT, SiemAccountInputs, SiemAccountState } fr
 import { Failure, isTransient } from "./errors";
 import { Owner, findSiemNamed, notWhole, ownerOf, publicUrl, stateFromLookup, stateFromResponse } from "./evidence";
 import { Deadline } from "./logzioClient";
+import { duplicateRefusal } from "./duplicates";
 import * as msg from "./messages";
 import { nameKey, sameName } from "./names";
 
@@ -62,7 +63,7 @@ function createNew(
         sequenceT(TE.ApplyPar)(account.main.get(deadline), account.directory.list(asked, deadline)),
         TE.chain(([main, listing]) => {
             const existing = findSiemNamed(listing.accounts, name);
-            if (existing) return TE.left(msg.refused(msg.duplicateName(existing)));
+            if (existing) return TE.left(msg.refused(duplicateRefusal(account, existing)));
             const why = notWhole(listing, main.accountId);
             if (why !== undefined) return TE.left(msg.refused(msg.listNotWhole(why, `a SIEM account named "${name}"`, "guard")));
             return postUntilSettled(account, inputs, ownerOf(main, account.settings), deadline, 1);

@@ -46,8 +46,13 @@ const RULES: Record<string, Rule> = {
             : ACCOUNT_NAME_PATTERN.test(v)
               ? undefined
               : `accountName ${show(v)} may contain only letters, digits, '-', '.', '_' and spaces (Logz.io refuses < > : " / \\ | ? *)`,
+    // "required" only when there is no address at all; anything else that is not one is "invalid".
     email: (v) =>
-        typeof v === "string" && EMAIL_PATTERN.test(v) ? undefined : `email is required: an address like ops@example.com, got ${show(v)}`,
+        v === undefined || v === null || (typeof v === "string" && v.trim() === "")
+            ? `email is required: an address like ops@example.com, got ${show(v)}`
+            : typeof v === "string" && EMAIL_PATTERN.test(v)
+              ? undefined
+              : `email ${show(v)} is invalid: give an address like ops@example.com`,
     accountsToScan: (v) => {
         if (v === undefined) return undefined;
         if (!Array.isArray(v)) return `accountsToScan must be a list of account ids, got ${show(v)}`;

@@ -4,7 +4,7 @@ import { AccountView, SiemAccountInputs } from "./codecs";
 import { Failure, describeFailure } from "./errors";
 import { createdAtMs } from "./evidence";
 import { Settings, tuningKey } from "./settings";
-import { headline } from "./text";
+import { headline, summarise } from "./text";
 
 type Props = Record<string, unknown>;
 
@@ -25,6 +25,15 @@ export function duplicateName(existing: AccountView): string {
         `another would be a second billed account with the same name.\n` +
         `To manage the existing account with this resource, add to its args:  existingAccountId: ${existing.accountId},  ` +
         `or choose another accountName.`
+    );
+}
+
+/** Appended to a duplicate refusal's advice: the other SiemAccounts of the run whose names Logz.io already lists. */
+export function alsoListed(others: readonly AccountView[]): string {
+    const names = others.map((a) => `"${a.accountName}" (existingAccountId: ${a.accountId})`);
+    return (
+        `Logz.io also lists accounts under the names of other SiemAccounts of this stack, found in this run: ` +
+        `${summarise(names)}; adopt them the same way in this change, so that one \`pulumi up\` takes them all.`
     );
 }
 

@@ -6,6 +6,7 @@ import { Account } from "./account";
 import { toError } from "./errors";
 import { findSiemNamed } from "./evidence";
 import { isUnknown } from "./inputs";
+import { duplicateRefusal } from "./duplicates";
 import { deadlineIn } from "./logzioClient";
 import * as msg from "./messages";
 
@@ -41,5 +42,5 @@ export async function duplicateAtCheck(account: Account, olds: Props, news: Prop
     const listing = await directory.list(asked, deadlineIn(settings.requestTimeoutMs), asked - CHECK_LIST_MAX_AGE_MS)();
     if (E.isLeft(listing)) return undefined;
     const existing = findSiemNamed(listing.right.accounts, name);
-    return existing === undefined ? undefined : toError(msg.refused(msg.duplicateName(existing))).message;
+    return existing === undefined ? undefined : toError(msg.refused(duplicateRefusal(account, existing))).message;
 }

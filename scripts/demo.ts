@@ -1,8 +1,10 @@
-// `npm run demo [-- --example quickstart]`: starts the embedded Logz.io emulator and runs an example stack
-// against it. With the real Pulumi CLI and its Node.js language host (on PATH, or built by `npm run pulumi-cli`):
-// `pulumi up` in the example's folder on a throwaway local backend. Without them: the program runs under Pulumi's
-// runtime mocks and its SiemAccount goes through Pulumi's real dynamic-provider host, as `pulumi up` would drive
-// it. It says which of the two ran.
+// `npm run demo [-- --example quickstart]` (through scripts/demo.cjs, which builds first): starts the embedded
+// Logz.io emulator and runs an example stack against it. With the real Pulumi CLI and its Node.js language host (on
+// PATH, or built by `npm run pulumi-cli`): `pulumi up` in the example's folder on a throwaway local backend (the
+// onboarding service runs its own stacks through the Automation API). Without them: the program runs under
+// Pulumi's runtime mocks and its SiemAccount goes through Pulumi's real dynamic-provider host, as `pulumi up` would
+// drive it. It says which of the two ran.
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { saveState } from "../emulator/stateFile";
@@ -11,19 +13,11 @@ import { PulumiCli, existingPulumiCli } from "../harness/e2e/pulumiCli";
 import { E2EStack } from "../harness/e2e/stack";
 import { runProgram } from "../testing/runner/programRunner";
 
-const HELP = `Usage: npm run demo [-- --example <name>]
+// The help lives in the plain-JavaScript entry (`npm run demo` runs scripts/demo.cjs), so `--help` needs no build.
+const { HELP } = require("../../scripts/demo.cjs") as { HELP: string };
 
-Starts the embedded Logz.io emulator on loopback and runs an example stack against it, then prints the SIEM
-accounts it created. Nothing reaches Logz.io.
-
-  --example <name>   ${EXAMPLES.join(", ")} (default: quickstart)
-  --save <folder>    afterwards, save each emulator's accounts to <folder>/<namespace>.json, in the format of
-                     \`logzio-emulator --state\`, so \`npm run emulator -- --state <folder>/logzio.json\` serves them again
-  -h, --help         this help
-
-With the Pulumi CLI (on PATH, or built with \`npm run pulumi-cli\`, which needs Go) the demo runs \`pulumi up\` on a
-temporary local backend; without it, the program runs under Pulumi's runtime mocks while each SiemAccount goes
-through Pulumi's real dynamic-provider host.`;
+/** The tenants the onboarding demo provisions, as its service takes them: <id>:<email>. */
+const TENANTS = ["acme:soc@acme.example", "globex:soc@globex.example"];
 
 function saveFolder(argv: string[]): string | undefined {
     const i = argv.indexOf("--save");
@@ -45,10 +39,15 @@ function exampleName(argv: string[]): ExampleName {
 /**
  * `pulumi up` in the example's own folder, as a user runs it there: the language host finds the folder's
  * package.json and tsconfig.json, and the package resolves to this checkout (examples/node_modules links to it).
+ * The quickstart is a `pulumi new` template (its project is named `${PROJECT}`), so it runs through the
+ * repository's top-level Pulumi.yaml (`main: examples/quickstart/`), as `pulumi up` at the root does.
  * The stack's config and the backend live in a scratch folder, so the example folder is left as it was.
  */
 async function pulumiUp(cli: PulumiCli, example: PreparedExample): Promise<Record<string, unknown>> {
-    const stack = new E2EStack({ cli, workDir: path.join(EXAMPLES_DIR, example.name), stack: "demo", env: example.env });
+    const folder = path.join(EXAMPLES_DIR, example.name);
+    const template = /^name:\s*\$\{PROJECT\}/m.test(fs.readFileSync(path.join(folder, "Pulumi.yaml"), "utf8"));
+    const workDir = template ? path.dirname(EXAMPLES_DIR) : folder;
+    const stack = new E2EStack({ cli, workDir, stack: "demo", env: example.env });
     try {
         const config = Object.fromEntries(Object.entries(example.config).filter(([k]) => !example.secretKeys.includes(k)));
         const secrets = Object.fromEntries(Object.entries(example.config).filter(([k]) => example.secretKeys.includes(k)));
@@ -59,6 +58,44 @@ async function pulumiUp(cli: PulumiCli, example: PreparedExample): Promise<Recor
         return await stack.outputs();
     } finally {
         stack.cleanup();
+    }
+}
+
+/**
+ * The onboarding service run as its README line says (`ts-node index.ts <tenant>...`), against the emulator: one
+ * stack per tenant through the Automation API, each on a throwaway local backend. It runs in a scratch copy inside
+ * examples/ (the package resolves through examples/node_modules as for the example itself), because the service
+ * writes each tenant's Pulumi.<tenant>.yaml next to its index.ts: the example folder is left as it was.
+ */
+async function onboardingService(cli: PulumiCli, example: PreparedExample): Promise<Record<string, unknown>> {
+    const emulator = example.emulators.logzio;
+    const dir = fs.mkdtempSync(path.join(EXAMPLES_DIR, ".demo-onboarding-"));
+    const stack = new E2EStack({ cli, workDir: dir, stack: "demo" });
+    try {
+        for (const f of ["Pulumi.yaml", "package.json", "tsconfig.json", "index.ts"]) {
+            fs.copyFileSync(path.join(EXAMPLES_DIR, "onboarding", f), path.join(dir, f));
+        }
+        const env = { ...stack.environment(), LOGZIO_API_TOKEN: emulator.token, LOGZIO_CUSTOM_API_URL: emulator.url };
+        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "index.ts", ...TENANTS], {
+            cwd: dir,
+            env,
+            stdio: ["ignore", "pipe", "inherit"],
+        });
+        let out = "";
+        child.stdout.setEncoding("utf8").on("data", (d: string) => {
+            out += d;
+            process.stdout.write(d);
+        });
+        const code = await new Promise<number | null>((resolve, reject) => child.once("error", reject).once("close", resolve));
+        if (code !== 0) throw new Error(`the onboarding service failed (exit code ${code}; its output is above)`);
+        const done = out
+            .split("\n")
+            .filter((l) => l.startsWith("{"))
+            .map((l) => JSON.parse(l) as { tenant: string; accountId: number; accountName: string });
+        return Object.fromEntries(done.map((d) => [d.tenant, { accountId: d.accountId, accountName: d.accountName }]));
+    } finally {
+        stack.cleanup();
+        fs.rmSync(dir, { recursive: true, force: true });
     }
 }
 
@@ -74,7 +111,13 @@ async function main(argv: string[]): Promise<void> {
     try {
         const found = existingPulumiCli();
         let outputs: Record<string, unknown>;
-        if (found.ok && example.realCliPossible) {
+        if (name === "onboarding") {
+            if (!found.ok) throw new Error(`examples/onboarding runs the Pulumi CLI itself (Automation API), and ${found.reason}`);
+            console.log(
+                `Running the onboarding service (examples/onboarding, Automation API) for ${TENANTS.length} tenants with the Pulumi CLI ${found.cli.version} on a temporary local backend...`,
+            );
+            outputs = await onboardingService(found.cli, example);
+        } else if (found.ok && example.realCliPossible) {
             console.log(
                 `Running \`pulumi up\` in examples/${name} with the Pulumi CLI ${found.cli.version} on a temporary local backend...`,
             );

@@ -9,6 +9,7 @@ import { expect } from "chai";
 import { LogzioEmulator } from "../emulator";
 import { ProviderHost, urnFor } from "../testing/runner/hostDriver";
 import { emulatorConfig } from "../testing";
+import { EXAMPLES } from "../harness/exampleScenarios";
 import { createVia, REPO_ROOT, serializedProvider, startHost } from "./support";
 
 const CLI = path.join(REPO_ROOT, "dist", "emulator", "cli.js");
@@ -29,7 +30,7 @@ function serve(...args: string[]): Promise<{ proc: ChildProcess; url: string; ou
     return new Promise((resolve, reject) => {
         const onData = () => {
             // The last line of the start-up banner: everything above it has been printed.
-            const m = /listening on (http:\/\/\S+)[\s\S]*Act on it/.exec(out);
+            const m = /listening on (http:\/\/\S+)[\s\S]*Stop it with/.exec(out);
             if (m) {
                 proc.stdout!.off("data", onData);
                 resolve({ proc, url: m[1], out: () => out });
@@ -65,6 +66,25 @@ describe("logzio-emulator command", function () {
         for (const word of ["--state <file>", "--port", "delete <accountId>", "rename <accountId> <name>", "fault <route> <kind>"]) {
             expect(r.stdout).to.include(word);
         }
+    });
+
+    it("the banner configures a stack with the README's own lines (pulumi config set), and names the README's flags", async () => {
+        const emulator = await serve("--port", "0", "--token", "dev-token");
+        running.push(emulator.proc);
+        const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+        const banner = emulator.out();
+        expect(banner).to.not.include("LOGZIO_CUSTOM_API_URL").and.not.include("LOGZIO_API_TOKEN");
+        // The README's emulator section runs it on port 8080 with the token dev-token.
+        const lines = banner
+            .split("\n")
+            .map((l) => l.trim())
+            .filter((l) => l.startsWith("pulumi config set"))
+            .map((l) => l.replace(emulator.url, "http://127.0.0.1:8080"));
+        expect(lines).to.have.length(3);
+        for (const line of lines) expect(readme, line).to.include(line);
+        const act = /^Act on it.*$/m.exec(banner)![0];
+        for (const flag of ["--port", "--token"]) expect(act).to.include(flag);
+        expect(act).to.not.include("--url");
     });
 
     it("a busy port is one line on stderr and exit code 1, without a stack trace", async () => {
@@ -187,14 +207,37 @@ async function list(url: string): Promise<unknown[]> {
 }
 
 describe("npm run demo -- --help", () => {
-    it("prints the demo's usage and runs nothing", () => {
-        const r = spawnSync(process.execPath, [path.join(REPO_ROOT, "dist", "scripts", "demo.js"), "--help"], {
-            encoding: "utf8",
-            timeout: 60_000,
-        });
-        expect(r.status).to.equal(0);
-        expect(r.stdout).to.include("Usage: npm run demo");
-        expect(r.stdout).to.include("quickstart, compose, multi-account");
-        expect(r.stdout).to.not.include("emulator for");
+    it("answers at once, before any build: in a folder with only package.json and scripts/, and runs nothing", function () {
+        this.timeout(60_000);
+        // Nothing to build with (no tsconfig, no node_modules, no dist): a help that built first would fail here.
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "logzio-siem-demo-help-"));
+        try {
+            fs.copyFileSync(path.join(REPO_ROOT, "package.json"), path.join(dir, "package.json"));
+            fs.cpSync(path.join(REPO_ROOT, "scripts"), path.join(dir, "scripts"), { recursive: true });
+            const r = spawnSync(process.platform === "win32" ? "npm.cmd" : "npm", ["run", "--silent", "demo", "--", "--help"], {
+                cwd: dir,
+                encoding: "utf8",
+                timeout: 60_000,
+            });
+            expect(r.status, r.stderr).to.equal(0);
+            expect(r.stdout).to.include("Usage: npm run demo");
+            expect(r.stdout).to.include(`--example <name>   ${EXAMPLES.join(", ")}`);
+            expect(r.stdout).to.not.include("emulator for");
+            expect(fs.existsSync(path.join(dir, "dist")), "nothing was built").to.equal(false);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("offers every example the README lists, onboarding included", () => {
+        const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+        const table = /^\| example +\|[^\n]*\n((?:\|[^\n]*\n)+)/m.exec(readme);
+        expect(table, "README has the examples table").to.not.equal(null);
+        const listed = [...table![1].matchAll(/^\| `([a-z-]+)` +\|/gm)].map((m) => m[1]);
+        expect(listed).to.include("onboarding");
+        expect(EXAMPLES).to.include.members(["quickstart", ...listed]);
+        // The help's list (plain JavaScript, no build) is the one the demo runs.
+        const entry = require(path.join(REPO_ROOT, "scripts", "demo.cjs")) as { EXAMPLES: string[] };
+        expect(entry.EXAMPLES).to.deep.equal([...EXAMPLES]);
     });
 });

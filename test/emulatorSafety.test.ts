@@ -2,6 +2,8 @@
 // a state file it cannot restore stops the command and stays as it was, and one state file has one emulator.
 import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as http from "node:http";
+import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
@@ -23,7 +25,7 @@ function serve(...args: string[]): Promise<{ proc: ChildProcess; url: string }> 
     proc.stderr!.setEncoding("utf8").on("data", (d: string) => (out += d));
     return new Promise((resolve, reject) => {
         proc.stdout!.on("data", () => {
-            const m = /listening on (http:\/\/\S+)[\s\S]*Act on it/.exec(out);
+            const m = /listening on (http:\/\/\S+)[\s\S]*Stop it with/.exec(out);
             if (m) resolve({ proc, url: m[1] });
         });
         proc.once("exit", (code) => reject(new Error(`emulator exited ${code}: ${out}`)));
@@ -146,6 +148,73 @@ describe("emulator: never loses an account silently", function () {
             expect((next.json as { accountId: number }).accountId).to.equal((created.json as { accountId: number }).accountId + 1);
         });
 
+        it("ids are never reused: a deleted account's id is not handed out again after a restart on the state file", async () => {
+            const file = path.join(tmp, "ids.json");
+            const first = await serve("--state", file, "--token", TOKEN);
+            running.push(first.proc);
+            const created = await post(first.url, "/v2/account-management/siem", { accountName: "gone", email: "g@example.com" });
+            const goneId = (created.json as { accountId: number }).accountId;
+            expect(run("delete", String(goneId), "--url", first.url, "--token", TOKEN).status).to.equal(0);
+            await stop(first.proc);
+
+            const second = await serve("--state", file, "--token", TOKEN);
+            running.push(second.proc);
+            const next = await post(second.url, "/v2/account-management/siem", { accountName: "new", email: "n@example.com" });
+            expect((next.json as { accountId: number }).accountId).to.be.greaterThan(goneId);
+        });
+
+        for (const signal of ["SIGTERM", "SIGINT"] as const) {
+            it(`${signal}: a clean stop, exit code 0, the state written, the lock released, the port free`, async () => {
+                const file = path.join(tmp, `${signal}.json`);
+                const first = await serve("--state", file, "--token", TOKEN);
+                const created = await post(first.url, "/v2/account-management/siem", { accountName: "kept", email: "k@example.com" });
+                expect(created.status).to.equal(200);
+                // An idle keep-alive connection of a client must not hold the stop up.
+                const agent = new http.Agent({ keepAlive: true });
+                await new Promise<void>((resolve, reject) =>
+                    http
+                        .get(`${first.url}/v2/whoami`, { agent, headers: { "X-API-TOKEN": TOKEN } }, (res) =>
+                            res.resume().on("end", resolve),
+                        )
+                        .on("error", reject),
+                );
+                const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+                    first.proc.once("exit", (code, sig) => r({ code, signal: sig })),
+                );
+                first.proc.kill(signal);
+                expect(await exited).to.deep.equal({ code: 0, signal: null });
+                agent.destroy();
+                expect(fs.existsSync(`${file}.lock`), "the lock is released").to.equal(false);
+                const state = JSON.parse(fs.readFileSync(file, "utf8")) as { accounts: { accountName: string }[] };
+                expect(state.accounts.map((a) => a.accountName)).to.deep.equal(["kept"]);
+                const port = Number(new URL(first.url).port);
+                const server = net.createServer();
+                await new Promise<void>((resolve, reject) => server.once("error", reject).listen(port, "127.0.0.1", resolve));
+                await new Promise((r) => server.close(r));
+            });
+        }
+
+        it("a lock whose pid now belongs to another running process (another start time) is taken over", async () => {
+            const file = path.join(tmp, "reused.json");
+            // This test's own process runs, but it is not the emulator that wrote the lock: that one started at tick 1.
+            fs.writeFileSync(`${file}.lock`, `${process.pid} 1\n`);
+            const second = await serve("--state", file, "--token", TOKEN);
+            running.push(second.proc);
+            expect(fs.readFileSync(`${file}.lock`, "utf8").split(" ")[0]).to.equal(String(second.proc.pid));
+        });
+
+        it("a lock held by a running emulator is refused, pid and start time checked", async () => {
+            const file = path.join(tmp, "held.json");
+            const first = await serve("--state", file, "--token", TOKEN);
+            running.push(first.proc);
+            const [pid, start] = fs.readFileSync(`${file}.lock`, "utf8").trim().split(" ");
+            expect(pid).to.equal(String(first.proc.pid));
+            if (fs.existsSync("/proc/self/stat")) expect(start).to.match(/^\d+$/);
+            const second = run("--state", file, "--token", TOKEN);
+            expect(second.status).to.equal(1);
+            expect(second.stderr).to.include(`in use by another emulator (pid ${first.proc.pid}`);
+        });
+
         it("a lock left by an emulator killed with SIGKILL is taken over", async () => {
             const file = path.join(tmp, "killed.json");
             const first = await serve("--state", file, "--token", TOKEN);
@@ -155,7 +224,7 @@ describe("emulator: never loses an account silently", function () {
             expect(fs.existsSync(`${file}.lock`)).to.equal(true);
             const second = await serve("--state", file, "--token", TOKEN);
             running.push(second.proc);
-            expect(fs.readFileSync(`${file}.lock`, "utf8").trim()).to.equal(String(second.proc.pid));
+            expect(fs.readFileSync(`${file}.lock`, "utf8").split(" ")[0].trim()).to.equal(String(second.proc.pid));
         });
     });
 

@@ -35,6 +35,19 @@ describe("checkInputs", () => {
         expect(result.inputs).to.not.have.property("__provider");
     });
 
+    it("email: 'required' only when there is none; an address that is not one is 'invalid'", () => {
+        for (const email of ["not-an-email", "sec@example", 7]) {
+            const [failure] = checkInputs({ ...GOOD, email }).failures;
+            expect(failure.reason, String(email))
+                .to.match(/^email .* is invalid/)
+                .and.not.include("required");
+        }
+        for (const email of [undefined, ""]) {
+            const [failure] = checkInputs({ accountName: GOOD.accountName, ...(email === undefined ? {} : { email }) }).failures;
+            expect(failure.reason).to.match(/^email is required/);
+        }
+    });
+
     describe("a table of bad inputs: one failure, on the right property, whose reason names it", () => {
         const table: { name: string; news: Record<string, unknown>; property: string; shows?: string }[] = [
             { name: "accountName missing", news: { email: GOOD.email }, property: "accountName", shows: "nothing" },

@@ -62,7 +62,7 @@ describe("lifecycle through Pulumi's dynamic-provider host", function () {
         ];
         started.push(...shared);
         [host, graceZero, graceThirty] = await Promise.all(shared);
-        for (let i = 0; i < 4; i++) {
+        for (let i = 0; i < 5; i++) {
             const h = startHost(emulator);
             h.catch(() => undefined); // reported by the test that takes it
             spare.push(h);
@@ -604,6 +604,25 @@ describe("lifecycle through Pulumi's dynamic-provider host", function () {
             expect(String(failed[0].reason.message)).to.include(`"${name}"`);
             expect(posts()).to.equal(1);
             expect(emulator.siemAccounts().map((a) => [String(a.accountId), a.accountName])).to.deep.equal([[ok[0].value.id, name]]);
+        });
+
+        it("each refusal names the other accounts of the run that Logz.io already lists, so one round adopts them all", async () => {
+            const names = [uniqueName("round-a"), uniqueName("round-b")];
+            const h = await freshHost();
+            // Both pass their checks (Logz.io lists neither yet); then both are made in the UI before the creates.
+            const checked = await Promise.all(
+                names.map((n, i) => h.check(urnFor(`round-${i}`), {}, { __provider: provider, accountName: n, email: "r@example.com" })),
+            );
+            for (const c of checked) expect(c.failures).to.deep.equal([]);
+            const [a, b] = names.map((n) => seed(n));
+            const first = await hostError(h.create(urnFor("round-0"), checked[0].inputs));
+            expect(first.message).to.include(`existingAccountId: ${a.accountId}`).and.not.include(String(b.accountId));
+            const second = await hostError(h.create(urnFor("round-1"), checked[1].inputs));
+            const [happened, advice] = second.message.split("\n");
+            expect(happened).to.include(`"${names[1]}" already exists (accountId ${b.accountId})`);
+            // The advice names the one found before it too, with the line that adopts it.
+            expect(advice).to.include(`existingAccountId: ${b.accountId}`).and.include(`"${names[0]}" (existingAccountId: ${a.accountId})`);
+            expect(posts()).to.equal(0);
         });
 
         it("a second resource with an accountName this host already created is refused, no second POST", async () => {

@@ -29,6 +29,9 @@ const dropped: Failure = { kind: "network", operation: "POST /v2/account-managem
 
 const messages: Record<string, string> = {
     duplicateName: msg.duplicateName(live),
+    "duplicateName with others found in the run": `${msg.duplicateName(live)} ${msg.alsoListed([
+        { ...live, accountId: 7 as t.Int, accountName: "siem-eu" },
+    ])}`,
     creatingNow: msg.creatingNow("platform-siem"),
     unsettledClaim: msg.unsettledClaim("platform-siem"),
     stillExists: msg.stillExists(live),

@@ -210,6 +210,130 @@ describe("packed: the npm package installed into a copied-out example", function
             child.kill("SIGTERM");
         }
     });
+    it("`npx logzio-emulator`: a SIGTERM to npx stops the emulator cleanly, leaving no process, lock or port behind", async () => {
+        const state = path.join(dir, "npx-state.json");
+        const npx = spawn(process.platform === "win32" ? "npx.cmd" : "npx", ["logzio-emulator", "--state", state, "--token", "npx-token"], {
+            cwd: dir,
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        let out = "";
+        npx.stdout!.setEncoding("utf8").on("data", (d: string) => (out += d));
+        npx.stderr!.setEncoding("utf8").on("data", (d: string) => (out += d));
+        const npxExited = new Promise((r) => npx.once("exit", r));
+        const url = await new Promise<string>((resolve, reject) => {
+            npx.stdout!.on("data", () => {
+                const m = /listening on (http:\/\/\S+)[\s\S]*Stop it/.exec(out);
+                if (m) resolve(m[1]);
+            });
+            npx.once("exit", (code) => reject(new Error(`npx exited ${code}: ${out}`)));
+        });
+        // npm starts the command through `sh -c`: the emulator is npx's grandchild, and its pid is in the lock.
+        const emulatorPid = Number(fs.readFileSync(`${state}.lock`, "utf8").split(" ")[0]);
+        expect(emulatorPid).to.not.equal(npx.pid);
+        npx.kill("SIGTERM"); // as `kill <pid of npx>` does
+        await npxExited;
+        const gone = async (): Promise<boolean> => {
+            for (let i = 0; i < 100; i++) {
+                try {
+                    process.kill(emulatorPid, 0);
+                } catch {
+                    return true;
+                }
+                await new Promise((r) => setTimeout(r, 100));
+            }
+            return false;
+        };
+        expect(await gone(), `the emulator (pid ${emulatorPid}) still runs after npx ended:\n${out}`).to.equal(true);
+        expect(fs.existsSync(`${state}.lock`), "the lock is released").to.equal(false);
+        expect(out).to.include("closing the emulator");
+        const server = (await import("node:net")).createServer();
+        await new Promise<void>((resolve, reject) => server.once("error", reject).listen(Number(new URL(url).port), "127.0.0.1", resolve));
+        await new Promise((r) => server.close(r));
+    });
+});
+
+/** runStack from the installed kit, run by node in the project folder as a user's test would; its result as JSON. */
+const KIT_RUN = `const { LogzioEmulator, runStack } = require("pulumi-logzio-siem/testing");
+(async () => {
+    const emulator = await LogzioEmulator.start();
+    try {
+        const result = await runStack({ program: __dirname, emulator, config: { email: "kit@example.com" } });
+        console.log(JSON.stringify({ ok: true, outputs: result.outputs, accounts: emulator.siemAccounts().length }));
+    } catch (e) {
+        console.log(JSON.stringify({ ok: false, message: e.message, accounts: emulator.siemAccounts().length }));
+    } finally {
+        await emulator.close();
+    }
+})();
+`;
+
+function kitRun(project: string): { ok: boolean; message?: string; outputs?: Record<string, unknown>; accounts: number } {
+    fs.writeFileSync(path.join(project, "kit-run.js"), KIT_RUN);
+    const r = spawnSync(process.execPath, ["kit-run.js"], { cwd: project, encoding: "utf8", timeout: 300_000 });
+    const line = r.stdout.split("\n").find((l) => l.startsWith("{"));
+    expect(line, `no result from the kit:\n${r.stdout}\n${r.stderr}`).to.not.equal(undefined);
+    return JSON.parse(line!) as { ok: boolean; message?: string; outputs?: Record<string, unknown>; accounts: number };
+}
+
+describe("packed: the testing kit in the projects `pulumi new javascript` and `pulumi new typescript` make", function () {
+    this.timeout(600_000);
+    const made: string[] = [];
+    after(() => {
+        for (const d of made) fs.rmSync(d, { recursive: true, force: true });
+    });
+
+    it("a JavaScript project (no typescript, no ts-node: Pulumi's vendored ones): runStack runs its program", () => {
+        const dir = tempDir("kit-js");
+        made.push(dir);
+        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: kit-js\nruntime: nodejs\n");
+        fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "kit-js", main: "index.js", private: true }));
+        fs.writeFileSync(
+            path.join(dir, "index.js"),
+            `"use strict";
+const pulumi = require("@pulumi/pulumi");
+const { SiemAccount } = require("pulumi-logzio-siem");
+const config = new pulumi.Config();
+const siem = new SiemAccount("security", { accountName: "js-siem", email: config.require("email") });
+exports.accountId = siem.accountId;
+`,
+        );
+        npmInstall(dir, [packedTarball(), `@pulumi/pulumi@${versionOf("@pulumi/pulumi")}`]);
+        expect(fs.existsSync(path.join(dir, "node_modules", "typescript")), "like `pulumi new javascript`: no typescript").to.equal(false);
+        const result = kitRun(dir);
+        expect(result.ok, result.message).to.equal(true);
+        expect(result.accounts).to.equal(1);
+        expect(result.outputs?.accountId).to.be.a("number");
+    });
+
+    it("a TypeScript project with a type error: runStack fails with the compiler's message, as `pulumi preview` does", () => {
+        const dir = tempDir("kit-ts");
+        made.push(dir);
+        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: kit-ts\nruntime: nodejs\n");
+        fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "kit-ts", main: "index.ts", private: true }));
+        // The tsconfig of Pulumi's typescript template.
+        fs.copyFileSync(path.join(REPO_ROOT, "examples", "quickstart", "tsconfig.json"), path.join(dir, "tsconfig.json"));
+        fs.writeFileSync(
+            path.join(dir, "index.ts"),
+            `import * as pulumi from "@pulumi/pulumi";
+import { SiemAccount } from "pulumi-logzio-siem";
+const config = new pulumi.Config();
+const retries: number = config.require("email"); // a type error: string into number
+const siem = new SiemAccount("security", { accountName: "ts-siem", email: config.require("email") });
+export const accountId = siem.accountId;
+export const tries = retries;
+`,
+        );
+        npmInstall(dir, [
+            packedTarball(),
+            `@pulumi/pulumi@${versionOf("@pulumi/pulumi")}`,
+            `typescript@${versionOf("typescript")}`,
+            `@types/node@${versionOf("@types/node")}`,
+        ]);
+        const result = kitRun(dir);
+        expect(result.ok, "the kit passed a program `pulumi preview` refuses").to.equal(false);
+        expect(result.message).to.include("TS2322");
+        expect(result.accounts, "nothing was created").to.equal(0);
+    });
 });
 
 describe("packed: the layout shows what ships", () => {

@@ -232,7 +232,7 @@ describe("testing kit: runStack failures end whole", function () {
         const emulator = await startEmulator();
         try {
             emulator.addAccount({ accountName: "platform-siem" });
-            const message = await runStack({ program: QUICKSTART, emulator }).then(
+            const message = await runStack({ program: QUICKSTART, emulator, config: { email: "kit@example.com" } }).then(
                 () => "resolved",
                 (e: Error) => e.message,
             );

@@ -8,7 +8,7 @@ import { LogzioEmulator } from "../../emulator";
 import { ROUTES } from "../../emulator/server";
 import { E2EStack, stepsFor } from "../../harness/e2e/stack";
 import { REPO_ROOT } from "../support";
-import { e2eDescribe, emulatorConfig, expectOk, initAgainst, startEmulator } from "./support";
+import { e2eDescribe, emulatorConfig, expectOk, initAgainst, QUICKSTART_EMAIL, startEmulator } from "./support";
 
 e2eDescribe("composition", (ctx) => {
     const emulators: LogzioEmulator[] = [];
@@ -93,7 +93,7 @@ e2eDescribe("composition", (ctx) => {
             });
             const stack = new E2EStack({ cli: ctx.cli, workDir: root });
             try {
-                await initAgainst(stack, main);
+                await initAgainst(stack, main, QUICKSTART_EMAIL); // the root's project is named as the quickstart was
                 expectOk(await stack.up(), "pulumi up at the repository root");
                 const [account] = main.siemAccounts();
                 expect(account.accountName).to.equal("platform-siem");

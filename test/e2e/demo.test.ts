@@ -61,4 +61,23 @@ e2eDescribe("npm run demo", (ctx) => {
             }
         });
     }
+
+    it("--example onboarding: the Automation API service provisions one account per tenant, and the example folder stays as it was", async () => {
+        const save = fs.mkdtempSync(path.join(os.tmpdir(), "logzio-siem-demo-"));
+        const before = fs.readdirSync(path.join(REPO_ROOT, "examples")).sort();
+        const beforeOnboarding = fs.readdirSync(path.join(REPO_ROOT, "examples", "onboarding")).sort();
+        try {
+            const r = await demo(["--example", "onboarding", "--save", save], ctx.cli.binDir);
+            expect(r.code, r.output).to.equal(0);
+            expect(r.output).to.include("Running the onboarding service");
+            const saved = JSON.parse(fs.readFileSync(path.join(save, "logzio.json"), "utf8")) as Saved;
+            const siem = saved.accounts.filter((a) => a.type === "SECURITY_ACCOUNT");
+            expect(siem.map((a) => a.accountName)).to.deep.equal(["siem-acme", "siem-globex"]);
+            for (const a of siem) expect(r.output).to.include(`accountId ${a.accountId}  name "${a.accountName}"`);
+            expect(fs.readdirSync(path.join(REPO_ROOT, "examples")).sort()).to.deep.equal(before);
+            expect(fs.readdirSync(path.join(REPO_ROOT, "examples", "onboarding")).sort()).to.deep.equal(beforeOnboarding);
+        } finally {
+            fs.rmSync(save, { recursive: true, force: true });
+        }
+    });
 });

@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import { LogzioEmulator } from "../../emulator";
 import { RunResult } from "../../harness/e2e/stack";
-import { e2eDescribe, emulatorConfig, emulatorPerTest, expectFailed, expectOk, initAgainst } from "./support";
+import { e2eDescribe, emulatorConfig, emulatorPerTest, expectFailed, expectOk, initAgainst, QUICKSTART_EMAIL } from "./support";
 
 const occurrences = (text: string, part: string) => text.split(part).length - 1;
 
@@ -29,7 +29,7 @@ e2eDescribe("messages said once", (ctx) => {
 
     it("`pulumi destroy` of a live account prints the refusal once, whole", async () => {
         const stack = ctx.project("examples/quickstart", { name: "logzio-siem-quickstart" });
-        await initAgainst(stack, emulator);
+        await initAgainst(stack, emulator, QUICKSTART_EMAIL);
         expectOk(await stack.up(), "pulumi up");
         const [account] = emulator.siemAccounts();
 
@@ -47,7 +47,7 @@ e2eDescribe("messages said once", (ctx) => {
     it("`pulumi preview` with a wrong token prints the refusal once, its advice once, whole", async () => {
         const stack = ctx.project("examples/quickstart", { name: "logzio-siem-quickstart" });
         const { config } = emulatorConfig(emulator);
-        await stack.init(config, { "logzio:apiToken": "wrong-token-messages-0123456789" });
+        await stack.init({ ...config, ...QUICKSTART_EMAIL }, { "logzio:apiToken": "wrong-token-messages-0123456789" });
 
         const preview = await stack.preview();
         expectFailed(preview, "pulumi preview with a wrong token");
@@ -63,7 +63,7 @@ e2eDescribe("messages said once", (ctx) => {
     it("`pulumi up` over an existing account of that name prints the adopt line once", async () => {
         const existing = emulator.addAccount({ accountName: "platform-siem" });
         const stack = ctx.project("examples/quickstart", { name: "logzio-siem-quickstart" });
-        await initAgainst(stack, emulator);
+        await initAgainst(stack, emulator, QUICKSTART_EMAIL);
 
         const up = await stack.up();
         expectFailed(up, "pulumi up over an existing name");

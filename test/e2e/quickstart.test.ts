@@ -8,7 +8,7 @@ import { changesOf, stepsFor } from "../../harness/e2e/stack";
 import { ROUTES } from "../../emulator/server";
 import { REPO_ROOT } from "../support";
 import { npmInstall, packedTarball } from "../consumer";
-import { SIEM_TYPE, e2eDescribe, emulatorConfig, emulatorPerTest, expectFailed, expectOk, initAgainst } from "./support";
+import { SIEM_TYPE, e2eDescribe, emulatorConfig, emulatorPerTest, expectFailed, expectOk, initAgainst, QUICKSTART_EMAIL } from "./support";
 
 e2eDescribe("quickstart", (ctx) => {
     let emulator: LogzioEmulator;
@@ -16,7 +16,7 @@ e2eDescribe("quickstart", (ctx) => {
 
     it("preview proposes one create, up makes it, a second preview expects no changes; the token is nowhere", async () => {
         const stack = ctx.project("examples/quickstart", { name: "logzio-siem-quickstart" });
-        await initAgainst(stack, emulator, { "logzio-siem-quickstart:email": "security@example.com" });
+        await initAgainst(stack, emulator, QUICKSTART_EMAIL);
 
         const preview = await stack.preview();
         expectOk(preview, "pulumi preview");
@@ -67,7 +67,7 @@ e2eDescribe("quickstart", (ctx) => {
     it("preview fails on a missing or a wrong token, naming the key and never printing the token", async () => {
         const stack = ctx.project("examples/quickstart", { name: "logzio-siem-quickstart" });
         const { config } = emulatorConfig(emulator);
-        await stack.init(config);
+        await stack.init({ ...config, ...QUICKSTART_EMAIL });
 
         const missing = await stack.preview();
         expectFailed(missing, "pulumi preview without a token");
@@ -87,14 +87,18 @@ e2eDescribe("quickstart", (ctx) => {
         expect(emulator.count(ROUTES.create)).to.equal(0);
     });
 
-    it("`pulumi new` from examples/quickstart (a template) generates a project that `pulumi up` runs", async () => {
+    it("`pulumi new` from examples/quickstart (a template) names the project after its folder; `pulumi up` runs it and needs an email", async () => {
         const stack = ctx.project("examples/quickstart", { files: {} });
         const template = path.join(REPO_ROOT, "examples", "quickstart");
-        const generated = await stack.pulumi(["new", template, "--generate-only", "--yes", "--force", "--name", "my-siem"]);
+        const generated = await stack.pulumi(["new", template, "--generate-only", "--yes", "--force"]);
         expectOk(generated, "pulumi new --generate-only");
+        // What `pulumi new` prints last tells the user to add the package first (else the program fails with TS2307).
+        expect(generated.output).to.include("npm install git+https://").and.include("pulumi config set email");
         const read = (f: string) => fs.readFileSync(path.join(stack.dir, f), "utf8");
+        // No --name: the project is named after its folder, as `pulumi new` does for a template named ${PROJECT}.
+        const project = path.basename(stack.dir);
         expect(read("Pulumi.yaml"))
-            .to.match(/^name: my-siem$/m)
+            .to.match(new RegExp(`^name: ${project}$`, "m"))
             .and.not.match(/^template:/m);
         expect(read("index.ts")).to.equal(fs.readFileSync(path.join(template, "index.ts"), "utf8"));
         // The package is not on the npm registry yet: the template leaves it out, so the `npm install` of `pulumi new`
@@ -102,8 +106,15 @@ e2eDescribe("quickstart", (ctx) => {
         expect(JSON.parse(read("package.json")).dependencies).to.not.have.property("pulumi-logzio-siem");
 
         await initAgainst(stack, emulator);
+        const missing = await stack.preview();
+        expectFailed(missing, "pulumi preview without an email");
+        expect(missing.output).to.include(`${project}:email`);
+        expect(emulator.count(ROUTES.create)).to.equal(0);
+
+        // A plain key is the project's: `pulumi config set email` lands where the program reads it.
+        expectOk(await stack.pulumi(["config", "set", "email", "soc@example.com"]), "pulumi config set email");
         expectOk(await stack.up(), "pulumi up of the generated project");
-        expect(emulator.siemAccounts().map((a) => a.accountName)).to.deep.equal(["platform-siem"]);
+        expect(emulator.siemAccounts().map((a) => [a.accountName, a.email])).to.deep.equal([["platform-siem", "soc@example.com"]]);
         expect((await stack.outputs()).accountId).to.equal(emulator.siemAccounts()[0].accountId);
     });
 

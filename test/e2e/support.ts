@@ -81,6 +81,9 @@ export function emulatorConfig(
     return { config: { [`${namespace}:customApiUrl`]: emulator.url }, secrets: { [`${namespace}:apiToken`]: emulator.token } };
 }
 
+/** The quickstart's required email, under the project name its tests give it (the repository root's, too). */
+export const QUICKSTART_EMAIL: Record<string, string> = { "logzio-siem-quickstart:email": "security@example.com" };
+
 /** The provisioning grace (minutes): 0 makes "not listed" mean "gone" at once. */
 export const GRACE_KEY = "logzio-siem:provisioningGraceMinutes";
 

@@ -32,8 +32,11 @@ function captureJob(job: CaptureJob): Promise<unknown> {
     );
 }
 
-// Registers ts-node with the options `pulumi up` uses for a CommonJS TypeScript program (cmd/run/run.js), plus
-// transpileOnly. ts-node/typescript are found as Pulumi finds them: the program's own, else the SDK's vendored copies.
+// Registers ts-node as `pulumi up` does for a CommonJS program (cmd/run/run.js): ts-node and typescript are the
+// program's own, else the SDK's vendored ones (TypeScript 3.8, which knows no "nodenext": there the defaults are
+// commonjs/node); the program's tsconfig over those defaults; and type-checked unless PULUMI_NODEJS_TRANSPILE_ONLY
+// or the tsconfig's noCheck says otherwise, so a program `pulumi preview` refuses fails here with the same message.
+// ts-node compiles only .ts files: a JavaScript program runs as it is.
 function registerTsNode(ref: PulumiRef): void {
     const req = createRequire(path.join(ref.dir, "package.json"));
     let tsutils: Js;
@@ -62,12 +65,24 @@ function registerTsNode(ref: PulumiRef): void {
         } catch {
             /* older SDK */
         }
+    const env = process.env.PULUMI_NODEJS_TRANSPILE_ONLY;
+    const transpileOnly = env ? env === "true" : (fromTsconfig as { noCheck?: boolean }).noCheck;
+    const [major = 0, minor = 0] = String(load(strings.typescriptRequire).version ?? "0")
+        .split(".")
+        .map(Number);
+    const nodeNext = major > 4 || (major === 4 && minor >= 7);
     load(strings.tsnodeRequire).register({
         compiler: strings.typescriptRequire,
-        transpileOnly: true,
+        transpileOnly,
         project: tsconfig,
         skipProject: !hasTsconfig,
-        compilerOptions: { target: "ES2020", module: "nodenext", moduleResolution: "nodenext", sourceMap: true, ...fromTsconfig },
+        compilerOptions: {
+            target: "ES2020",
+            module: nodeNext ? "nodenext" : "commonjs",
+            moduleResolution: nodeNext ? "nodenext" : "node",
+            sourceMap: true,
+            ...fromTsconfig,
+        },
     });
 }
 

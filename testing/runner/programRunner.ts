@@ -75,11 +75,18 @@ export async function runProgram(opts: ProgramRunOptions): Promise<ProgramRunRes
     return { ...(value as Omit<ProgramRunResult, "log">), log };
 }
 
-/** The project name the CLI would use: `name:` in the nearest Pulumi.yaml at or above dir. */
+/**
+ * The project name the CLI would use: `name:` in the nearest Pulumi.yaml at or above dir. A template's `${PROJECT}`
+ * becomes the folder's name, as `pulumi new` in that folder would make it.
+ */
 export function projectNameFor(dir: string): string | undefined {
     for (let d = path.resolve(dir); ; d = path.dirname(d)) {
         const f = path.join(d, "Pulumi.yaml");
-        if (fs.existsSync(f)) return /^name:\s*["']?([^\s"'#]+)/m.exec(fs.readFileSync(f, "utf8"))?.[1];
-        if (path.dirname(d) === d) return undefined;
+        if (!fs.existsSync(f)) {
+            if (path.dirname(d) === d) return undefined;
+            continue;
+        }
+        const name = /^name:\s*["']?([^\s"'#]+)/m.exec(fs.readFileSync(f, "utf8"))?.[1];
+        return name === "${PROJECT}" ? path.basename(d).replace(/[^A-Za-z0-9_.-]/g, "") || "project" : name;
     }
 }

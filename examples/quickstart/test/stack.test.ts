@@ -7,6 +7,7 @@ import * as path from "node:path";
 import { LogzioEmulator, runStack } from "pulumi-logzio-siem/testing";
 
 const program = path.join(__dirname, ".."); // the project folder, wherever mocha runs from
+const config = { email: "soc@example.com" }; // the program requires it
 
 describe("the SIEM stack", function () {
     this.timeout(120_000);
@@ -16,7 +17,7 @@ describe("the SIEM stack", function () {
     after(() => emulator.close());
 
     it("creates one SIEM account and exports its id", async () => {
-        const result = await runStack({ program, emulator, config: { email: "soc@example.com" } });
+        const result = await runStack({ program, emulator, config });
         const [account] = emulator.siemAccounts();
         assert.equal(result.outputs.accountId, account.accountId);
         assert.equal(account.email, "soc@example.com");
@@ -25,14 +26,14 @@ describe("the SIEM stack", function () {
 
     it("refuses a second account under a name that is taken, and sends no create", async () => {
         emulator.addAccount({ accountName: "platform-siem" });
-        await assert.rejects(runStack({ program, emulator }), /already exists/);
+        await assert.rejects(runStack({ program, emulator, config }), /already exists/);
         assert.equal(emulator.count("create"), 0);
         assert.equal(emulator.siemAccounts().length, 1);
     });
 
     it("finds the account when the create's answer is lost, and sends no second create", async () => {
         emulator.injectFaults("create", { kind: "resetAfterCommit" }); // created, then the connection drops
-        const result = await runStack({ program, emulator });
+        const result = await runStack({ program, emulator, config });
         const [account] = emulator.siemAccounts();
         assert.equal(emulator.siemAccounts().length, 1);
         assert.equal(result.outputs.accountId, account.accountId);
@@ -41,7 +42,7 @@ describe("the SIEM stack", function () {
 
     it("waits out a busy Logz.io: the account list answers 503 three times", async () => {
         emulator.injectFaults("list", { kind: "status", status: 503, times: 3 });
-        await runStack({ program, emulator });
+        await runStack({ program, emulator, config });
         assert.equal(emulator.pendingFaults("list"), 0); // all three were met
         assert.equal(emulator.siemAccounts().length, 1);
     });

@@ -1,0 +1,20 @@
+// The accounts Logz.io already lists under the names of this run's SiemAccounts, per main account. Each refusal of
+// a duplicate name also names the others this host has found in the run, so they can all be adopted in one round.
+// What the host can know is limited by the engine: it stops the run at the first refused check, and a name built
+// from another account's outputs exists only once that account is in the stack (docs/behaviour.md, "Adopting").
+import { Account } from "./account";
+import { AccountView } from "./codecs";
+import * as msg from "./messages";
+
+// Keyed by the main account's claims, which every namespace pointing at that main account shares (runtime.ts).
+const found = new WeakMap<object, Map<number, AccountView>>();
+
+/** The refusal of a create under a name Logz.io lists as `existing`, with the other duplicates found in this run. */
+export function duplicateRefusal(account: Account, existing: AccountView): string {
+    let seen = found.get(account.claims);
+    if (!seen) found.set(account.claims, (seen = new Map()));
+    seen.set(existing.accountId, existing);
+    const others = [...seen.values()].filter((a) => a.accountId !== existing.accountId);
+    // On the advice line: what to do about the others is advice too, and the first line stays what happened.
+    return others.length === 0 ? msg.duplicateName(existing) : `${msg.duplicateName(existing)} ${msg.alsoListed(others)}`;
+}
