@@ -35,11 +35,11 @@ function expectedTarballFiles(): string[] {
     ].sort();
 }
 
-/** README's "Testing your stacks" example, exactly as users read it. */
+/** docs/testing-kit.md's whole stack test, exactly as users read it. */
 function readmeStackTest(): string {
-    const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+    const readme = fs.readFileSync(path.join(REPO_ROOT, "docs", "testing-kit.md"), "utf8");
     const block = /<!-- stack-test:begin -->\s*```ts\n([\s\S]*?)```\s*<!-- stack-test:end -->/.exec(readme);
-    expect(block, "README has the stack-test block").to.not.equal(null);
+    expect(block, "docs/testing-kit.md has the stack-test block").to.not.equal(null);
     return block![1];
 }
 
@@ -163,7 +163,7 @@ describe("packed: the npm package installed into a copied-out example", function
         expect(r.stdout).to.not.match(/failing|pending/);
     });
 
-    it("the README's stack test is the quickstart's test/stack.test.ts, which the test above runs", () => {
+    it("the documented stack test (docs/testing-kit.md) is the quickstart's test/stack.test.ts, which the test above runs", () => {
         expect(readmeStackTest()).to.equal(
             fs.readFileSync(path.join(REPO_ROOT, "examples", "quickstart", "test", "stack.test.ts"), "utf8"),
         );

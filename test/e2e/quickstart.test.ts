@@ -1,6 +1,8 @@
 // The quickstart as a person runs it with the real CLI: stack init, the token set as a secret, preview, up, a
 // no-change preview; then what the engine wrote (state, stack config, output) is searched for the token.
+import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
+import * as net from "node:net";
 import * as path from "node:path";
 import { expect } from "chai";
 import { LogzioEmulator } from "../../emulator";
@@ -118,38 +120,78 @@ e2eDescribe("quickstart", (ctx) => {
         expect((await stack.outputs()).accountId).to.equal(emulator.siemAccounts()[0].accountId);
     });
 
-    it("the README's new-project steps, run as written: the packed package from `pulumi new` to `pulumi up`, no plain token in any file", async () => {
+    it("the README's new-project steps, then its emulator steps, run as written: the packed package from `pulumi new` to `pulumi up` and the emulator's stop, no plain token in any file", async () => {
         const stack = ctx.project("examples/quickstart", { files: {}, ownInstall: true, stack: "dev" });
         const substitute: Record<string, string> = {
             "<template>": path.join(REPO_ROOT, "examples", "quickstart"),
             "<package>": packedTarball(),
             "<token>": emulator.token,
         };
-        const steps = readmeNewProjectSteps();
+        const steps = readmeSteps("new-project");
         expect(steps.map((s) => s.slice(0, 2).join(" "))).to.include.members(["pulumi new", "npm install", "pulumi up"]);
         expect(
             steps.some((s) => s.includes("-c")),
             "the token is never given to `pulumi new -c`",
         ).to.equal(false);
-        for (const step of steps) {
+        // Without a Logz.io account the README runs its emulator steps in place of the last `pulumi up`.
+        expect(steps[steps.length - 1]).to.deep.equal(["pulumi", "up"]);
+        for (const step of steps.slice(0, -1)) {
             const args = step.map((a) => substitute[a] ?? a);
             expect(args.join(" "), "every placeholder is known").to.not.match(/<[^>]*>/);
             if (args[0] === "mkdir" || args[0] === "cd") continue; // the test's project folder is new and empty
             if (args[0] === "npm") {
                 expect(args[1]).to.equal("install");
                 npmInstall(stack.dir, args.slice(2));
-            } else if (args[0] === "pulumi" && args[1] === "up") {
-                // The emulator stands in for Logz.io, as the README's emulator section sets it.
-                await stack.setConfig("logzio:customApiUrl", emulator.url);
-                expectOk(await stack.up(), "pulumi up");
             } else {
                 expect(args[0]).to.equal("pulumi");
                 expectOk(await stack.pulumi(args.slice(1)), args.join(" "));
             }
         }
-        const [account] = emulator.siemAccounts();
-        expect(emulator.siemAccounts()).to.have.length(1);
-        expect((await stack.outputs()).accountId).to.equal(account.accountId);
+
+        // The emulator steps, with the README's port swapped for a free one (8080 may be taken on this machine).
+        const port = String(await freePort());
+        const emulatorSteps = readmeSteps("emulator").map((step) => step.map((a) => a.replace(/\b8080\b/, port)));
+        expect(emulatorSteps.map((s) => s.slice(0, 2).join(" "))).to.include.members(["npx logzio-emulator", "pulumi up", "kill %1"]);
+        let started: ReturnType<typeof spawn> | undefined;
+        let exited: Promise<number | null> | undefined;
+        try {
+            for (const args of emulatorSteps) {
+                if (args[0] === "npx" && args[args.length - 1] === "&") {
+                    // Started in the background, as the shell's `&` does; its banner says it listens.
+                    started = spawn("npx", args.slice(1, -1), {
+                        cwd: stack.dir,
+                        env: stack.environment(),
+                        stdio: ["ignore", "pipe", "pipe"],
+                    });
+                    exited = new Promise((resolve) => started!.on("exit", (code) => resolve(code)));
+                    await listening(started, Number(port));
+                } else if (args[0] === "npx") {
+                    const shown = execFileSync("npx", args.slice(1), { cwd: stack.dir, env: stack.environment(), encoding: "utf8" });
+                    const accounts = JSON.parse(shown) as { accountName: string; type: string }[];
+                    expect(accounts.filter((a) => a.type === "SECURITY_ACCOUNT").map((a) => a.accountName)).to.deep.equal([
+                        "platform-siem",
+                    ]);
+                } else if (args.join(" ") === "kill %1") {
+                    // `kill %1` sends SIGTERM to the background npx; the emulator under it stops cleanly and frees its port.
+                    started!.kill("SIGTERM");
+                    await exited;
+                    await portFreed(Number(port));
+                    started = undefined;
+                } else if (args[0] === "pulumi" && args[1] === "up") {
+                    expectOk(await stack.up(), "pulumi up against the emulator");
+                } else {
+                    expect(args[0]).to.equal("pulumi");
+                    expectOk(await stack.pulumi(args.slice(1)), args.join(" "));
+                }
+            }
+        } finally {
+            started?.kill("SIGKILL");
+        }
+        expect(started, "the README stops the emulator it started").to.equal(undefined);
+        const outputs = await stack.outputs();
+        expect(outputs.accountName).to.equal("platform-siem");
+        expect(outputs.accountId).to.be.a("number");
+        expect(emulator.requests, "the test's own emulator got nothing: the README's served the stack").to.deep.equal([]);
         // The package came from the tarball, into the project's own node_modules.
         const installed = fs.realpathSync(path.join(stack.dir, "node_modules", "pulumi-logzio-siem"));
         expect(installed.startsWith(fs.realpathSync(stack.dir))).to.equal(true);
@@ -166,16 +208,57 @@ e2eDescribe("quickstart", (ctx) => {
     });
 });
 
-/** The commands of README.md's new-project block, one word list per line, comments dropped. */
-function readmeNewProjectSteps(): string[][] {
+/** The commands of one of README.md's bash blocks (`<!-- name:begin -->`), one word list per line, comments dropped. */
+function readmeSteps(name: string): string[][] {
     const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
-    const block = /<!-- new-project:begin -->\s*```bash\n([\s\S]*?)```\s*<!-- new-project:end -->/.exec(readme);
-    expect(block, "README has the new-project block").to.not.equal(null);
+    const block = new RegExp(`<!-- ${name}:begin -->\\s*\`\`\`bash\\n([\\s\\S]*?)\`\`\`\\s*<!-- ${name}:end -->`).exec(readme);
+    expect(block, `README has the ${name} block`).to.not.equal(null);
     return block![1]
         .split("\n")
         .flatMap((line) => line.replace(/\s#.*$/, "").split("&&"))
         .map((command) => command.trim().split(/\s+/))
         .filter((words) => words[0] !== "");
+}
+
+/** A port nothing listens on now. */
+function freePort(): Promise<number> {
+    return new Promise((resolve, reject) => {
+        const server = net.createServer();
+        server.once("error", reject);
+        server.listen(0, "127.0.0.1", () => {
+            const { port } = server.address() as net.AddressInfo;
+            server.close(() => resolve(port));
+        });
+    });
+}
+
+/** Resolves once the process's output says it listens on the port; rejects if it ends first. */
+function listening(child: ReturnType<typeof spawn>, port: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+        let out = "";
+        const seen = (chunk: Buffer) => {
+            out += chunk.toString();
+            if (out.includes(`127.0.0.1:${port}`)) resolve();
+        };
+        child.stdout!.on("data", seen);
+        child.stderr!.on("data", seen);
+        child.on("exit", (code) => reject(new Error(`npx logzio-emulator ended (${code}) before listening: ${out}`)));
+    });
+}
+
+/** Resolves once nothing accepts connections on the port (the emulator under npx has stopped), within 20 s. */
+async function portFreed(port: number): Promise<void> {
+    const until = Date.now() + 20_000;
+    for (;;) {
+        const open = await new Promise<boolean>((resolve) => {
+            const socket = net.connect(port, "127.0.0.1");
+            socket.once("connect", () => (socket.destroy(), resolve(true)));
+            socket.once("error", () => resolve(false));
+        });
+        if (!open) return;
+        if (Date.now() > until) throw new Error(`port ${port} still accepts connections 20 s after kill %1`);
+        await new Promise((r) => setTimeout(r, 100));
+    }
 }
 
 /** Every file under a folder, following no symlinks; the folder must hold some (a search of nothing proves nothing). */
