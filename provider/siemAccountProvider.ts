@@ -21,7 +21,7 @@ import { Deadline, deadlineIn } from "./logzioClient";
 import * as msg from "./messages";
 import { hasLooseSpaces, sameName } from "./names";
 import { duplicateAtCheck } from "./previewGuard";
-import { SECRET_INPUTS, hiddenValues, nameIsSecret } from "./secrecy";
+import { SECRET_INPUTS, hiddenValues, nameIsSecret, secretKeysOf } from "./secrecy";
 import { bounded, hideValues } from "./text";
 import { DEFAULT_NAMESPACE } from "./settings";
 import { sentence } from "./text";
@@ -41,9 +41,16 @@ export class SiemAccountProvider implements dynamic.ResourceProvider<Props, Siem
      */
     async check(olds: Props, news: Props): Promise<dynamic.CheckResult<Props>> {
         const result = await this.checkShowing(olds, news);
+        const secret = secretKeysOf(news);
+        if (secret.size === 0 || result.failures === undefined || result.failures.length === 0) return result;
         const hidden = hiddenValues(news);
-        if (hidden.length === 0 || result.failures === undefined || result.failures.length === 0) return result;
-        return { ...result, failures: result.failures.map((f) => ({ ...f, reason: bounded(hideValues(f.reason, hidden)) })) };
+        // The engine prints a failure's property with its value, secret or not (`property email value ... has a
+        // problem`): a secret input's failure is the resource's instead, and its reason names the property.
+        const failures = result.failures.map((f) => ({
+            property: secret.has(f.property) ? "" : f.property,
+            reason: bounded(hideValues(f.reason, hidden)),
+        }));
+        return { ...result, failures };
     }
 
     private async checkShowing(olds: Props, news: Props): Promise<dynamic.CheckResult<Props>> {

@@ -1,14 +1,14 @@
-// Issue 22, item 2, through the real CLI: what a program gives as a secret (`pulumi.secret`, `config.requireSecret`)
-// is nowhere in clear in `pulumi stack export`, after `up`, after a rename in the Logz.io UI and `refresh`, and in
-// state written by an earlier version once `up` has run; and nothing the CLI prints shows it, also when preview or up
-// fail because of it (a duplicate name, an invalid email) or destroy is refused.
+// Issue 22, item 2, through the real CLI: what a program gives as a secret (`pulumi.secret(...)`) is nowhere in clear
+// in `pulumi stack export`, after `up`, after a rename in the Logz.io UI and `refresh`, and in state written by an
+// earlier version once `up` has run; and nothing the CLI prints shows it, also when preview or up fail because of it
+// (a duplicate name, an invalid email) or destroy is refused.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
 import { LogzioEmulator } from "../../emulator";
 import { ROUTES } from "../../emulator/server";
 import { E2EStack, stepsFor } from "../../harness/e2e/stack";
-import { e2eDescribe, emulatorConfig, emulatorPerTest, expectFailed, expectOk } from "./support";
+import { e2eDescribe, emulatorPerTest, expectFailed, expectOk, initAgainst } from "./support";
 
 const PROGRAM = "test/e2e/programs/secret-inputs";
 const NAME = "Hidden-Siem-Qx7";
@@ -34,11 +34,11 @@ e2eDescribe("secret inputs stay secret (issue 22)", (ctx) => {
     let emulator: LogzioEmulator;
     emulatorPerTest((e) => (emulator = e));
 
-    /** A stack of one SiemAccount whose `secret` arguments come from secret config. */
+    /** A stack of one SiemAccount whose `{ secret: key }` arguments are `pulumi.secret(secrets[key])` in the program. */
     async function stackWith(args: Record<string, unknown>, secrets: Record<string, string>): Promise<E2EStack> {
         const stack = ctx.project(PROGRAM);
-        const { config, secrets: token } = emulatorConfig(emulator);
-        await stack.init({ ...config, accounts: JSON.stringify([{ resourceName: "siem", ...args }]) }, { ...token, ...secrets });
+        await initAgainst(stack, emulator, { accounts: JSON.stringify([{ resourceName: "siem", ...args }]) });
+        stack.writeFile("secret-values.json", JSON.stringify(secrets));
         return stack;
     }
 
