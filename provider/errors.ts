@@ -1,6 +1,7 @@
 // Failures are values (fp-ts Either/TaskEither) inside the provider; `toError` turns one into the single
 // clear Error that Pulumi shows, at the boundary. Messages never carry the token: `scrub` removes it even
-// if Logz.io ever echoes it back in a body, and no message is longer than MAX_MESSAGE_CHARS.
+// if Logz.io ever echoes it back in a body; nor a value the program marked secret (`hideValues`); and no message is
+// longer than MAX_MESSAGE_CHARS.
 import { expectEcho } from "./hostEcho";
 import { MAX_MESSAGE_CHARS, bounded, hideValues, scrub, sentence, summarise } from "./text";
 

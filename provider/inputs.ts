@@ -1,5 +1,6 @@
 // Field-by-field validation of SiemAccount inputs for `check`: one failure per bad property, named, with
-// what was received. Unknown values (preview) pass; nothing here touches the network.
+// what was received (`[secret]` for an input the program marked secret). Unknown values (preview) pass; nothing here
+// touches the network.
 import { ACCOUNT_NAME_PATTERN, EMAIL_PATTERN } from "./codecs";
 import { SECRET_INPUTS } from "./secrecy";
 import { MAX_MESSAGE_CHARS, SECRET_SHOWN, bounded, excerpt, sentence, summarise } from "./text";

@@ -1,5 +1,6 @@
 // The resource users declare: `new SiemAccount(name, args, opts?)`. Inputs are Pulumi Inputs; the provider
-// behind it sees plain values. The Logz.io token is not an argument: it comes from stack config.
+// behind it sees plain values, so the inputs given as secrets are named to it (SECRET_INPUTS) and the state fields
+// derived from them marked secret here. The Logz.io token is not an argument: it comes from stack config.
 import * as pulumi from "@pulumi/pulumi";
 // One shim for every resource (the same object): Pulumi serializes it once and the host configures it once.
 import { siemAccountProviderShim as provider } from "./serializedProvider";
@@ -115,6 +116,9 @@ const DERIVED: Readonly<Record<keyof SiemAccountArgs, readonly string[]>> = {
     configNamespace: [],
 };
 
+const DERIVED_KEYS = Object.keys(DERIVED) as (keyof SiemAccountArgs)[];
+const isOutput = (v: unknown): v is pulumi.Output<unknown> => pulumi.Output.isInstance(v);
+
 /**
  * For the inputs given as Outputs (a secret always is one): which are secret, as a promise the SDK awaits like any
  * input (names only, never values), and the derived fields to mark secret. Whether an Output is secret is known only
@@ -124,16 +128,16 @@ const DERIVED: Readonly<Record<keyof SiemAccountArgs, readonly string[]>> = {
 function secrecyOf(args: SiemAccountArgs): { names: Promise<string[] | undefined>; derived: string[] } | undefined {
     let pending: Promise<string | undefined>[] | undefined;
     let derived: string[] | undefined;
-    for (const key of Object.keys(DERIVED) as (keyof SiemAccountArgs)[]) {
+    for (const key of DERIVED_KEYS) {
         const value: unknown = args[key];
         const outputs = pulumi.Output.isInstance(value)
             ? [value]
-            : Array.isArray(value)
-              ? value.filter((v): v is pulumi.Output<unknown> => pulumi.Output.isInstance(v))
-              : [];
-        if (outputs.length === 0) continue;
+            : Array.isArray(value) && value.some(isOutput)
+              ? value.filter(isOutput)
+              : undefined;
+        if (outputs === undefined) continue;
         (derived ??= []).push(...DERIVED[key]);
-        // An Output that fails has failed the resource anyway; until then it counts as secret.
+        // An Output whose secretness cannot be had (it failed, which fails the resource anyway) counts as secret.
         for (const o of outputs)
             (pending ??= []).push(
                 pulumi.isSecret(o).then(

@@ -41,8 +41,9 @@ export class SiemAccountProvider implements dynamic.ResourceProvider<Props, Siem
      */
     async check(olds: Props, news: Props): Promise<dynamic.CheckResult<Props>> {
         const result = await this.checkShowing(olds, news);
+        if (result.failures === undefined || result.failures.length === 0) return result;
         const secret = secretKeysOf(news);
-        if (secret.size === 0 || result.failures === undefined || result.failures.length === 0) return result;
+        if (secret.size === 0) return result;
         const hidden = hiddenValues(news);
         // The engine prints a failure's property with its value, secret or not (`property email value ... has a
         // problem`): a secret input's failure is the resource's instead, and its reason names the property.

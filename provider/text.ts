@@ -1,5 +1,5 @@
-// Text that reaches a person (errors, check failures): scrubbed of the token in every form it may take,
-// cut to a bounded size, lists summarised. Everything here is linear in its input, because the input can be
+// Text that reaches a person (errors, check failures): scrubbed of the token in every form it may take, and of
+// the values the program marked secret, cut to a bounded size, lists summarised. Everything here is linear in its input, because the input can be
 // a hostile body from the network and one host serves every resource of a stack.
 
 /** Every error message and check failure reason the provider produces is at most this long. */
@@ -293,7 +293,7 @@ export const SECRET_SHOWN = "[secret]";
  * Replaces in `text` every value the program marked secret, as `[secret]`. A name is found as Logz.io may echo or
  * list it (names.ts): in any letter case and with any run of spaces, also in NFC or NFD, and JSON-escaped; a number
  * only as a whole number. Where a text was cut (at its end or before an ellipsis), a prefix of a value of 4 or
- * more characters goes too. Only for messages: linear in the text for each value, and values are few.
+ * more characters goes too. For messages only: each value costs at most the text's length times its own.
  */
 export function hideValues(text: string, values: readonly (string | number)[]): string {
     if (values.length === 0 || text.length === 0) return text;
