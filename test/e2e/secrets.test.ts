@@ -81,6 +81,26 @@ e2eDescribe("secret inputs stay secret (issue 22)", (ctx) => {
         expectNone(up.output + refresh.output + destroy.output, "what up, refresh and destroy printed", NAME, RENAMED);
     });
 
+    it("a create that ended half-way (a partial create) with secret inputs: the state it leaves holds neither value in clear", async () => {
+        // Logz.io answers 200 with an unusable body that carries the id, and does not list the account yet.
+        emulator.setProvisioningMs(60_000);
+        emulator.injectFaults(ROUTES.create, { kind: "schemaViolating200", body: { accountId: 4242, accountName: 99 } });
+        const stack = await stackWith(
+            { accountName: { secret: "siemName" }, email: { secret: "siemEmail" } },
+            { siemName: NAME, siemEmail: EMAIL },
+        );
+        const up = await stack.up();
+        expectFailed(up, "pulumi up");
+        expect(up.output).to.include("4242").and.include("pulumi refresh");
+        const [resource] = await stack.siemResources();
+        expect(resource?.id, "the partial create's id in state").to.equal("4242");
+        expectNone(await exported(stack), "stack export after the partial create", NAME, EMAIL);
+        expect(await decrypted(stack))
+            .to.include(NAME)
+            .and.include(EMAIL);
+        expectNone(up.output, "what up printed", NAME, EMAIL);
+    });
+
     it("preview and up refused for a secret accountName Logz.io already lists: the output shows neither spelling", async () => {
         emulator.addAccount({ accountName: NAME.toLowerCase(), type: "SECURITY_ACCOUNT" });
         const stack = await stackWith({ accountName: { secret: "siemName" }, email: "owner@example.com" }, { siemName: NAME });
