@@ -154,8 +154,10 @@ export class SiemAccountProvider implements dynamic.ResourceProvider<Props, Siem
                         return TE.right({ id, props: read, inputs: driftInputs(read) as SiemAccountState });
                     }
                     const other = listedAsOther(listing.accounts, Number(id));
-                    if (other) hidden.listed(other.accountName);
-                    if (other) return TE.left(msg.refused(msg.listedAsOtherType(id, props, other, "refresh")));
+                    if (other) {
+                        hidden.listed(other.accountName);
+                        return TE.left(msg.refused(msg.listedAsOtherType(id, props, other, "refresh")));
+                    }
                     const why = notWhole(listing, owner.mainAccountId);
                     if (why !== undefined) return TE.left(msg.refused(msg.listNotWhole(why, subjectOf(id, props), "refresh")));
                     switch (graceOf(account, id, props, listing)) {
@@ -188,11 +190,15 @@ export class SiemAccountProvider implements dynamic.ResourceProvider<Props, Siem
                 ownedListing(account, id, state, asked, deadline, "delete"),
                 TE.chain(({ owner, listing }) => {
                     const live = findSiem(listing.accounts, Number(id));
-                    if (live) hidden.listed(live.accountName);
-                    if (live) return TE.left(msg.refused(msg.stillExists(live)));
+                    if (live) {
+                        hidden.listed(live.accountName);
+                        return TE.left(msg.refused(msg.stillExists(live)));
+                    }
                     const other = listedAsOther(listing.accounts, Number(id));
-                    if (other) hidden.listed(other.accountName);
-                    if (other) return TE.left(msg.refused(msg.listedAsOtherType(id, state, other, "delete")));
+                    if (other) {
+                        hidden.listed(other.accountName);
+                        return TE.left(msg.refused(msg.listedAsOtherType(id, state, other, "delete")));
+                    }
                     const why = notWhole(listing, owner.mainAccountId);
                     if (why !== undefined) return TE.left(msg.refused(msg.listNotWhole(why, subjectOf(id, state), "delete")));
                     const grace = graceOf(account, id, state, listing);
