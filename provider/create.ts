@@ -63,7 +63,7 @@ function createNew(
         sequenceT(TE.ApplyPar)(account.main.get(deadline), account.directory.list(asked, deadline)),
         TE.chain(([main, listing]) => {
             const existing = findSiemNamed(listing.accounts, name);
-            if (existing) return TE.left(msg.refused(duplicateRefusal(account, existing)));
+            if (existing) return TE.left({ ...msg.refused(duplicateRefusal(account, existing)), names: [existing.accountName] });
             const why = notWhole(listing, main.accountId);
             if (why !== undefined) return TE.left(msg.refused(msg.listNotWhole(why, `a SIEM account named "${name}"`, "guard")));
             return postUntilSettled(account, inputs, ownerOf(main, account.settings), deadline, 1);

@@ -1,8 +1,9 @@
 // Failures are values (fp-ts Either/TaskEither) inside the provider; `toError` turns one into the single
 // clear Error that Pulumi shows, at the boundary. Messages never carry the token: `scrub` removes it even
-// if Logz.io ever echoes it back in a body, and no message is longer than MAX_MESSAGE_CHARS.
+// if Logz.io ever echoes it back in a body; nor a value the program marked secret (`hideValues`); and no message is
+// longer than MAX_MESSAGE_CHARS.
 import { expectEcho } from "./hostEcho";
-import { MAX_MESSAGE_CHARS, bounded, scrub, sentence, summarise } from "./text";
+import { MAX_MESSAGE_CHARS, bounded, hideValues, scrub, sentence, summarise } from "./text";
 
 export { scrub };
 
@@ -55,6 +56,8 @@ export type Failure =
           readonly properties?: Record<string, unknown>;
           /** A create whose outcome is unknown: Logz.io may have made the account. */
           readonly unsettled?: boolean;
+          /** Names Logz.io lists for this resource's account that the message quotes: hidden when accountName is secret. */
+          readonly names?: readonly string[];
       };
 
 /**
@@ -133,9 +136,17 @@ export class SiemProviderError extends Error {
     }
 }
 
-/** Scrubbed first, then cut: a cut made before scrubbing could leave a piece of the token behind. */
-export function toError(f: Failure, secrets: readonly string[] = [], namespace?: string): SiemProviderError {
-    const message = bounded(scrub(sentence(describeFailure(f, namespace)), secrets), MAX_MESSAGE_CHARS);
+/**
+ * Scrubbed first, then cut: a cut made before scrubbing could leave a piece of the token behind. `hidden`: values the
+ * program marked secret (secrecy.ts), shown as `[secret]`.
+ */
+export function toError(
+    f: Failure,
+    secrets: readonly string[] = [],
+    namespace?: string,
+    hidden: readonly (string | number)[] = [],
+): SiemProviderError {
+    const message = bounded(hideValues(scrub(sentence(describeFailure(f, namespace)), secrets), hidden), MAX_MESSAGE_CHARS);
     if (f.kind === "refused" && f.id !== undefined) return new SiemProviderError(message, f.id, f.properties, [message]);
     return new SiemProviderError(message);
 }

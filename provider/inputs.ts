@@ -1,7 +1,9 @@
 // Field-by-field validation of SiemAccount inputs for `check`: one failure per bad property, named, with
-// what was received. Unknown values (preview) pass; nothing here touches the network.
+// what was received (`[secret]` for an input the program marked secret). Unknown values (preview) pass; nothing here
+// touches the network.
 import { ACCOUNT_NAME_PATTERN, EMAIL_PATTERN } from "./codecs";
-import { MAX_MESSAGE_CHARS, bounded, excerpt, sentence, summarise } from "./text";
+import { SECRET_INPUTS } from "./secrecy";
+import { MAX_MESSAGE_CHARS, SECRET_SHOWN, bounded, excerpt, sentence, summarise } from "./text";
 
 /** The engine's placeholder for a value not known until apply (preview). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -21,12 +23,12 @@ const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const isSecret = (v: unknown): boolean =>
     typeof v === "object" && v !== null && (v as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG;
-const hidingSecrets = (_key: string, v: unknown): unknown => (isSecret(v) ? "[secret]" : v);
+const hidingSecrets = (_key: string, v: unknown): unknown => (isSecret(v) ? SECRET_SHOWN : v);
 
 /** A received value for a message: secrets as `[secret]`, and never more than a short excerpt. */
 function show(v: unknown): string {
     if (v === undefined) return "nothing";
-    if (isSecret(v)) return "[secret]";
+    if (isSecret(v)) return SECRET_SHOWN;
     if (Array.isArray(v) && v.length > 10) return `a list of ${v.length.toLocaleString("en-US")} items`;
     try {
         const text = JSON.stringify(v, hidingSecrets) ?? String(v);
@@ -37,39 +39,50 @@ function show(v: unknown): string {
 }
 const isNonNegativeInt = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
 
-type Rule = (value: unknown) => string | undefined;
+/** How a rule shows what it received: `show`, or `[secret]` for an input the program marked secret. */
+type Shown = (value: unknown) => string;
+const hidden: Shown = (v) => (v === undefined ? "nothing" : SECRET_SHOWN);
+
+type Rule = (value: unknown, show: Shown) => string | undefined;
 
 const RULES: Record<string, Rule> = {
-    accountName: (v) =>
+    accountName: (v, show) =>
         typeof v !== "string" || v.trim() === ""
             ? `accountName is required: a non-empty string, got ${show(v)}`
             : ACCOUNT_NAME_PATTERN.test(v)
               ? undefined
               : `accountName ${show(v)} may contain only letters, digits, '-', '.', '_' and spaces (Logz.io refuses < > : " / \\ | ? *)`,
     // "required" only when there is no address at all; anything else that is not one is "invalid".
-    email: (v) =>
+    email: (v, show) =>
         v === undefined || v === null || (typeof v === "string" && v.trim() === "")
             ? `email is required: an address like ops@example.com, got ${show(v)}`
             : typeof v === "string" && EMAIL_PATTERN.test(v)
               ? undefined
               : `email ${show(v)} is invalid: give an address like ops@example.com`,
-    accountsToScan: (v) => {
+    accountsToScan: (v, show) => {
         if (v === undefined) return undefined;
         if (!Array.isArray(v)) return `accountsToScan must be a list of account ids, got ${show(v)}`;
         const bad = v.flatMap((x, i) => (isUnknown(x) || isNonNegativeInt(x) ? [] : [`[${i}] is ${show(x)}`]));
         return bad.length === 0 ? undefined : `accountsToScan must hold non-negative integer account ids: ${summarise(bad)}`;
     },
-    isUsingRepositoryAccount: (v) =>
+    isUsingRepositoryAccount: (v, show) =>
         v === undefined || typeof v === "boolean" ? undefined : `isUsingRepositoryAccount must be true or false, got ${show(v)}`,
-    existingAccountId: (v) =>
+    existingAccountId: (v, show) =>
         v === undefined || (isNonNegativeInt(v) && v > 0)
             ? undefined
             : `existingAccountId must be the positive integer id of an existing SIEM account, got ${show(v)}`,
-    configNamespace: (v) =>
+    configNamespace: (v, show) =>
         v === undefined || (typeof v === "string" && /^[A-Za-z0-9_.-]+$/.test(v))
             ? undefined
             : `configNamespace must be a config namespace such as "logzio-eu", got ${show(v)}`,
 };
+
+/** The input names SECRET_INPUTS lists (those that are inputs), sorted; undefined when it is not a list of names. */
+function secretNames(value: unknown): string[] | undefined {
+    if (value === undefined) return [];
+    if (!Array.isArray(value) || !value.every((n) => typeof n === "string")) return undefined;
+    return [...new Set(value as string[])].filter((n) => INPUT_KEYS.has(n)).sort();
+}
 
 /** Validates `news` and returns them normalised (accountsToScan as a sorted set) with one failure per property. */
 export function checkInputs(news: Record<string, unknown>): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
@@ -78,6 +91,13 @@ export function checkInputs(news: Record<string, unknown>): { inputs: Record<str
     const unknownKeys: string[] = [];
     for (const [key, value] of Object.entries(news)) {
         if (key === "__provider") continue;
+        if (key === SECRET_INPUTS) {
+            const names = secretNames(value);
+            if (names === undefined)
+                failures.push({ property: key, reason: `${key} is set by SiemAccount itself: a list of input names, got ${show(value)}` });
+            else if (names.length > 0) inputs[key] = names;
+            continue;
+        }
         if (TOKEN_KEYS.test(key)) {
             failures.push({
                 property: key,
@@ -104,10 +124,11 @@ export function checkInputs(news: Record<string, unknown>): { inputs: Record<str
             reason: `also not SiemAccount inputs: ${summarise(rest)}`,
         });
     }
+    const secret = inputs[SECRET_INPUTS] as string[] | undefined;
     for (const [property, rule] of Object.entries(RULES)) {
         const value = inputs[property];
         if (isUnknown(value)) continue;
-        const reason = rule(value);
+        const reason = rule(value, secret?.includes(property) ? hidden : show);
         if (reason !== undefined) failures.push({ property, reason });
     }
     const scan = inputs.accountsToScan;

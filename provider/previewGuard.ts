@@ -9,6 +9,7 @@ import { isUnknown } from "./inputs";
 import { duplicateRefusal } from "./duplicates";
 import { deadlineIn } from "./logzioClient";
 import * as msg from "./messages";
+import { nameIsSecret } from "./secrecy";
 
 /**
  * How old a list the check may use. The engine checks resources one after another, so a list requested after
@@ -42,5 +43,8 @@ export async function duplicateAtCheck(account: Account, olds: Props, news: Prop
     const listing = await directory.list(asked, deadlineIn(settings.requestTimeoutMs), asked - CHECK_LIST_MAX_AGE_MS)();
     if (E.isLeft(listing)) return undefined;
     const existing = findSiemNamed(listing.right.accounts, name);
-    return existing === undefined ? undefined : toError(msg.refused(duplicateRefusal(account, existing))).message;
+    if (existing === undefined) return undefined;
+    // The name Logz.io lists is the program's own in another spelling: secret with it (check hides the rest).
+    return toError(msg.refused(duplicateRefusal(account, existing)), [], undefined, nameIsSecret(news) ? [existing.accountName] : [])
+        .message;
 }

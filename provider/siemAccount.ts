@@ -1,8 +1,10 @@
 // The resource users declare: `new SiemAccount(name, args, opts?)`. Inputs are Pulumi Inputs; the provider
-// behind it sees plain values. The Logz.io token is not an argument: it comes from stack config.
+// behind it sees plain values, so the inputs given as secrets are named to it (SECRET_INPUTS) and the state fields
+// derived from them marked secret here. The Logz.io token is not an argument: it comes from stack config.
 import * as pulumi from "@pulumi/pulumi";
 // One shim for every resource (the same object): Pulumi serializes it once and the host configures it once.
 import { siemAccountProviderShim as provider } from "./serializedProvider";
+import { SECRET_INPUTS } from "./state";
 
 export interface SiemAccountArgs {
     /** Letters, digits, `-`, `.`, `_` and spaces. Changing it replaces the account. */
@@ -79,7 +81,13 @@ export class SiemAccount extends pulumi.dynamic.Resource {
             mainAccountId: undefined,
             apiUrl: undefined,
         };
-        const props = { ...outputs, ...args };
+        const props: Record<string, unknown> = { ...outputs, ...args };
+        const secrets = secrecyOf(args);
+        if (secrets !== undefined) {
+            props[SECRET_INPUTS] = secrets.names;
+            const additional = [...(opts?.additionalSecretOutputs ?? []), ...secrets.derived];
+            opts = { ...opts, additionalSecretOutputs: [...new Set(additional)] };
+        }
         // Pulumi records a stack trace for every output's promise, only to name it if the promise is ever leaked, and
         // under ts-node (how Pulumi runs a TypeScript program) each trace is source-mapped: with a dozen outputs that
         // was most of the time a program spends declaring a SiemAccount. The resource's own source position is
@@ -92,4 +100,56 @@ export class SiemAccount extends pulumi.dynamic.Resource {
             Error.stackTraceLimit = limit;
         }
     }
+}
+
+/**
+ * The state fields the provider derives from each input under another name: `requested` holds what the program asked
+ * for, `storedName` the name Logz.io stored. The engine makes an output secret only when an input of the same name
+ * was, so these are marked through `additionalSecretOutputs`.
+ */
+const DERIVED: Readonly<Record<keyof SiemAccountArgs, readonly string[]>> = {
+    accountName: ["requested", "storedName"],
+    email: ["requested"],
+    accountsToScan: ["requested"],
+    isUsingRepositoryAccount: ["requested"],
+    existingAccountId: [],
+    configNamespace: [],
+};
+
+const DERIVED_KEYS = Object.keys(DERIVED) as (keyof SiemAccountArgs)[];
+const isOutput = (v: unknown): v is pulumi.Output<unknown> => pulumi.Output.isInstance(v);
+
+/**
+ * For the inputs given as Outputs (a secret always is one): which are secret, as a promise the SDK awaits like any
+ * input (names only, never values), and the derived fields to mark secret. Whether an Output is secret is known only
+ * asynchronously, and resource options are read synchronously, so every Output marks its derived fields: at worst an
+ * internal field is encrypted that need not be. Plain values, the usual case, cost one check each.
+ */
+function secrecyOf(args: SiemAccountArgs): { names: Promise<string[] | undefined>; derived: string[] } | undefined {
+    let pending: Promise<string | undefined>[] | undefined;
+    let derived: string[] | undefined;
+    for (const key of DERIVED_KEYS) {
+        const value: unknown = args[key];
+        const outputs = pulumi.Output.isInstance(value)
+            ? [value]
+            : Array.isArray(value) && value.some(isOutput)
+              ? value.filter(isOutput)
+              : undefined;
+        if (outputs === undefined) continue;
+        (derived ??= []).push(...DERIVED[key]);
+        // An Output whose secretness cannot be had (it failed, which fails the resource anyway) counts as secret.
+        for (const o of outputs)
+            (pending ??= []).push(
+                pulumi.isSecret(o).then(
+                    (s) => (s ? key : undefined),
+                    () => key,
+                ),
+            );
+    }
+    if (pending === undefined || derived === undefined) return undefined;
+    const names = Promise.all(pending).then((keys) => {
+        const secret = [...new Set(keys.filter((k): k is string => k !== undefined))];
+        return secret.length > 0 ? secret : undefined;
+    });
+    return { names, derived };
 }

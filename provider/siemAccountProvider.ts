@@ -22,7 +22,8 @@ import * as msg from "./messages";
 import { hasLooseSpaces, sameName } from "./names";
 import { warn } from "./engineLog";
 import { duplicateAtCheck } from "./previewGuard";
-import { bounded } from "./text";
+import { SECRET_INPUTS, hiddenValues, nameIsSecret, secretKeysOf } from "./secrecy";
+import { bounded, hideValues } from "./text";
 import { DEFAULT_NAMESPACE } from "./settings";
 import { sentence } from "./text";
 
@@ -36,9 +37,25 @@ export class SiemAccountProvider implements dynamic.ResourceProvider<Props, Siem
     /**
      * Inputs first (no HTTP call when any is bad), then the provider settings of the resource's namespace,
      * then, once per host and main account, whether Logz.io accepts the token there, and for a resource not in
-     * state whether its accountName is already taken (previewGuard.ts): mistakes show at preview.
+     * state whether its accountName is already taken (previewGuard.ts): mistakes show at preview. No failure shows a
+     * value the program marked secret.
      */
     async check(olds: Props, news: Props): Promise<dynamic.CheckResult<Props>> {
+        const result = await this.checkShowing(olds, news);
+        if (result.failures === undefined || result.failures.length === 0) return result;
+        const secret = secretKeysOf(news);
+        if (secret.size === 0) return result;
+        const hidden = hiddenValues(news);
+        // The engine prints a failure's property with its value, secret or not (`property email value ... has a
+        // problem`): a secret input's failure is the resource's instead, and its reason names the property.
+        const failures = result.failures.map((f) => ({
+            property: secret.has(f.property) ? "" : f.property,
+            reason: bounded(hideValues(f.reason, hidden)),
+        }));
+        return { ...result, failures };
+    }
+
+    private async checkShowing(olds: Props, news: Props): Promise<dynamic.CheckResult<Props>> {
         const checked = checkInputs(news);
         // A new or changed name with spaces Logz.io may not keep; a name already in state stays accepted (refusing it
         // now would force a rename, and so a replacement of a billed account).
@@ -104,25 +121,33 @@ export class SiemAccountProvider implements dynamic.ResourceProvider<Props, Siem
                       E.mapLeft((detail): Failure => ({ kind: "input", problems: [detail] })),
                   ),
         );
-        if (E.isLeft(inputs)) return Promise.reject(toError(inputs.left));
-        return this.runWith(inputs.right.configNamespace, (account, asked, deadline) =>
+        const hidden = { values: hiddenValues(raw), name: nameIsSecret(raw) };
+        if (E.isLeft(inputs)) return Promise.reject(toError(inputs.left, [], undefined, hidden.values));
+        // Read and delete get only the state: it keeps which inputs were secret, so their messages hide them too.
+        const secret = checked.inputs[SECRET_INPUTS];
+        return this.runWith(inputs.right.configNamespace, hidden, (account, asked, deadline) =>
             pipe(
                 createOrAdopt(account, inputs.right, asked, deadline),
-                TE.map((outs) => ({ id: String(outs.accountId), outs })),
-                TE.mapLeft((failure) => withProvider(failure, raw.__provider)),
+                TE.map((outs) => ({
+                    id: String(outs.accountId),
+                    outs: secret === undefined ? outs : { ...outs, [SECRET_INPUTS]: secret },
+                })),
+                TE.mapLeft((failure) => withProvider(failure, raw.__provider, secret)),
             ),
         );
     }
 
     read(id: string, state?: SiemAccountState): Promise<dynamic.ReadResult<SiemAccountState>> {
         const props = (state ?? {}) as SiemAccountState;
-        return this.runWith(props.configNamespace, (account, asked, deadline) =>
+        const hidden = hiddenOf(props);
+        return this.runWith(props.configNamespace, hidden, (account, asked, deadline) =>
             pipe(
                 ownedListing(account, id, props, asked, deadline, "refresh"),
                 TE.chain(({ owner, listing }): TE.TaskEither<Failure, dynamic.ReadResult<SiemAccountState>> => {
                     const live = findSiem(listing.accounts, Number(id));
                     // Listed under the configured main account: that account owns it (recorded for older state too).
                     if (live) {
+                        hidden.listed(live.accountName);
                         const read = { ...unlisted(id), ...props, accountName: live.accountName, ...owner };
                         // A name other than the one Logz.io stored is drift: the inputs say so, so the engine shows
                         // `~accountName` on the replacement it plans. Otherwise the inputs stay the program's.
@@ -133,7 +158,10 @@ export class SiemAccountProvider implements dynamic.ResourceProvider<Props, Siem
                         return TE.right({ id, props: read, inputs: driftInputs(read) as SiemAccountState });
                     }
                     const other = listedAsOther(listing.accounts, Number(id));
-                    if (other) return TE.left(msg.refused(msg.listedAsOtherType(id, props, other, "refresh")));
+                    if (other) {
+                        hidden.listed(other.accountName);
+                        return TE.left(msg.refused(msg.listedAsOtherType(id, props, other, "refresh")));
+                    }
                     const why = notWhole(listing, owner.mainAccountId);
                     if (why !== undefined) return TE.left(msg.refused(msg.listNotWhole(why, subjectOf(id, props), "refresh")));
                     switch (graceOf(account, id, props, listing)) {
@@ -159,15 +187,22 @@ export class SiemAccountProvider implements dynamic.ResourceProvider<Props, Siem
     }
 
     delete(id: string, state: SiemAccountState): Promise<void> {
-        return this.runWith(state.configNamespace, (account, asked, deadline) =>
+        const hidden = hiddenOf(state);
+        return this.runWith(state.configNamespace, hidden, (account, asked, deadline) =>
             pipe(
                 // Requested after this call: a deletion in the UI moments ago is seen.
                 ownedListing(account, id, state, asked, deadline, "delete"),
                 TE.chain(({ owner, listing }) => {
                     const live = findSiem(listing.accounts, Number(id));
-                    if (live) return TE.left(msg.refused(msg.stillExists(live)));
+                    if (live) {
+                        hidden.listed(live.accountName);
+                        return TE.left(msg.refused(msg.stillExists(live)));
+                    }
                     const other = listedAsOther(listing.accounts, Number(id));
-                    if (other) return TE.left(msg.refused(msg.listedAsOtherType(id, state, other, "delete")));
+                    if (other) {
+                        hidden.listed(other.accountName);
+                        return TE.left(msg.refused(msg.listedAsOtherType(id, state, other, "delete")));
+                    }
                     const why = notWhole(listing, owner.mainAccountId);
                     if (why !== undefined) return TE.left(msg.refused(msg.listNotWhole(why, subjectOf(id, state), "delete")));
                     const grace = graceOf(account, id, state, listing);
@@ -182,26 +217,45 @@ export class SiemAccountProvider implements dynamic.ResourceProvider<Props, Siem
 
     /**
      * The Pulumi boundary: resolve the namespace's main account, run the operation within one deadline
-     * (`asked` is the moment it was asked, for fresh lists), and throw one scrubbed Error on failure.
+     * (`asked` is the moment it was asked, for fresh lists), and throw one Error on failure, scrubbed of the token and
+     * of every value the program marked secret (`hidden`).
      */
     private async runWith<A>(
         namespace: unknown,
+        hidden: Hidden,
         op: (account: Account, asked: number, deadline: Deadline) => TE.TaskEither<Failure, A>,
     ): Promise<A> {
         // State is the engine's to hand back, and can be edited: a namespace in it that is not a string is said so.
         if (namespace !== undefined && typeof namespace !== "string") {
-            throw toError(msg.refused(msg.namespaceNotString(namespace)));
+            throw toError(msg.refused(msg.namespaceNotString(namespace)), [], undefined, hidden.values);
         }
         const account = this.resolve(namespace ?? DEFAULT_NAMESPACE);
-        if (E.isLeft(account)) throw toError(account.left);
+        if (E.isLeft(account)) throw toError(account.left, [], undefined, hidden.values);
         const { settings, directory } = account.right;
         const result = await op(account.right, directory.now(), deadlineIn(settings.requestTimeoutMs))();
-        if (E.isLeft(result)) throw toError(result.left, [settings.apiToken], settings.namespace);
+        if (E.isLeft(result)) {
+            const f = result.left;
+            // A name Logz.io lists for the account (the duplicate, a rename in the UI) stands for the secret name too.
+            const listed = hidden.name && f.kind === "refused" && f.names !== undefined ? f.names : [];
+            throw toError(f, [settings.apiToken], settings.namespace, [...hidden.values, ...listed]);
+        }
         return result.right;
     }
 }
 
 // --- read and delete -------------------------------------------------------------------------------
+
+/** What a failure's message must not show: values the program marked secret, and whether its name is one of them. */
+interface Hidden {
+    readonly values: (string | number)[];
+    readonly name: boolean;
+}
+
+/** From state, which remembers the secret inputs; `listed` adds a name Logz.io lists for the account when it is secret. */
+function hiddenOf(state: Props): Hidden & { listed(name: string): void } {
+    const hidden = { values: hiddenValues(state), name: nameIsSecret(state) };
+    return { ...hidden, listed: (name) => void (hidden.name && hidden.values.push(name)) };
+}
 
 const subjectOf = (id: string, state: Props) => `SIEM account ${id} ("${String(state.accountName)}")`;
 
@@ -310,6 +364,7 @@ function driftInputs(state: Props): Props {
     };
     if (state.existingAccountId !== undefined) inputs.existingAccountId = state.existingAccountId;
     if (state.configNamespace !== undefined) inputs.configNamespace = state.configNamespace;
+    if (state[SECRET_INPUTS] !== undefined) inputs[SECRET_INPUTS] = state[SECRET_INPUTS];
     return inputs;
 }
 
@@ -317,9 +372,10 @@ function driftInputs(state: Props): Props {
  * The engine stores a partial create's properties as the resource's outputs verbatim (the host adds `__provider`
  * only to successful results), and the next refresh or update loads the provider from them: keep it there.
  */
-function withProvider(failure: Failure, provider: unknown): Failure {
+function withProvider(failure: Failure, provider: unknown, secret: unknown): Failure {
     if (failure.kind !== "refused" || failure.id === undefined || provider === undefined) return failure;
-    return { ...failure, properties: { ...failure.properties, __provider: provider } };
+    const properties = { ...failure.properties, __provider: provider };
+    return { ...failure, properties: secret === undefined ? properties : { ...properties, [SECRET_INPUTS]: secret } };
 }
 
 /**

@@ -2,6 +2,14 @@
 // that a program importing the package type-checks without io-ts and fp-ts; codecs.ts decodes it, and checks at
 // compile time that what it decodes is this.
 
+/**
+ * The input (and, echoed by create, the state key) that names the inputs the program gave as secrets. The engine
+ * strips secret markers before a dynamic provider sees its inputs, so the SiemAccount constructor says which were
+ * secret here, in plain text (names only), and the provider hides their values from every message it writes.
+ * A `__` key: the CLI does not display it.
+ */
+export const SECRET_INPUTS = "__secretInputs";
+
 export interface SiemAccountState {
     accountId: number;
     accountName: string;

@@ -1,5 +1,5 @@
-// Text that reaches a person (errors, check failures): scrubbed of the token in every form it may take,
-// cut to a bounded size, lists summarised. Everything here is linear in its input, because the input can be
+// Text that reaches a person (errors, check failures): scrubbed of the token in every form it may take, and of
+// the values the program marked secret, cut to a bounded size, lists summarised. Everything here is linear in its input, because the input can be
 // a hostile body from the network and one host serves every resource of a stack.
 
 /** Every error message and check failure reason the provider produces is at most this long. */
@@ -284,4 +284,68 @@ export function sentence(text: string): string {
 export function headline(text: string): string {
     const first = text.split("\n", 1)[0];
     return first.endsWith(".") ? first.slice(0, -1) : first;
+}
+
+/** What stands in a message for a value the program marked secret. */
+export const SECRET_SHOWN = "[secret]";
+
+/**
+ * Replaces in `text` every value the program marked secret, as `[secret]`. A name is found as Logz.io may echo or
+ * list it (names.ts): in any letter case and with any run of spaces, also in NFC or NFD, and JSON-escaped; a number
+ * only as a whole number. Where a text was cut (at its end or before an ellipsis), a prefix of a value of 4 or
+ * more characters goes too. For messages only: each value costs at most the text's length times its own.
+ */
+export function hideValues(text: string, values: readonly (string | number)[]): string {
+    if (values.length === 0 || text.length === 0) return text;
+    let out = text;
+    const prefixes: string[] = [];
+    for (const value of values) {
+        if (typeof value === "number") {
+            if (Number.isFinite(value))
+                out = out.replace(new RegExp(`(?<![\\d.])${escapeRegExp(String(value))}(?![\\d])`, "g"), SECRET_SHOWN);
+            continue;
+        }
+        const trimmed = value.trim();
+        if (trimmed === "") continue;
+        prefixes.push(trimmed);
+        const forms = new Set([trimmed, trimmed.normalize("NFC"), trimmed.normalize("NFD"), JSON.stringify(trimmed).slice(1, -1)]);
+        for (const form of forms) {
+            const pattern = form.split(/\s+/).map(escapeRegExp).join("\\s+");
+            // Not inside a longer word: a secret "prod" leaves "production" alone.
+            const before = /^[\p{L}\p{N}]/u.test(form) ? "(?<![\\p{L}\\p{N}])" : "";
+            const after = /[\p{L}\p{N}]$/u.test(form) ? "(?![\\p{L}\\p{N}])" : "";
+            out = out.replace(new RegExp(`${before}${pattern}${after}`, "giu"), SECRET_SHOWN);
+        }
+    }
+    return prefixes.length === 0 ? out : withoutCutPrefixes(out, prefixes);
+}
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+
+/** A value's prefix (4 characters or more, ASCII letters in any case) that ends the text or stands before an ellipsis. */
+function withoutCutPrefixes(text: string, values: readonly string[]): string {
+    // bounded() cuts with " ... (N+ more characters)": the space before an ellipsis belongs to the cut too.
+    const cuts = [...text.matchAll(/ ?(\.\.\.|\u2026)/g)].slice(0, 64).map((m) => m.index ?? 0);
+    cuts.push(text.length);
+    const lower = asciiLower(text);
+    const ranges: [number, number][] = [];
+    for (const value of values) {
+        const v = asciiLower(value);
+        const fail = borders(v);
+        for (const cut of cuts) {
+            const n = prefixEndingAt(lower, cut, v, fail);
+            if (n >= 4) ranges.push([cut - n, cut]);
+        }
+    }
+    if (ranges.length === 0) return text;
+    // From the end, so earlier positions stay valid; a range overlapping one already replaced is skipped.
+    ranges.sort((a, b) => b[0] - a[0]);
+    let out = text;
+    let limit = Infinity;
+    for (const [start, end] of ranges) {
+        if (end > limit) continue;
+        out = out.slice(0, start) + SECRET_SHOWN + out.slice(end);
+        limit = start;
+    }
+    return out;
 }
