@@ -75,7 +75,7 @@ describe("secret inputs", function () {
             const { failures } = await h.check(urnFor("bad-email"), {}, { __provider: provider, ...inputs });
             // Against the resource, not the property: the engine would print the property's value next to it.
             expect(failures.map((f) => f.property)).to.deep.equal([""]);
-            expect(failures[0].reason).to.include("email is required").and.include("[secret]");
+            expect(failures[0].reason).to.include("is invalid").and.include("[secret]");
             expectHidden(failures[0].reason, "not-an-address-Zq9");
         });
 
