@@ -38,7 +38,7 @@ e2eDescribe("lifecycle", (ctx) => {
         const preview = await stack.preview();
         expectFailed(preview, "pulumi preview with bad inputs");
         expect(preview.output).to.include('accountName "bad/name" may contain only letters');
-        expect(preview.output).to.include("email is required");
+        expect(preview.output).to.include(`email "not-an-email" is invalid`);
         expect(emulator.requests).to.deep.equal([]);
     });
 

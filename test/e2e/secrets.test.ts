@@ -119,7 +119,7 @@ e2eDescribe("secret inputs stay secret (issue 22)", (ctx) => {
         const stack = await stackWith({ accountName: "acct-bad-email", email: { secret: "siemEmail" } }, { siemEmail: bad });
         const preview = await stack.preview();
         expectFailed(preview, "pulumi preview");
-        expect(preview.output).to.include("email is required");
+        expect(preview.output).to.include("email [secret] is invalid");
         expectNone(preview.output, "what preview printed", bad);
     });
 
