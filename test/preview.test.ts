@@ -58,6 +58,21 @@ describe("preview: check reports configuration mistakes", function () {
         expect(emulator.requests).to.have.length(0);
     });
 
+    it("a customApiUrl with http:// to a host that is not loopback fails check, naming the key, why and https://", async () => {
+        for (const url of ["http://api.logz.io", "http://10.0.0.8:8080/logzio", "http://[2001:db8::1]", "http://127.example.com"]) {
+            const h = await hostWith({ bare: true, config: { "logzio:apiToken": emulator.token, "logzio:customApiUrl": url } });
+            const r = await check(h, GOOD);
+            expect(r.failures, url).to.have.length(1);
+            expect(r.failures[0].reason, url).to.include("logzio:customApiUrl").and.include("unencrypted").and.include("use https://");
+        }
+        // Loopback stays allowed (the emulator, a local proxy): that config reaches the whoami.
+        for (const url of [emulator.url, emulator.url.replace("127.0.0.1", "localhost")]) {
+            const h = await hostWith({ bare: true, config: { "logzio:apiToken": emulator.token, "logzio:customApiUrl": url } });
+            expect((await check(h, GOOD)).failures, url).to.deep.equal([]);
+        }
+        expect(emulator.requests.map((x) => `${x.method} ${x.path}`)).to.deep.equal([WHOAMI, ROUTES.list, WHOAMI, ROUTES.list]);
+    });
+
     it("a configNamespace without a token fails check naming that namespace's key", async () => {
         const h = await hostWith();
         const r = await check(h, { ...GOOD, configNamespace: "logzio-eu" });
