@@ -116,6 +116,25 @@ describe("preview: check reports configuration mistakes", function () {
         expect(emulator.requests).to.have.length(2);
     });
 
+    it("while the list answers 429 (or 503), the checks of new resources share one failing list: one list's retries, not one per resource", async () => {
+        const maxRetries = 2;
+        for (const status of [429, 503]) {
+            emulator.reset();
+            const h = await hostWith({ config: { "logzio-siem:retryBaseMs": "5", "logzio-siem:maxRetries": String(maxRetries) } });
+            emulator.injectFaults(ROUTES.list, { kind: "status", status, times: 1000 });
+            // One after another, as the engine sends a preview's checks; each passes (create decides, with its own list).
+            for (let i = 0; i < 5; i++) {
+                expect((await check(h, { ...GOOD, accountName: `outage-${i}` }, `outage-${i}`)).failures).to.deep.equal([]);
+            }
+            expect(emulator.count(ROUTES.list), `HTTP ${status}`).to.be.within(1, maxRetries + 1);
+            // An operation never takes the shared failure: with Logz.io back, a create asks for its own list and POSTs.
+            emulator.reset();
+            const created = await h.create(urnFor("outage-0"), { __provider: provider, ...GOOD, accountName: "outage-0" });
+            expect(created.id).to.match(/^\d+$/);
+            expect(emulator.count(ROUTES.list)).to.equal(1);
+        }
+    });
+
     it("bad inputs make no HTTP call at all, even before the host has checked its token", async () => {
         const h = await hostWith();
         const r = await check(h, { accountName: "bad/name", email: "nope" });
