@@ -12,6 +12,7 @@ import { Owner, findSiemNamed, notWhole, ownerOf, publicUrl, stateFromLookup, st
 import { Deadline } from "./logzioClient";
 import * as msg from "./messages";
 import { nameKey, sameName } from "./names";
+import { runMemory } from "./previewGuard";
 
 // Ambiguous creates (answer lost) are settled by a lookup; this bounds how often the POST is then repeated.
 const MAX_CREATE_ROUNDS = 3;
@@ -48,7 +49,10 @@ function createNew(
         return TE.left(
             msg.refused(
                 claim.state === "created"
-                    ? msg.duplicateName({ accountId: claim.id as t.Int, accountName: name, type: SECURITY_ACCOUNT })
+                    ? msg.duplicateName(
+                          { accountId: claim.id as t.Int, accountName: name, type: SECURITY_ACCOUNT },
+                          runMemory(account).held,
+                      )
                     : claim.state === "unsettled"
                       ? msg.unsettledClaim(name)
                       : msg.creatingNow(name),
@@ -62,7 +66,7 @@ function createNew(
         sequenceT(TE.ApplyPar)(account.main.get(deadline), account.directory.list(asked, deadline)),
         TE.chain(([main, listing]) => {
             const existing = findSiemNamed(listing.accounts, name);
-            if (existing) return TE.left(msg.refused(msg.duplicateName(existing)));
+            if (existing) return TE.left(msg.refused(msg.duplicateName(existing, runMemory(account).held)));
             const why = notWhole(listing, main.accountId);
             if (why !== undefined) return TE.left(msg.refused(msg.listNotWhole(why, `a SIEM account named "${name}"`, "guard")));
             return postUntilSettled(account, inputs, ownerOf(main, account.settings), deadline, 1);
