@@ -4,6 +4,7 @@ import { AccountView, SiemAccountInputs } from "./codecs";
 import { Failure, describeFailure } from "./errors";
 import { createdAtMs } from "./evidence";
 import { Settings, tuningKey } from "./settings";
+import { sameName } from "./names";
 import { headline } from "./text";
 
 type Props = Record<string, unknown>;
@@ -79,7 +80,9 @@ export function keepWays(r: { replaces: readonly string[]; olds: Props; news: Pr
         if (stored !== undefined && live !== stored) {
             ways.push(
                 `keep the name it was given in the Logz.io UI by setting accountName: ${shown(live)} in the program, ` +
-                    `or restore ${shown(asked)} by renaming it back in the Logz.io UI and running \`pulumi refresh\``,
+                    (sameName(asked, stored)
+                        ? `or restore ${shown(asked)} by renaming it back in the Logz.io UI and running \`pulumi refresh\``
+                        : `or rename it to ${shown(asked)} in the Logz.io UI and run \`pulumi refresh\``),
             );
         } else {
             ways.push(
@@ -91,7 +94,18 @@ export function keepWays(r: { replaces: readonly string[]; olds: Props; news: Pr
     if (others.length > 0) {
         const was = (p: string) => (p in requested ? requested[p] : olds[p]);
         ways.push(
-            `revert ${others.map((p) => `${p} to ${shown(was(p))}`).join(", ")} in the program (Logz.io cannot change them in place)`,
+            // A property the state has no value for was not set before: reverting it is removing it.
+            [
+                ...(others.some((p) => was(p) !== undefined)
+                    ? [
+                          `revert ${others
+                              .filter((p) => was(p) !== undefined)
+                              .map((p) => `${p} to ${shown(was(p))}`)
+                              .join(", ")}`,
+                      ]
+                    : []),
+                ...others.filter((p) => was(p) === undefined).map((p) => `remove ${p}`),
+            ].join(" and ") + " in the program (Logz.io cannot change them in place)",
         );
     }
     return ways.join("; and ");

@@ -4,7 +4,7 @@
 import { expect } from "chai";
 import { LogzioEmulator, ROUTES } from "../emulator";
 import { ProviderHost, UNKNOWN, urnFor } from "../testing/runner/hostDriver";
-import { HostSetup, serializedProvider, startEmulator, startHost } from "./support";
+import { HostSetup, createVia, serializedProvider, startEmulator, startHost } from "./support";
 
 const WHOAMI = ROUTES.whoami;
 const GOOD = { accountName: "preview-siem", email: "preview@example.com" };
@@ -133,6 +133,17 @@ describe("preview: check reports configuration mistakes", function () {
             expect(created.id).to.match(/^\d+$/);
             expect(emulator.count(ROUTES.list)).to.equal(1);
         }
+    });
+
+    it("a no-change preview of a resource in state (check, then diff) makes the one whoami and nothing else", async () => {
+        const created = await createVia(await hostWith(), provider, "kept", GOOD);
+        emulator.requests.length = 0;
+        const h = await hostWith();
+        const urn = urnFor("kept");
+        const checked = await h.check(urn, { __provider: provider, ...GOOD }, { __provider: provider, ...GOOD });
+        expect(checked.failures).to.deep.equal([]);
+        expect((await h.diff(created.id, urn, created.properties, checked.inputs)).changes).to.equal("none");
+        expect(emulator.requests.map((x) => `${x.method} ${x.path}`)).to.deep.equal([WHOAMI]);
     });
 
     it("bad inputs make no HTTP call at all, even before the host has checked its token", async () => {
