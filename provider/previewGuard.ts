@@ -54,7 +54,21 @@ const memories = new WeakMap<object, RunMemory>();
  */
 export function fingerprint(state: Props): string {
     const { accountId, createdAt, existingAccountId, email, requested, configNamespace, mainAccountId } = state;
-    return JSON.stringify([accountId, createdAt, existingAccountId, email, requested, configNamespace, mainAccountId]);
+    return stable([accountId, createdAt, existingAccountId, email, requested, configNamespace, mainAccountId]);
+}
+
+/** JSON with object keys sorted: a state handed back by the engine need not keep the key order it was created with. */
+function stable(v: unknown): string {
+    if (Array.isArray(v)) return `[${v.map(stable).join(",")}]`;
+    if (typeof v === "object" && v !== null) {
+        const o = v as Props;
+        return `{${Object.keys(o)
+            .filter((k) => o[k] !== undefined)
+            .sort()
+            .map((k) => `${JSON.stringify(k)}:${stable(o[k])}`)
+            .join(",")}}`;
+    }
+    return v === undefined ? "null" : JSON.stringify(v);
 }
 
 /** `state` keeps its account from now on (a diff without replacement, a create, an adoption). */
