@@ -3,11 +3,14 @@
 // email); a resource renamed in the program without `aliases` is told about aliases, and following the adopt line
 // instead leaves one resource on the account, not two; a config that now reaches another main account stops preview
 // and up, naming both.
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { expect } from "chai";
 import { LogzioEmulator } from "../../emulator";
 import { ROUTES } from "../../emulator/server";
 import { E2EStack, stepsFor } from "../../harness/e2e/stack";
 import { Declared, SIEM_PROGRAM, followAdoptLine } from "./journeySupport";
+import { REPO_ROOT } from "../support";
 import { e2eDescribe, emulatorConfig, emulatorPerTest, expectFailed, expectOk, initAgainst, startEmulator } from "./support";
 
 const DECLARED: Declared[] = [{ resourceName: "siem", accountName: "siem-advice", email: "a@example.com" }];
@@ -122,5 +125,22 @@ e2eDescribe("advice that keeps the account", (ctx) => {
         } finally {
             await other.close();
         }
+    });
+});
+
+e2eDescribe("an error inside new SiemAccount", (ctx) => {
+    let emulator: LogzioEmulator;
+    emulatorPerTest((e) => (emulator = e));
+
+    it("a SiemAccount without a name: `pulumi preview` prints the error with the user's file:line", async () => {
+        const program = "test/e2e/programs/nameless";
+        const stack = ctx.project(program);
+        await initAgainst(stack, emulator);
+        const preview = await stack.preview();
+        expectFailed(preview, "pulumi preview of a nameless SiemAccount");
+        expect(preview.output).to.include("Missing resource name argument");
+        const source = fs.readFileSync(path.join(REPO_ROOT, program, "index.ts"), "utf8").split("\n");
+        const line = source.findIndex((l) => l.includes("// the user's line")) + 1;
+        expect(preview.output).to.match(new RegExp(`index\\.ts:${line}:\\d+`));
     });
 });
