@@ -105,7 +105,7 @@ export function keepWays(r: { replaces: readonly string[]; olds: Props; news: Pr
                       ]
                     : []),
                 ...others.filter((p) => was(p) === undefined).map((p) => `remove ${p}`),
-            ].join(" and ") + " in the program (Logz.io cannot change them in place)",
+            ].join(" and ") + " in the program (Logz.io has no call that changes an account)",
         );
     }
     return ways.join("; and ");
