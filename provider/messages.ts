@@ -31,9 +31,8 @@ export function duplicateName(existing: AccountView, held?: ReadonlyMap<number, 
     if (held?.has(existing.accountId)) {
         return (
             head +
-            `this stack already manages it as another resource, and two resources cannot manage one account.\n` +
-            `If you renamed that resource in the program, add the resource option  aliases: [{ name: "<its old name>" }]  to the new one ` +
-            `and remove the old one; otherwise give this resource another accountName.`
+            `another resource of this stack manages it, and two resources cannot manage one account.\n` +
+            `Give this resource another accountName, or remove it from the program.`
         );
     }
     return (

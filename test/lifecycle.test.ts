@@ -614,7 +614,7 @@ describe("lifecycle through Pulumi's dynamic-provider host", function () {
             expect(err.message)
                 .to.include(`"${name}"`)
                 .and.include(`(accountId ${first.accountId})`)
-                .and.include("this stack already manages it as another resource")
+                .and.include("another resource of this stack manages it")
                 .and.not.include("existingAccountId:");
             expect(posts()).to.equal(1);
             expect(emulator.siemAccounts()).to.have.length(1);
