@@ -8,6 +8,8 @@
 // a moment (the rest of a burst), without waiting for the one in flight: a wave of the engine costs two lists
 // and one round trip plus a few milliseconds. At most `maxInFlight` lists run at once per main account (they
 // also take slots of logzio-siem:maxConcurrency, like every request); a list waiting for a slot keeps gathering.
+// A failed list is never an answer for a caller that needs a fresh list; the check's early warning, which accepts an
+// older list, shares a recent failure as it shares an answer (previewGuard.ts).
 import * as dc from "node:diagnostics_channel";
 import { performance } from "node:perf_hooks";
 import * as E from "fp-ts/Either";
@@ -86,6 +88,8 @@ export class AccountDirectory {
     private latest?: Started;
     /** The newest list answered successfully. */
     private answered?: Started;
+    /** The newest list that failed, once it has ended: shared only with callers that accept an older list. */
+    private failed?: Started & { endedAt: number };
     private inFlight = 0;
     /** Lookups not answered yet. */
     private waiting = 0;
@@ -123,6 +127,12 @@ export class AccountDirectory {
         if (notBefore < asked && answered && answered.startedAt >= notBefore) return this.answer(asked, notBefore, answered);
         const latest = this.latest;
         if (latest && latest.startedAt >= notBefore) return this.answer(asked, notBefore, latest);
+        // Such a caller shares a failure as it shares an answer, unless a list has succeeded since: while Logz.io
+        // refuses the list (429) or is down, the checks of a preview pay one list's retries, not one list each.
+        const failed = this.failed;
+        if (notBefore < asked && failed && failed.endedAt >= notBefore && !(answered && answered.startedAt > failed.startedAt)) {
+            return this.answer(asked, notBefore, failed);
+        }
         // Nothing in flight and nobody gathering: this caller is alone, its list starts now.
         if (this.inFlight === 0 && !this.next) return this.answer(asked, notBefore, this.start());
         // The list in flight was requested before this caller asked: join the next one.
@@ -145,8 +155,9 @@ export class AccountDirectory {
         void s.result.then((r) => {
             s.endedAt = this.now();
             this.inFlight--;
-            // A failed list is never reused: the next caller asks Logz.io again.
+            // A failed list is never reused by a caller that needs a fresh one: it asks Logz.io again.
             if (E.isLeft(r) && this.latest === s) this.latest = undefined;
+            if (E.isLeft(r) && (!this.failed || this.failed.startedAt < s.startedAt)) this.failed = { ...s, endedAt: s.endedAt! };
             if (E.isRight(r) && (!this.answered || this.answered.startedAt < s.startedAt)) this.answered = s;
             this.schedule();
         });

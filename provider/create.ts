@@ -13,6 +13,7 @@ import { Deadline } from "./logzioClient";
 import { duplicateRefusal } from "./duplicates";
 import * as msg from "./messages";
 import { nameKey, sameName } from "./names";
+import { runMemory } from "./previewGuard";
 
 // Ambiguous creates (answer lost) are settled by a lookup; this bounds how often the POST is then repeated.
 const MAX_CREATE_ROUNDS = 3;
@@ -49,7 +50,10 @@ function createNew(
         return TE.left(
             msg.refused(
                 claim.state === "created"
-                    ? msg.duplicateName({ accountId: claim.id as t.Int, accountName: name, type: SECURITY_ACCOUNT })
+                    ? msg.duplicateName(
+                          { accountId: claim.id as t.Int, accountName: name, type: SECURITY_ACCOUNT },
+                          runMemory(account).held,
+                      )
                     : claim.state === "unsettled"
                       ? msg.unsettledClaim(name)
                       : msg.creatingNow(name),
@@ -63,7 +67,11 @@ function createNew(
         sequenceT(TE.ApplyPar)(account.main.get(deadline), account.directory.list(asked, deadline)),
         TE.chain(([main, listing]) => {
             const existing = findSiemNamed(listing.accounts, name);
-            if (existing) return TE.left({ ...msg.refused(duplicateRefusal(account, existing)), names: [existing.accountName] });
+            if (existing)
+                return TE.left({
+                    ...msg.refused(duplicateRefusal(account, existing, runMemory(account).held)),
+                    names: [existing.accountName],
+                });
             const why = notWhole(listing, main.accountId);
             if (why !== undefined) return TE.left(msg.refused(msg.listNotWhole(why, `a SIEM account named "${name}"`, "guard")));
             return postUntilSettled(account, inputs, ownerOf(main, account.settings), deadline, 1);

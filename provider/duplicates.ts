@@ -10,11 +10,13 @@ import * as msg from "./messages";
 const found = new WeakMap<object, Map<number, AccountView>>();
 
 /** The refusal of a create under a name Logz.io lists as `existing`, with the other duplicates found in this run. */
-export function duplicateRefusal(account: Account, existing: AccountView): string {
+export function duplicateRefusal(account: Account, existing: AccountView, held?: ReadonlyMap<number, unknown>): string {
     let seen = found.get(account.claims);
     if (!seen) found.set(account.claims, (seen = new Map()));
     seen.set(existing.accountId, existing);
-    const others = [...seen.values()].filter((a) => a.accountId !== existing.accountId);
+    // Accounts a resource of this stack manages are never offered for adoption (messages.ts, duplicateName).
+    const others = [...seen.values()].filter((a) => a.accountId !== existing.accountId && !held?.has(a.accountId));
+    const refusal = msg.duplicateName(existing, held);
     // On the advice line: what to do about the others is advice too, and the first line stays what happened.
-    return others.length === 0 ? msg.duplicateName(existing) : `${msg.duplicateName(existing)} ${msg.alsoListed(others)}`;
+    return others.length === 0 ? refusal : `${refusal} ${msg.alsoListed(others)}`;
 }

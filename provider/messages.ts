@@ -4,6 +4,7 @@ import { AccountView, SiemAccountInputs } from "./codecs";
 import { Failure, describeFailure } from "./errors";
 import { createdAtMs } from "./evidence";
 import { Settings, tuningKey } from "./settings";
+import { sameName } from "./names";
 import { headline, summarise } from "./text";
 
 type Props = Record<string, unknown>;
@@ -19,11 +20,26 @@ const describeBrief = (f: Failure): string => headline(describeFailure(f));
 /** The main account a message names: its id and the API URL it is reached at. */
 const named = (id: unknown, url: unknown) => `main account ${String(id)}${typeof url === "string" && url !== "" ? ` (${url})` : ""}`;
 
-export function duplicateName(existing: AccountView): string {
+/**
+ * The duplicate guard. An account that a resource of this stack keeps (known to this host in this run) is never offered
+ * for adoption: two resources on one id end with one of them refusing to delete it. Otherwise a resource renamed in the
+ * program without `aliases` meets its own account here, and the engine has said nothing yet of the old resource (it
+ * deletes it last): the aliases line comes first.
+ */
+export function duplicateName(existing: AccountView, held?: ReadonlyMap<number, unknown>): string {
+    const head = `a SIEM account named "${existing.accountName}" already exists (accountId ${existing.accountId}), so none was created: `;
+    if (held?.has(existing.accountId)) {
+        return (
+            head +
+            `another resource of this stack manages it, and two resources cannot manage one account.\n` +
+            `Give this resource another accountName, or remove it from the program.`
+        );
+    }
     return (
-        `a SIEM account named "${existing.accountName}" already exists (accountId ${existing.accountId}), so none was created: ` +
+        head +
         `another would be a second billed account with the same name.\n` +
-        `To manage the existing account with this resource, add to its args:  existingAccountId: ${existing.accountId},  ` +
+        `If this stack already manages it as a resource you renamed in the program, add the resource option  aliases: [{ name: "<its old name>" }]  ` +
+        `to this resource instead. To manage the existing account with this resource, add to its args:  existingAccountId: ${existing.accountId},  ` +
         `or choose another accountName.`
     );
 }
@@ -52,12 +68,113 @@ export function unsettledClaim(name: string): string {
     );
 }
 
-export function stillExists(live: AccountView): string {
+/** How each replaced property is shown, and how the state says Logz.io has it. */
+const shown = (v: unknown) => JSON.stringify(v) ?? String(v);
+
+/**
+ * The ways to keep an account that a replacement would delete (Logz.io has no update call): a name Logz.io lists
+ * other than the program's (a rename in the UI) is a choice between the two names; a change the program made is
+ * reverted, or, for a name, made in the UI instead.
+ */
+export function keepWays(r: { replaces: readonly string[]; olds: Props; news: Props }): string {
+    const { replaces, olds, news } = r;
+    const requested = typeof olds.requested === "object" && olds.requested !== null ? (olds.requested as Props) : {};
+    const ways: string[] = [];
+    const others = replaces.filter((p) => p !== "accountName");
+    if (replaces.includes("accountName")) {
+        const live = String(olds.accountName);
+        const asked = String(news.accountName);
+        const stored = typeof olds.storedName === "string" ? olds.storedName : undefined;
+        if (stored !== undefined && live !== stored) {
+            ways.push(
+                `keep the name it was given in the Logz.io UI by setting accountName: ${shown(live)} in the program, ` +
+                    (sameName(asked, stored)
+                        ? `or restore ${shown(asked)} by renaming it back in the Logz.io UI and running \`pulumi refresh\``
+                        : `or rename it to ${shown(asked)} in the Logz.io UI and run \`pulumi refresh\``),
+            );
+        } else {
+            ways.push(
+                `set accountName back to ${shown(live)} in the program, or rename the account to ${shown(asked)} in the Logz.io UI ` +
+                    `and run \`pulumi refresh\` (a rename there keeps the account)`,
+            );
+        }
+    }
+    if (others.length > 0) {
+        const was = (p: string) => (p in requested ? requested[p] : olds[p]);
+        ways.push(
+            // A property the state has no value for was not set before: reverting it is removing it.
+            [
+                ...(others.some((p) => was(p) !== undefined)
+                    ? [
+                          `revert ${others
+                              .filter((p) => was(p) !== undefined)
+                              .map((p) => `${p} to ${shown(was(p))}`)
+                              .join(", ")}`,
+                      ]
+                    : []),
+                ...others.filter((p) => was(p) === undefined).map((p) => `remove ${p}`),
+            ].join(" and ") + " in the program (Logz.io has no call that changes an account)",
+        );
+    }
+    return ways.join("; and ");
+}
+
+/** What changed, for a message's first line. */
+const changedList = (replaces: readonly string[]) => replaces.join(", ");
+
+/** At preview: the diff planned a replacement, which will stop at the delete of an account Logz.io cannot delete. */
+export function replacementAhead(id: string, r: { replaces: readonly string[]; olds: Props; news: Props }): string {
     return (
-        `SIEM account ${live.accountId} ("${live.accountName}") still exists, and Logz.io has no API call that deletes SIEM accounts.\n` +
-        `Delete it in the Logz.io UI (Settings > Manage accounts, the delete icon; a shared Repository account must be reset first), ` +
-        `then run \`pulumi refresh\` and this operation again. ` +
-        `To keep the account and only remove it from this stack, set the resource option \`retainOnDelete: true\`, run \`pulumi up\`, then remove the resource.`
+        `SIEM account ${id} ("${String(r.olds.accountName)}") is planned for replacement (${changedList(r.replaces)} changed), and Logz.io has no API ` +
+        `call that deletes SIEM accounts: \`pulumi up\` will stop at its delete until someone deletes it by hand in the Logz.io UI, with its data.\n` +
+        `To keep it, ${keepWays(r)}.`
+    );
+}
+
+/**
+ * The delete found the account alive. During a replacement the ways that keep it come first; a resource leaving the
+ * program (`programRan`) may have been renamed; for `pulumi destroy`, retainOnDelete. Deleting by hand comes last.
+ */
+export function stillExists(
+    live: AccountView,
+    context?: { replacement?: { replaces: readonly string[]; olds: Props; news: Props }; programRan?: boolean },
+): string {
+    const head = `SIEM account ${live.accountId} ("${live.accountName}") still exists, and Logz.io has no API call that deletes SIEM accounts`;
+    const byHand =
+        `Delete it in the Logz.io UI (Settings > Manage accounts, the delete icon; a shared Repository account must be reset first), which deletes its data too, ` +
+        `then run \`pulumi refresh\` and this operation again.`;
+    const r = context?.replacement;
+    if (r) {
+        return (
+            `${head}, so its replacement (${changedList(r.replaces)} changed) stopped before anything was created.\n` +
+            `To keep it, ${keepWays(r)}. Only if you want a new account in its place: ${byHand}`
+        );
+    }
+    const retain = `set the resource option \`retainOnDelete: true\`, run \`pulumi up\`, then remove the resource`;
+    if (context?.programRan) {
+        return (
+            `${head}, so the resource that left the program was not deleted.\n` +
+            `To keep it: if you renamed the resource, give the new one the resource option  aliases: [{ name: "<its old name>" }]; ` +
+            `to keep the account but stop managing it, restore the resource and ${retain}. Only if you mean to delete it: ${byHand}`
+        );
+    }
+    return `${head}.\nTo keep the account and only remove it from this stack, ${retain}. To delete it: ${byHand}`;
+}
+
+/** The config now reaches another main account than the one that owns the resource in state (preview and up). */
+export function switchedMainAccount(
+    id: string,
+    state: Props,
+    current: { mainAccountId: number; apiUrl: string },
+    settings: Settings,
+): string {
+    return (
+        `SIEM account ${id} ("${String(state.accountName)}") belongs to Logz.io ${named(state.mainAccountId, state.apiUrl)}, but config namespace ` +
+        `"${settings.namespace}" now reaches ${named(current.mainAccountId, current.apiUrl)} (its token, region or customApiUrl changed): ` +
+        `nothing was planned, dropped or created.\n` +
+        `To keep managing it, restore ${settings.namespace}:apiToken (and region or customApiUrl) for ${named(state.mainAccountId, undefined)}. ` +
+        `To move the stack to ${named(current.mainAccountId, undefined)} instead, run \`pulumi state delete\` with this resource's URN ` +
+        `(the account stays in Logz.io), then adopt that main account's SIEM account with existingAccountId: <its id>.`
     );
 }
 

@@ -10,6 +10,7 @@ import { duplicateRefusal } from "./duplicates";
 import { deadlineIn } from "./logzioClient";
 import * as msg from "./messages";
 import { nameIsSecret } from "./secrecy";
+import { sameName } from "./names";
 
 /**
  * How old a list the check may use. The engine checks resources one after another, so a list requested after
@@ -23,6 +24,84 @@ export const CHECK_LIST_MAX_AGE_MS = 10_000;
 const namesInState = new WeakMap<Account, Set<string>>();
 
 type Props = Record<string, unknown>;
+
+/**
+ * What this host has learnt, in this run, about the resources of the stack under one main account (keyed by the
+ * main account's shared claims). The engine tells a provider nothing about a resource that has left the program until
+ * it deletes it, so this is only what the calls of the run have shown:
+ * - `held`: ids a resource of the program keeps (a diff without replacement, a create or an adoption), each with the
+ *   fingerprints of the states that keep it (a delete of one of those states is that resource's own);
+ * - `replacing`: ids whose replacement a diff planned, with why (the delete that must come first says so);
+ * - `programRan`: a check was seen, so a delete is a resource leaving the program, not `pulumi destroy`.
+ */
+export interface RunMemory {
+    /** id -> fingerprint of each state that keeps it -> the account name that state holds. */
+    readonly held: Map<number, Map<string, string>>;
+    readonly replacing: Map<string, Replacement>;
+    programRan: boolean;
+}
+
+/** A replacement a diff planned: the properties that changed, the state, and what the program now asks. */
+export interface Replacement {
+    readonly replaces: readonly string[];
+    readonly olds: Props;
+    readonly news: Props;
+}
+
+const memories = new WeakMap<object, RunMemory>();
+
+/**
+ * What tells one resource's state from another's with the same id: what the create or adoption recorded, which a
+ * refresh does not change (it changes only the listed name). Two states alike in all of it count as one resource.
+ */
+export function fingerprint(state: Props): string {
+    const { accountId, createdAt, existingAccountId, email, requested, configNamespace, mainAccountId } = state;
+    return stable([accountId, createdAt, existingAccountId, email, requested, configNamespace, mainAccountId]);
+}
+
+/** JSON with object keys sorted: a state handed back by the engine need not keep the key order it was created with. */
+function stable(v: unknown): string {
+    if (Array.isArray(v)) return `[${v.map(stable).join(",")}]`;
+    if (typeof v === "object" && v !== null) {
+        const o = v as Props;
+        return `{${Object.keys(o)
+            .filter((k) => o[k] !== undefined)
+            .sort()
+            .map((k) => `${JSON.stringify(k)}:${stable(o[k])}`)
+            .join(",")}}`;
+    }
+    return v === undefined ? "null" : JSON.stringify(v);
+}
+
+/** `state` keeps its account from now on (a diff without replacement, a create, an adoption). */
+export function holds(memory: RunMemory, id: number, state: Props): void {
+    let states = memory.held.get(id);
+    if (!states) memory.held.set(id, (states = new Map()));
+    states.set(fingerprint(state), String(state.accountName));
+}
+
+/**
+ * Whether a resource other than the one whose state this is keeps the account `id`, listed as `liveName`. The name
+ * must match too: an id is Logz.io's and never reused, but a check that costs nothing guards against one that is.
+ */
+export function heldByAnother(memory: RunMemory, id: number, state: Props, liveName: string): boolean {
+    const states = memory.held.get(id);
+    if (!states) return false;
+    const own = fingerprint(state);
+    return [...states].some(([f, name]) => f !== own && sameName(name, liveName));
+}
+
+/** The replacement a diff of this run planned for this very state, if any. */
+export function replacementOf(memory: RunMemory, id: string, state: Props): Replacement | undefined {
+    const r = memory.replacing.get(id);
+    return r && fingerprint(r.olds) === fingerprint(state) ? r : undefined;
+}
+
+export function runMemory(account: Account): RunMemory {
+    let memory = memories.get(account.claims);
+    if (!memory) memories.set(account.claims, (memory = { held: new Map(), replacing: new Map(), programRan: false }));
+    return memory;
+}
 
 /**
  * The duplicate guard's message when `news` would create an account whose name Logz.io already lists, else
@@ -45,6 +124,10 @@ export async function duplicateAtCheck(account: Account, olds: Props, news: Prop
     const existing = findSiemNamed(listing.right.accounts, name);
     if (existing === undefined) return undefined;
     // The name Logz.io lists is the program's own in another spelling: secret with it (check hides the rest).
-    return toError(msg.refused(duplicateRefusal(account, existing)), [], undefined, nameIsSecret(news) ? [existing.accountName] : [])
-        .message;
+    return toError(
+        msg.refused(duplicateRefusal(account, existing, runMemory(account).held)),
+        [],
+        undefined,
+        nameIsSecret(news) ? [existing.accountName] : [],
+    ).message;
 }

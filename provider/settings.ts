@@ -236,5 +236,24 @@ export function parseApiUrl(text: string): E.Either<string, string> {
     if (url.search !== "" || url.hash !== "" || text.includes("?") || text.includes("#")) {
         return E.left("must not have a query or fragment: request paths are appended to it");
     }
+    // Every request carries the token in a header: over plain http it would cross the network readable by anyone on
+    // the path. Only a loopback address (an emulator, a local proxy) never leaves the machine.
+    if (url.protocol === "http:" && !isLoopback(url.hostname)) {
+        return E.left(
+            "uses http:// to a host that is not this machine, so the API token would cross the network unencrypted: use https:// " +
+                "(plain http is accepted only for loopback: 127.0.0.0/8, ::1, localhost)",
+        );
+    }
     return E.right(`${url.origin}${url.pathname.replace(/\/+$/, "")}`);
+}
+
+/** 127.0.0.0/8, ::1 and localhost (WHATWG has already normalised the host: IPv4 in dotted decimal, IPv6 in brackets). */
+function isLoopback(hostname: string): boolean {
+    const host = hostname.toLowerCase().replace(/\.$/, "");
+    // Only the name itself: what `x.localhost` resolves to is up to the resolver.
+    if (host === "localhost") return true;
+    if (host === "[::1]") return true;
+    // An IPv4-mapped IPv6 loopback (`[::ffff:127.0.0.1]`, which WHATWG writes as `[::ffff:7f00:1]`).
+    if (/^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(host)) return true;
+    return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }

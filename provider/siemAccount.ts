@@ -91,11 +91,17 @@ export class SiemAccount extends pulumi.dynamic.Resource {
         // Pulumi records a stack trace for every output's promise, only to name it if the promise is ever leaked, and
         // under ts-node (how Pulumi runs a TypeScript program) each trace is source-mapped: with a dozen outputs that
         // was most of the time a program spends declaring a SiemAccount. The resource's own source position is
-        // unaffected (Pulumi lifts the limit for it), and the limit is back before anything else runs.
+        // unaffected (Pulumi lifts the limit for it), and the limit is back before anything else runs. An error thrown
+        // meanwhile (no name, a bad parent, a throwing transformation) would have no frames: it gets them here, the
+        // user's `new SiemAccount` line among them.
         const limit = Error.stackTraceLimit;
         Error.stackTraceLimit = 0;
         try {
             super(provider, name, props, opts, "logzio", "SiemAccount");
+        } catch (e) {
+            Error.stackTraceLimit = limit;
+            if (e instanceof Error && !/\n\s+at /.test(e.stack ?? "")) Error.captureStackTrace(e);
+            throw e;
         } finally {
             Error.stackTraceLimit = limit;
         }

@@ -21,7 +21,7 @@ import { Deadline, deadlineIn } from "./logzioClient";
 import * as msg from "./messages";
 import { hasLooseSpaces, sameName } from "./names";
 import { warn } from "./engineLog";
-import { duplicateAtCheck } from "./previewGuard";
+import { duplicateAtCheck, heldByAnother, holds, replacementOf, runMemory } from "./previewGuard";
 import { SECRET_INPUTS, hiddenValues, nameIsSecret, secretKeysOf } from "./secrecy";
 import { bounded, hideValues } from "./text";
 import { DEFAULT_NAMESPACE } from "./settings";
@@ -80,6 +80,8 @@ export class SiemAccountProvider implements dynamic.ResourceProvider<Props, Siem
             const failures = reasons.slice(0, 10).map((reason) => ({ property: "", reason: bounded(reason) }));
             return { inputs: checked.inputs, failures: [...checked.failures, ...failures] };
         }
+        // The program runs: a delete later in this run is a resource leaving it, not `pulumi destroy`.
+        runMemory(account.right).programRan = true;
         if (checked.failures.length > 0) return checked;
         const { settings } = account.right;
         // The token probe has its own short budget, and an outage it meets is remembered for the other checks of this
@@ -101,6 +103,34 @@ export class SiemAccountProvider implements dynamic.ResourceProvider<Props, Siem
 
     async diff(id: string, olds: SiemAccountState, news: Props): Promise<dynamic.DiffResult> {
         const replaces = changedProperties(id, olds, news);
+        const namespace = (olds as Props).configNamespace;
+        const account = namespace === undefined || typeof namespace === "string" ? this.resolve(namespace ?? DEFAULT_NAMESPACE) : undefined;
+        if (account !== undefined && E.isRight(account)) {
+            const { settings } = account.right;
+            // The config may now reach another main account than the one that owns the account (a new token or URL):
+            // preview and up say so, rather than "unchanged". The answer is the check's, kept per main account: no
+            // further call; during an outage the probe's remembered outage, so the operations report it.
+            const main = await account.right.main.probe(deadlineIn(settings.tokenCheckMs))();
+            if (E.isRight(main)) {
+                const owner = ownerOf(main.right, settings);
+                if (ownedElsewhere(olds, owner)) {
+                    throw toError(
+                        msg.refused(msg.switchedMainAccount(id, olds, owner, settings)),
+                        [settings.apiToken],
+                        settings.namespace,
+                        hiddenValues(olds as Props),
+                    );
+                }
+            }
+            const memory = runMemory(account.right);
+            if (replaces.length === 0) holds(memory, Number(id), olds);
+            else {
+                const replacement = { replaces, olds, news };
+                memory.replacing.set(id, replacement);
+                // Known now, not only when up reaches the delete: the preview says it, with the ways that keep the account.
+                await warn(hideValues(msg.replacementAhead(id, replacement), [...hiddenValues(olds as Props), ...hiddenValues(news)]));
+            }
+        }
         // No update call exists, so every change replaces. Delete first: the old account must be gone
         // (deleted in the UI) before a new billed one is created, never two side by side by accident.
         return { changes: replaces.length > 0, replaces, deleteBeforeReplace: true };
@@ -128,10 +158,11 @@ export class SiemAccountProvider implements dynamic.ResourceProvider<Props, Siem
         return this.runWith(inputs.right.configNamespace, hidden, (account, asked, deadline) =>
             pipe(
                 createOrAdopt(account, inputs.right, asked, deadline),
-                TE.map((outs) => ({
-                    id: String(outs.accountId),
-                    outs: secret === undefined ? outs : { ...outs, [SECRET_INPUTS]: secret },
-                })),
+                TE.map((outs) => {
+                    // Kept by this resource from now on: a resource leaving the program with this id leaves it here.
+                    holds(runMemory(account), outs.accountId, outs);
+                    return { id: String(outs.accountId), outs: secret === undefined ? outs : { ...outs, [SECRET_INPUTS]: secret } };
+                }),
                 TE.mapLeft((failure) => withProvider(failure, raw.__provider, secret)),
             ),
         );
@@ -196,7 +227,12 @@ export class SiemAccountProvider implements dynamic.ResourceProvider<Props, Siem
                     const live = findSiem(listing.accounts, Number(id));
                     if (live) {
                         hidden.listed(live.accountName);
-                        return TE.left(msg.refused(msg.stillExists(live)));
+                        const memory = runMemory(account);
+                        const replacement = replacementOf(memory, id, state);
+                        // Another resource of the program keeps this account (one that adopted it, or the same account
+                        // under a new resource name): this resource leaves the stack, the account stays managed.
+                        if (!replacement && heldByAnother(memory, Number(id), state, live.accountName)) return TE.right(undefined);
+                        return TE.left(msg.refused(msg.stillExists(live, { replacement, programRan: memory.programRan })));
                     }
                     const other = listedAsOther(listing.accounts, Number(id));
                     if (other) {

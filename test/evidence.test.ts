@@ -288,10 +288,9 @@ describe("evidence: what refresh, delete and create take as proof", function () 
                 accountName: m.outs.accountName,
                 email: "new@example.com",
             });
-            expect(await otherHost.diff(m.id, m.urn, m.outs, news.inputs)).to.deep.include({
-                replaces: ["email"],
-                deleteBeforeReplace: true,
-            });
+            // The diff already says so (preview and up fail there); the delete refuses on its own too.
+            const refused = await hostError(otherHost.diff(m.id, m.urn, m.outs, news.inputs));
+            expect(refused.details).to.include(`main account ${OWNER_ID}`).and.include(`main account ${OTHER_OWNER_ID}`);
             const err = await hostError(otherHost.delete(m.id, m.urn, m.outs));
             expect(err.details).to.include(`main account ${OWNER_ID}`).and.include(`main account ${OTHER_OWNER_ID}`);
             // The engine deletes first and stops at the refusal: the create of the replacement never runs.

@@ -27,6 +27,23 @@ const unauthorized: Failure = { kind: "http", operation: "GET /v2/whoami", statu
 const unavailable: Failure = { kind: "http", operation: "POST /v2/account-management/siem", status: 503, attempts: 6 };
 const dropped: Failure = { kind: "network", operation: "POST /v2/account-management/siem", detail: "socket hang up", sent: true };
 
+// A rename in the Logz.io UI, refreshed: the program still asks for the old name.
+const renamedInUi = {
+    replaces: ["accountName"],
+    olds: { ...state, accountName: "renamed-in-ui", storedName: "platform-siem", requested: { accountName: "platform-siem" } },
+    news: { accountName: "platform-siem", email: "soc@example.com" },
+};
+// The program asks for another accountsToScan and email.
+const scanChanged = {
+    replaces: ["email", "accountsToScan"],
+    olds: {
+        ...state,
+        storedName: "platform-siem",
+        requested: { accountName: "platform-siem", email: "soc@example.com", accountsToScan: [1, 2] },
+    },
+    news: { accountName: "platform-siem", email: "new@example.com", accountsToScan: [3] },
+};
+
 const messages: Record<string, string> = {
     duplicateName: msg.duplicateName(live),
     "duplicateName with others found in the run": `${msg.duplicateName(live)} ${msg.alsoListed([
@@ -34,7 +51,14 @@ const messages: Record<string, string> = {
     ])}`,
     creatingNow: msg.creatingNow("platform-siem"),
     unsettledClaim: msg.unsettledClaim("platform-siem"),
+    "duplicateName (managed by this stack)": msg.duplicateName(live, new Map([[live.accountId, "x"]])),
     stillExists: msg.stillExists(live),
+    "stillExists (a resource leaving the program)": msg.stillExists(live, { programRan: true }),
+    "stillExists (a replacement after a rename in the UI)": msg.stillExists(live, { replacement: renamedInUi }),
+    "stillExists (a replacement the program asked for)": msg.stillExists(live, { replacement: scanChanged }),
+    "replacementAhead (a rename in the UI)": msg.replacementAhead("123456", renamedInUi),
+    "replacementAhead (the program changed)": msg.replacementAhead("123456", scanChanged),
+    switchedMainAccount: msg.switchedMainAccount("123456", state, { mainAccountId: 2, apiUrl: settings.apiUrl }, settings),
     stillProvisioning: msg.stillProvisioning(settings, "123456", state),
     "ageUnknown (refresh)": msg.ageUnknown(settings, "123456", state, "refresh"),
     "ageUnknown (delete)": msg.ageUnknown(settings, "123456", state, "delete"),
@@ -75,6 +99,39 @@ describe("messages: whole sentences, each said once", () => {
             expect(toError(msg.refused(text)).message).to.equal(text);
         });
     }
+
+    it("no message tells a user to delete an account before naming the ways that keep it", () => {
+        const keeps = /retainOnDelete|aliases|revert|rename|set accountName|restore/i;
+        for (const [name, text] of Object.entries(messages)) {
+            const deleteAt = text.search(/\bdelete (it|this one)\b/i);
+            if (deleteAt < 0) continue;
+            const keepAt = text.search(keeps);
+            expect(keepAt, `${name}: a way that keeps the account, before "delete", in: ${text}`).to.be.within(0, deleteAt - 1);
+        }
+    });
+
+    it("a replacement after a rename in the UI offers the choice of names; one the program asked for offers its revert", () => {
+        for (const text of [
+            messages["stillExists (a replacement after a rename in the UI)"],
+            messages["replacementAhead (a rename in the UI)"],
+        ]) {
+            expect(text).to.include('setting accountName: "renamed-in-ui"').and.include('restore "platform-siem" by renaming it back');
+        }
+        for (const text of [
+            messages["stillExists (a replacement the program asked for)"],
+            messages["replacementAhead (the program changed)"],
+        ]) {
+            expect(text).to.include('revert email to "soc@example.com", accountsToScan to [1,2] in the program');
+        }
+        expect(messages["replacementAhead (the program changed)"].split("\n")[0]).to.include("`pulumi up` will stop at its delete");
+    });
+
+    it("the duplicate guard never offers to adopt an account this stack manages, and names aliases first otherwise", () => {
+        expect(messages["duplicateName (managed by this stack)"]).to.not.include("existingAccountId");
+        expect(messages["duplicateName (managed by this stack)"]).to.include("another resource of this stack manages it");
+        const generic = messages.duplicateName;
+        expect(generic.indexOf("aliases")).to.be.within(0, generic.indexOf("existingAccountId: 123456") - 1);
+    });
 
     it("the wrong-token message gives its advice once and ends as a sentence", () => {
         const text = messages.tokenRefused;

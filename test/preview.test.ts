@@ -4,7 +4,7 @@
 import { expect } from "chai";
 import { LogzioEmulator, ROUTES } from "../emulator";
 import { ProviderHost, UNKNOWN, urnFor } from "../testing/runner/hostDriver";
-import { HostSetup, serializedProvider, startEmulator, startHost } from "./support";
+import { HostSetup, createVia, serializedProvider, startEmulator, startHost } from "./support";
 
 const WHOAMI = ROUTES.whoami;
 const GOOD = { accountName: "preview-siem", email: "preview@example.com" };
@@ -58,6 +58,21 @@ describe("preview: check reports configuration mistakes", function () {
         expect(emulator.requests).to.have.length(0);
     });
 
+    it("a customApiUrl with http:// to a host that is not loopback fails check, naming the key, why and https://", async () => {
+        for (const url of ["http://api.logz.io", "http://10.0.0.8:8080/logzio", "http://[2001:db8::1]", "http://127.example.com"]) {
+            const h = await hostWith({ bare: true, config: { "logzio:apiToken": emulator.token, "logzio:customApiUrl": url } });
+            const r = await check(h, GOOD);
+            expect(r.failures, url).to.have.length(1);
+            expect(r.failures[0].reason, url).to.include("logzio:customApiUrl").and.include("unencrypted").and.include("use https://");
+        }
+        // Loopback stays allowed (the emulator, a local proxy): that config reaches the whoami.
+        for (const url of [emulator.url, emulator.url.replace("127.0.0.1", "localhost")]) {
+            const h = await hostWith({ bare: true, config: { "logzio:apiToken": emulator.token, "logzio:customApiUrl": url } });
+            expect((await check(h, GOOD)).failures, url).to.deep.equal([]);
+        }
+        expect(emulator.requests.map((x) => `${x.method} ${x.path}`)).to.deep.equal([WHOAMI, ROUTES.list, WHOAMI, ROUTES.list]);
+    });
+
     it("a configNamespace without a token fails check naming that namespace's key", async () => {
         const h = await hostWith();
         const r = await check(h, { ...GOOD, configNamespace: "logzio-eu" });
@@ -99,6 +114,36 @@ describe("preview: check reports configuration mistakes", function () {
         expect(emulator.count(WHOAMI)).to.equal(1);
         expect(emulator.count(ROUTES.list)).to.equal(1);
         expect(emulator.requests).to.have.length(2);
+    });
+
+    it("while the list answers 429 (or 503), the checks of new resources share one failing list: one list's retries, not one per resource", async () => {
+        const maxRetries = 2;
+        for (const status of [429, 503]) {
+            emulator.reset();
+            const h = await hostWith({ config: { "logzio-siem:retryBaseMs": "5", "logzio-siem:maxRetries": String(maxRetries) } });
+            emulator.injectFaults(ROUTES.list, { kind: "status", status, times: 1000 });
+            // One after another, as the engine sends a preview's checks; each passes (create decides, with its own list).
+            for (let i = 0; i < 5; i++) {
+                expect((await check(h, { ...GOOD, accountName: `outage-${i}` }, `outage-${i}`)).failures).to.deep.equal([]);
+            }
+            expect(emulator.count(ROUTES.list), `HTTP ${status}`).to.be.within(1, maxRetries + 1);
+            // An operation never takes the shared failure: with Logz.io back, a create asks for its own list and POSTs.
+            emulator.reset();
+            const created = await h.create(urnFor("outage-0"), { __provider: provider, ...GOOD, accountName: "outage-0" });
+            expect(created.id).to.match(/^\d+$/);
+            expect(emulator.count(ROUTES.list)).to.equal(1);
+        }
+    });
+
+    it("a no-change preview of a resource in state (check, then diff) makes the one whoami and nothing else", async () => {
+        const created = await createVia(await hostWith(), provider, "kept", GOOD);
+        emulator.requests.length = 0;
+        const h = await hostWith();
+        const urn = urnFor("kept");
+        const checked = await h.check(urn, { __provider: provider, ...GOOD }, { __provider: provider, ...GOOD });
+        expect(checked.failures).to.deep.equal([]);
+        expect((await h.diff(created.id, urn, created.properties, checked.inputs)).changes).to.equal("none");
+        expect(emulator.requests.map((x) => `${x.method} ${x.path}`)).to.deep.equal([WHOAMI]);
     });
 
     it("bad inputs make no HTTP call at all, even before the host has checked its token", async () => {

@@ -80,4 +80,34 @@ describe("public surface: what a program importing the package pays", function (
             Error.stackTraceLimit = before;
         }
     });
+
+    it("an error thrown inside new SiemAccount (no name, a bad parent, a throwing transformation) carries the user's file:line", async () => {
+        const thrown: { what: string; line: number; error: unknown }[] = [];
+        // Each declaration is on the line whose number is taken: the user's `new SiemAccount` frame.
+        const lineHere = () => Number([...(new Error().stack ?? "").matchAll(/publicSurface\.test\.[jt]s:(\d+)/g)][1]?.[1]);
+        const attempt = (what: string, line: number, declare: () => unknown) => {
+            try {
+                declare();
+                thrown.push({ what, line, error: undefined });
+            } catch (error) {
+                thrown.push({ what, line, error });
+            }
+        };
+        const args = { accountName: "traced", email: "t@example.com" };
+        const failing = () => {
+            throw new Error("transform failed");
+        };
+        await captureResources(() => {
+            attempt("no name", lineHere(), () => new SiemAccount("", args));
+            attempt("a bad parent", lineHere(), () => new SiemAccount("p", args, { parent: {} as never }));
+            attempt("a throwing transformation", lineHere(), () => new SiemAccount("x", args, { transformations: [failing] }));
+        });
+        expect(thrown.map((t) => t.what)).to.deep.equal(["no name", "a bad parent", "a throwing transformation"]);
+        for (const { what, line, error } of thrown) {
+            expect(error, what).to.be.instanceOf(Error);
+            const stack = String((error as Error).stack);
+            expect(stack, what).to.match(/SiemAccount|siemAccount\.[jt]s/);
+            expect(stack, what).to.include(`publicSurface.test.ts:${line}:`);
+        }
+    });
 });

@@ -137,6 +137,30 @@ describe("resolveSettings", () => {
             });
         }
 
+        it("http:// is accepted only for loopback: 127.0.0.0/8, ::1, localhost", () => {
+            for (const url of [
+                "http://127.0.0.1:8080",
+                "http://127.9.8.7",
+                "http://[::1]:9000",
+                "http://LOCALHOST:1",
+                "http://[::ffff:127.0.0.1]",
+            ]) {
+                expect(ok("logzio", { "logzio:apiToken": TOKEN, "logzio:customApiUrl": url }).apiUrl, url).to.match(/^http:/);
+            }
+            for (const url of [
+                "http://api.logz.io",
+                "http://192.168.1.2",
+                "http://[::2]",
+                "http://localhost.evil.com",
+                "http://x.localhost",
+                "http://0.0.0.0:80",
+            ]) {
+                const list = problems("logzio", { "logzio:apiToken": TOKEN, "logzio:customApiUrl": url });
+                expect(list, url).to.have.length(1);
+                expect(list[0], url).to.include("logzio:customApiUrl").and.include("unencrypted").and.include("use https://");
+            }
+        });
+
         it("credentials in the URL are refused and never echoed", () => {
             const list = problems("logzio", {
                 "logzio:apiToken": TOKEN,
