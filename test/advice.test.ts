@@ -3,8 +3,8 @@
 // leaving the program whose account another resource keeps leaves quietly; a resource's own delete is still refused.
 import { expect } from "chai";
 import { LogzioEmulator, ROUTES } from "../emulator";
-import { ProviderHost, urnFor } from "../testing/runner/hostDriver";
-import { createVia, hostError, serializedProvider, startEmulator, startHost } from "./support";
+import { urnFor } from "../testing/runner/hostDriver";
+import { hostFixtures, createVia, hostError } from "./support";
 
 type Obj = Record<string, unknown>;
 
@@ -12,23 +12,7 @@ describe("advice: what one run of the host knows, and the ways that keep an acco
     this.timeout(60_000);
     let provider: string;
     let emulator: LogzioEmulator;
-    const hosts: ProviderHost[] = [];
-
-    before(async () => {
-        provider = await serializedProvider();
-        emulator = await startEmulator();
-    });
-    after(async () => {
-        await Promise.all(hosts.map((h) => h.stop()));
-        await emulator?.close();
-    });
-    beforeEach(() => emulator.reset());
-
-    async function freshHost(): Promise<ProviderHost> {
-        const h = await startHost(emulator);
-        hosts.push(h);
-        return h;
-    }
+    const freshHost = hostFixtures("suite", (f) => ({ provider, emulator } = f));
     /** The state as the engine hands it back: the same values, keys in another order. */
     const reordered = (o: Obj): Obj =>
         Object.fromEntries(

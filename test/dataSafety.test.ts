@@ -5,7 +5,7 @@ import { expect } from "chai";
 import { LogzioEmulator, ROUTES } from "../emulator";
 import { ProviderHost, urnFor } from "../testing/runner/hostDriver";
 import { MAX_MESSAGE_CHARS } from "../provider/text";
-import { HostSetup, createVia, hostError, serializedProvider, startEmulator, startHost } from "./support";
+import { hostFixtures, createVia, hostError } from "./support";
 
 const GRACE = "logzio-siem:provisioningGraceMinutes";
 
@@ -13,24 +13,7 @@ describe("data safety: through the host against the emulator", function () {
     this.timeout(60_000);
     let emulator: LogzioEmulator;
     let provider: string;
-    const hosts: ProviderHost[] = [];
-
-    before(async () => {
-        provider = await serializedProvider();
-    });
-    beforeEach(async () => {
-        emulator = await startEmulator();
-    });
-    afterEach(async () => {
-        await Promise.all(hosts.splice(0).map((h) => h.stop()));
-        await emulator.close();
-    });
-
-    async function host(setup: HostSetup = {}): Promise<ProviderHost> {
-        const h = await startHost(emulator, setup);
-        hosts.push(h);
-        return h;
-    }
+    const host = hostFixtures("test", (f) => ({ provider, emulator } = f));
 
     /** check -> create -> read (a refresh) -> diff of the same program, as the engine runs `up`, `refresh`, `up`. */
     async function upRefreshUp(h: ProviderHost, name: string, args: Record<string, unknown>) {

@@ -4,7 +4,7 @@
 import { expect } from "chai";
 import { LogzioEmulator, ROUTES } from "../emulator";
 import { ProviderHost, UNKNOWN, urnFor } from "../testing/runner/hostDriver";
-import { HostSetup, createVia, serializedProvider, startEmulator, startHost } from "./support";
+import { hostFixtures, createVia } from "./support";
 
 const WHOAMI = ROUTES.whoami;
 const GOOD = { accountName: "preview-siem", email: "preview@example.com" };
@@ -13,24 +13,8 @@ describe("preview: check reports configuration mistakes", function () {
     this.timeout(60_000);
     let provider: string;
     let emulator: LogzioEmulator;
-    const hosts: ProviderHost[] = [];
-
-    before(async () => {
-        provider = await serializedProvider();
-        emulator = await startEmulator();
-    });
-    after(async () => {
-        await Promise.all(hosts.map((h) => h.stop()));
-        await emulator?.close();
-    });
-    beforeEach(() => emulator.reset());
-
     /** A host of its own: it has not asked Logz.io anything yet. */
-    async function hostWith(setup: HostSetup = {}): Promise<ProviderHost> {
-        const h = await startHost(emulator, setup);
-        hosts.push(h);
-        return h;
-    }
+    const hostWith = hostFixtures("suite", (f) => ({ provider, emulator } = f));
     const check = (h: ProviderHost, args: Record<string, unknown>, name = "preview") =>
         h.check(urnFor(name), {}, { __provider: provider, ...args });
     const reasons = (r: { failures: { reason: string }[] }) => r.failures.map((f) => f.reason).join("\n");

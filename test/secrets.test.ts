@@ -11,7 +11,7 @@ import { SECRET_INPUTS } from "../provider/state";
 import { hideValues } from "../provider/text";
 import { captureResources } from "../testing/runner/providerCapture";
 import { ProviderHost, urnFor } from "../testing/runner/hostDriver";
-import { hostError, serializedProvider, startEmulator, startHost } from "./support";
+import { hostFixtures, hostError } from "./support";
 
 const NAME = "Secret-Siem-Name";
 const EMAIL = "hidden.person@example.com";
@@ -50,24 +50,8 @@ describe("secret inputs", function () {
     describe("through the host", () => {
         let emulator: LogzioEmulator;
         let provider: string;
-        const hosts: ProviderHost[] = [];
-
-        before(async () => {
-            provider = await serializedProvider();
-        });
-        beforeEach(async () => {
-            emulator = await startEmulator();
-        });
-        afterEach(async () => {
-            await Promise.all(hosts.splice(0).map((h) => h.stop()));
-            await emulator.close();
-        });
-
-        async function host(config: Record<string, string> = {}): Promise<ProviderHost> {
-            const h = await startHost(emulator, { config });
-            hosts.push(h);
-            return h;
-        }
+        const hostWith = hostFixtures("test", (f) => ({ provider, emulator } = f));
+        const host = (config: Record<string, string> = {}): Promise<ProviderHost> => hostWith({ config });
 
         it("check: an invalid secret email is refused as [secret], never shown, and not against the property", async () => {
             const h = await host();

@@ -104,6 +104,40 @@ export async function startHost(emulator: LogzioEmulator | undefined, setup: Hos
     return host;
 }
 
+/**
+ * A host-level suite's fixtures: the serialized shim, an emulator (one for the suite, reset before each test; or a new
+ * one per test) handed to `use`, and the returned `host(setup)`, which starts a provider host on that emulator and
+ * stops it with the emulator.
+ */
+export function hostFixtures(
+    per: "suite" | "test",
+    use: (fixtures: { provider: string; emulator: LogzioEmulator }) => void,
+): (setup?: HostSetup) => Promise<ProviderHost> {
+    const hosts: ProviderHost[] = [];
+    let provider = "";
+    let emulator: LogzioEmulator | undefined;
+    const stopAll = async () => {
+        await Promise.all(hosts.splice(0).map((h) => h.stop()));
+        await emulator?.close();
+    };
+    const start = async () => {
+        emulator = await startEmulator();
+        use({ provider, emulator });
+    };
+    before(async () => {
+        provider = await serializedProvider();
+        if (per === "suite") await start();
+    });
+    beforeEach(async () => (per === "test" ? start() : emulator!.reset()));
+    if (per === "test") afterEach(stopAll);
+    else after(stopAll);
+    return async (setup = {}) => {
+        const h = await startHost(emulator, setup);
+        hosts.push(h);
+        return h;
+    };
+}
+
 /** check then create, as the engine does for a new resource; fails on check failures. */
 export async function createVia(
     host: ProviderHost,
