@@ -1,12 +1,12 @@
-// Creating a SIEM account (or adopting one): the duplicate guard, claims, the POST, and settling a create whose
-// answer was lost by looking the account up before anything is repeated.
+// Creating a SIEM account (or adopting one): the duplicate guard, claims, the journal of creates whose outcome is
+// unknown, the POST, and settling a create whose answer was lost by looking the account up before anything is repeated.
 import { performance } from "node:perf_hooks";
 import type * as t from "io-ts";
 import * as TE from "fp-ts/TaskEither";
 import { pipe } from "fp-ts/function";
-import { sequenceT } from "fp-ts/Apply";
 import { Account } from "./account";
-import { AccountView, SECURITY_ACCOUNT, SiemAccountInputs, SiemAccountState } from "./codecs";
+import { AccountView, SECURITY_ACCOUNT, SiemAccountInputs, SiemAccountState, Whoami } from "./codecs";
+import { CreateJournal, JournalRecord } from "./createJournal";
 import { Failure, isTransient } from "./errors";
 import { Owner, findSiemNamed, notWhole, ownerOf, publicUrl, stateFromLookup, stateFromResponse } from "./evidence";
 import { Deadline } from "./logzioClient";
@@ -39,49 +39,151 @@ function createNew(
     asked: number,
     deadline: Deadline,
 ): TE.TaskEither<Failure, SiemAccountState> {
+    // Names are claimed per main account as whoami names it, so two tokens of one main account share them (account.ts).
+    // whoami is asked once per host (check's token probe has usually asked it already).
+    return pipe(
+        account.main.get(deadline),
+        TE.chain((main) => claimAndCreate(account, inputs, main, asked, deadline)),
+    );
+}
+
+function claimAndCreate(
+    account: Account,
+    inputs: SiemAccountInputs,
+    main: Whoami,
+    asked: number,
+    deadline: Deadline,
+): TE.TaskEither<Failure, SiemAccountState> {
     const name = inputs.accountName;
-    // Claimed synchronously, before anything is awaited, so two resources of one name cannot both get past here.
+    // Claimed synchronously, before anything else is awaited, so two resources of one name cannot both get past here.
     // Keyed as Logz.io may hold the name: "Prod" and " prod" are one name to it (names.ts).
+    const claims = account.claims.of(main.accountId);
     const key = nameKey(name);
-    const claim = account.claims.get(key);
+    const claim = claims.get(key);
     if (claim !== undefined) {
         return TE.left(
             msg.refused(
                 claim.state === "created"
-                    ? msg.duplicateName({ accountId: claim.id as t.Int, accountName: name, type: SECURITY_ACCOUNT })
+                    ? // Another resource of this stack created it in this run: never offered for adoption.
+                      msg.nameHeldInStack({ accountId: claim.id as t.Int, accountName: name, type: SECURITY_ACCOUNT }, "")
                     : claim.state === "unsettled"
                       ? msg.unsettledClaim(name)
                       : msg.creatingNow(name),
             ),
         );
     }
-    account.claims.set(key, { state: "creating" });
+    claims.set(key, { state: "creating" });
+    const owner = ownerOf(main, account.settings);
+    const { journal } = account;
     return pipe(
-        // Claims cover this host's own creates, so the guard only has to see Logz.io as of this call. The owner
-        // and the list are asked at once (the owner only once per host).
-        sequenceT(TE.ApplyPar)(account.main.get(deadline), account.directory.list(asked, deadline)),
-        TE.chain(([main, listing]) => {
+        // Claims cover this host's own creates, so the guard only has to see Logz.io as of this call.
+        account.directory.list(asked, deadline),
+        TE.chain((listing) => {
             const existing = findSiemNamed(listing.accounts, name);
-            if (existing) return TE.left(msg.refused(msg.duplicateName(existing)));
+            if (existing) {
+                // Its outcome is known now: a record of an earlier create of this name has done its work.
+                return pipe(
+                    TE.fromTask(() => forgetCreates(journal, main.accountId, name)),
+                    TE.chain(() => TE.left(msg.refused(duplicateOf(account, existing)))),
+                );
+            }
             const why = notWhole(listing, main.accountId);
             if (why !== undefined) return TE.left(msg.refused(msg.listNotWhole(why, `a SIEM account named "${name}"`, "guard")));
-            return postUntilSettled(account, inputs, ownerOf(main, account.settings), deadline, 1);
+            if (!journal) return postUntilSettled(account, inputs, owner, deadline, 1);
+            return pipe(
+                TE.fromTask(() => unknownOutcomes(account, journal, main.accountId, name, listing.logzioNow)),
+                TE.chain((pending) =>
+                    pending.length > 0
+                        ? TE.left(msg.refused(msg.unknownOutcome(name, main.accountId, pending[0])))
+                        : recordedPost(account, journal, inputs, owner, deadline),
+                ),
+            );
         }),
         TE.map((state) => {
-            account.claims.set(key, { state: "created", id: state.accountId, at: performance.now() });
+            claims.set(key, { state: "created", id: state.accountId, at: performance.now() });
             return state;
         }),
         TE.orElseFirst((failure) => {
             if (failure.kind === "refused" && failure.id !== undefined) {
                 // A partial create has an id: the name stays taken by it.
-                account.claims.set(key, { state: "created", id: Number(failure.id), at: performance.now() });
+                claims.set(key, { state: "created", id: Number(failure.id), at: performance.now() });
             } else if (failure.kind === "refused" && failure.unsettled) {
-                account.claims.set(key, { state: "unsettled" });
+                claims.set(key, { state: "unsettled" });
             } else {
                 // Certainly not created (refused before any POST, or a definite answer): the name is free.
-                account.claims.delete(key);
+                claims.delete(key);
             }
             return TE.right(undefined);
+        }),
+    );
+}
+
+/**
+ * The duplicate guard's message. An account that another resource of this stack manages (its id came through diff,
+ * read or delete in this host) is never offered for adoption: two resources would then manage one account.
+ */
+function duplicateOf(account: Account, existing: AccountView): string {
+    const inState = account.managed.get(existing.accountId);
+    return inState === undefined ? msg.duplicateName(existing) : msg.nameHeldInStack(existing, inState);
+}
+
+// --- the journal of creates whose outcome is unknown (createJournal.ts) --------------------------------------
+
+/** Logz.io lists the name: every record of a create of it has its answer. */
+async function forgetCreates(journal: CreateJournal | undefined, mainAccountId: number, name: string): Promise<void> {
+    if (!journal) return;
+    for (const r of await journal.find(mainAccountId, name)) await journal.clear(r.file);
+}
+
+/**
+ * Records of earlier creates of this name, not listed now, that may still appear. A record older than the
+ * provisioning grace on Logz.io's clock is settled (Logz.io would list the account by now: the same evidence that
+ * lets refresh drop an account) and goes; with a grace of 0, "not listed" is "not created" at once.
+ */
+async function unknownOutcomes(
+    account: Account,
+    journal: CreateJournal,
+    mainAccountId: number,
+    name: string,
+    logzioNow: number | undefined,
+): Promise<JournalRecord[]> {
+    const grace = account.settings.provisioningGraceMs;
+    const pending: JournalRecord[] = [];
+    for (const r of await journal.find(mainAccountId, name)) {
+        // A Date header has whole seconds: the record's time may be up to a second early.
+        const settled =
+            grace <= 0 || (r.sentAtLogzioMs !== undefined && logzioNow !== undefined && logzioNow - (r.sentAtLogzioMs + 1000) >= grace);
+        if (settled) await journal.clear(r.file);
+        else pending.push(r);
+    }
+    return pending;
+}
+
+/** The POST, written down first; the record goes once the outcome is known, and stays while it is not. */
+function recordedPost(
+    account: Account,
+    journal: CreateJournal,
+    inputs: SiemAccountInputs,
+    owner: Owner,
+    deadline: Deadline,
+): TE.TaskEither<Failure, SiemAccountState> {
+    return pipe(
+        TE.fromTask(() => journal.record(owner.mainAccountId, inputs.accountName, owner.apiUrl, account.client.clock.now())),
+        TE.chain((file) => {
+            const settle = (failure?: Failure) =>
+                file === undefined || (failure?.kind === "refused" && failure.unsettled && failure.id === undefined)
+                    ? Promise.resolve()
+                    : journal.clear(file);
+            return pipe(
+                postUntilSettled(account, inputs, owner, deadline, 1),
+                TE.chainFirst(() => TE.fromTask(() => settle())),
+                TE.orElse((failure) =>
+                    pipe(
+                        TE.fromTask(() => settle(failure)),
+                        TE.chain(() => TE.left(failure)),
+                    ),
+                ),
+            );
         }),
     );
 }

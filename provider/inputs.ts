@@ -1,6 +1,7 @@
 // Field-by-field validation of SiemAccount inputs for `check`: one failure per bad property, named, with
 // what was received. Unknown values (preview) pass; nothing here touches the network.
 import { ACCOUNT_NAME_PATTERN, EMAIL_PATTERN } from "./codecs";
+import { accountNameProblem } from "./names";
 import { MAX_MESSAGE_CHARS, bounded, excerpt, sentence, summarise } from "./text";
 
 /** The engine's placeholder for a value not known until apply (preview). */
@@ -45,7 +46,7 @@ const RULES: Record<string, Rule> = {
             ? `accountName is required: a non-empty string, got ${show(v)}`
             : ACCOUNT_NAME_PATTERN.test(v)
               ? undefined
-              : `accountName ${show(v)} may contain only letters, digits, '-', '.', '_' and spaces (Logz.io refuses < > : " / \\ | ? *)`,
+              : accountNameProblem(v),
     email: (v) =>
         typeof v === "string" && EMAIL_PATTERN.test(v) ? undefined : `email is required: an address like ops@example.com, got ${show(v)}`,
     accountsToScan: (v) => {

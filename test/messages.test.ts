@@ -51,6 +51,12 @@ const messages: Record<string, string> = {
     adoptUnknownId: msg.adoptUnknownId(123456, settings.apiUrl),
     adoptNotSiem: msg.adoptNotSiem(123456, { ...live, type: "GENERAL" }),
     adoptOtherName: msg.adoptOtherName(123456, live, "other-name"),
+    nameHeldInStack: msg.nameHeldInStack(live, "old-siem"),
+    renamedOntoListed: msg.renamedOntoListed(live),
+    unknownOutcome: msg.unknownOutcome("platform-siem", 1, {
+        file: "/home/u/.pulumi/logzio-siem/unsettled-creates/1-ab.json",
+        sentAt: "2026-12-01T10:00:00.000Z",
+    }),
 };
 
 /** The sentences of a text, for finding one said twice. */

@@ -1,0 +1,137 @@
+// Creates sent from this machine whose outcome it never learned. A provider host killed while its POST was in
+// flight (or whose answer was lost and never settled) leaves no trace in Pulumi's state, and Logz.io may list the
+// account only minutes later: the next `pulumi up` would POST the name again and bill a second account. So each
+// create is written down here before its POST is sent, and its record removed once the outcome is known (created,
+// with an id; or certainly not created). The duplicate guard reads the records of the name it is about to create.
+//
+// Where: `$PULUMI_LOGZIO_SIEM_JOURNAL_DIR`, else `${PULUMI_HOME:-~/.pulumi}/logzio-siem/unsettled-creates/`: the
+// user's Pulumi home, never the project folder. One file per create (concurrent hosts never write the same file),
+// written to a temporary name and renamed, so a reader never sees half a record. A record holds no token and no
+// name: the main account id, a hash of the name's key (names.ts), the API URL without credentials and the times.
+// A machine that never sent the create (a fresh CI runner) has no record: that limit is documented.
+import { createHash, randomUUID } from "node:crypto";
+import { promises as fs } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { nameKey } from "./names";
+
+export const JOURNAL_DIR_ENV = "PULUMI_LOGZIO_SIEM_JOURNAL_DIR";
+
+/** One create whose outcome is unknown, as read back. */
+export interface JournalRecord {
+    /** The record's file: what a user removes once they have checked Logz.io. */
+    readonly file: string;
+    readonly mainAccountId: number;
+    readonly apiUrl: string;
+    /** When the POST was about to be sent, by this machine's clock (ISO 8601). */
+    readonly sentAt: string;
+    /** The same moment on Logz.io's clock (its `Date` headers), when known: what the provisioning grace is measured on. */
+    readonly sentAtLogzioMs?: number;
+}
+
+/** The journal's folder for this environment. */
+export function journalDir(env: NodeJS.ProcessEnv = process.env): string {
+    const given = env[JOURNAL_DIR_ENV];
+    if (given !== undefined && given !== "") return given;
+    const home = env.PULUMI_HOME !== undefined && env.PULUMI_HOME !== "" ? env.PULUMI_HOME : path.join(os.homedir(), ".pulumi");
+    return path.join(home, "logzio-siem", "unsettled-creates");
+}
+
+/** The part of a record's file name that names the create: main account and name, the name only as a hash. */
+function prefixOf(mainAccountId: number, name: string): string {
+    const hash = createHash("sha256")
+        .update(`pulumi-logzio-siem\0${nameKey(name)}`)
+        .digest("hex")
+        .slice(0, 32);
+    return `${mainAccountId}-${hash}-`;
+}
+
+export class CreateJournal {
+    private warned = false;
+
+    constructor(
+        readonly dir: string,
+        private readonly warn: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+    ) {}
+
+    /**
+     * Writes the record of a create about to be sent; resolves once it is on disk (renamed into place) with its file,
+     * or undefined when the folder cannot be written (said once per host; the create goes on without a record).
+     */
+    async record(mainAccountId: number, name: string, apiUrl: string, logzioNowMs: number | undefined): Promise<string | undefined> {
+        const file = path.join(this.dir, `${prefixOf(mainAccountId, name)}${Date.now()}-${randomUUID()}.json`);
+        const body: Omit<JournalRecord, "file"> = {
+            mainAccountId,
+            apiUrl,
+            sentAt: new Date().toISOString(),
+            ...(logzioNowMs === undefined ? {} : { sentAtLogzioMs: logzioNowMs }),
+        };
+        const temp = path.join(this.dir, `.tmp-${randomUUID()}`);
+        try {
+            await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
+            await fs.writeFile(temp, `${JSON.stringify(body)}\n`, { mode: 0o600 });
+            await fs.rename(temp, file);
+            return file;
+        } catch (e) {
+            await fs.rm(temp, { force: true }).catch(() => undefined);
+            this.warnOnce(`cannot write the record of a create to ${this.dir} (${errorCode(e)})`);
+            return undefined;
+        }
+    }
+
+    /** The outcome is known: the record goes. */
+    async clear(file: string): Promise<void> {
+        try {
+            await fs.rm(file, { force: true });
+        } catch (e) {
+            this.warnOnce(`cannot remove ${file} (${errorCode(e)})`);
+        }
+    }
+
+    /** The records of creates of this name (by its key) under this main account; none when the folder cannot be read. */
+    async find(mainAccountId: number, name: string): Promise<JournalRecord[]> {
+        let files: string[];
+        try {
+            files = await fs.readdir(this.dir);
+        } catch (e) {
+            if (errorCode(e) !== "ENOENT") this.warnOnce(`cannot read ${this.dir} (${errorCode(e)})`);
+            return [];
+        }
+        const prefix = prefixOf(mainAccountId, name);
+        const records: JournalRecord[] = [];
+        for (const f of files) {
+            if (!f.startsWith(prefix) || !f.endsWith(".json")) continue;
+            const file = path.join(this.dir, f);
+            try {
+                const parsed = JSON.parse(await fs.readFile(file, "utf8")) as Partial<JournalRecord>;
+                records.push({
+                    file,
+                    mainAccountId,
+                    apiUrl: typeof parsed.apiUrl === "string" ? parsed.apiUrl : "",
+                    sentAt: typeof parsed.sentAt === "string" ? parsed.sentAt : "an unknown time",
+                    ...(typeof parsed.sentAtLogzioMs === "number" ? { sentAtLogzioMs: parsed.sentAtLogzioMs } : {}),
+                });
+            } catch (e) {
+                // Removed meanwhile by another host (its outcome became known): nothing to hold against this create.
+                if (errorCode(e) === "ENOENT") continue;
+                // Unreadable or garbled: still a create that may have happened.
+                records.push({ file, mainAccountId, apiUrl: "", sentAt: "an unknown time" });
+            }
+        }
+        return records;
+    }
+
+    private warnOnce(what: string): void {
+        if (this.warned) return;
+        this.warned = true;
+        this.warn(
+            `pulumi-logzio-siem: ${what}; a create interrupted on this machine will not be remembered by the next run ` +
+                `(set ${JOURNAL_DIR_ENV} to a writable folder).`,
+        );
+    }
+}
+
+function errorCode(e: unknown): string {
+    const code = (e as { code?: unknown } | null)?.code;
+    return typeof code === "string" ? code : String(e);
+}
