@@ -84,5 +84,8 @@ export function releaseId(account: Account, id: number): void {
 export function noteManaged(account: Account, id: string, state: unknown): void {
     const n = Number(id);
     const name = typeof state === "object" && state !== null ? (state as Record<string, unknown>).accountName : undefined;
-    if (Number.isSafeInteger(n) && n > 0) account.managed.set(n, typeof name === "string" ? name : "");
+    if (!Number.isSafeInteger(n) || n <= 0) return;
+    account.managed.set(n, typeof name === "string" ? name : "");
+    // Pulumi recorded the create that made it: a record of that create (createJournal.ts) has done its work.
+    if (account.journal) void account.journal.forgetId(n);
 }

@@ -170,16 +170,24 @@ function recordedPost(
     return pipe(
         TE.fromTask(() => journal.record(owner.mainAccountId, inputs.accountName, owner.apiUrl, account.client.clock.now())),
         TE.chain((file) => {
-            const settle = (failure?: Failure) =>
-                file === undefined || (failure?.kind === "refused" && failure.unsettled && failure.id === undefined)
+            // Created: the record keeps the id until Pulumi hands it back (the engine that asked may be gone). Unsettled:
+            // it stays as it is. Certainly not created: it goes.
+            const settle = (failure?: Failure, id?: number): Promise<void> =>
+                file === undefined
                     ? Promise.resolve()
-                    : journal.clear(file);
+                    : id !== undefined
+                      ? journal.created(file, id)
+                      : failure?.kind === "refused" && failure.unsettled
+                        ? Promise.resolve()
+                        : journal.clear(file);
             return pipe(
                 postUntilSettled(account, inputs, owner, deadline, 1),
-                TE.chainFirst(() => TE.fromTask(() => settle())),
+                TE.chainFirst((state) => TE.fromTask(() => settle(undefined, state.accountId))),
                 TE.orElse((failure) =>
                     pipe(
-                        TE.fromTask(() => settle(failure)),
+                        TE.fromTask(() =>
+                            settle(failure, failure.kind === "refused" && failure.id !== undefined ? Number(failure.id) : undefined),
+                        ),
                         TE.chain(() => TE.left(failure)),
                     ),
                 ),

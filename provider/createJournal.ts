@@ -1,13 +1,17 @@
 // Creates sent from this machine whose outcome it never learned. A provider host killed while its POST was in
 // flight (or whose answer was lost and never settled) leaves no trace in Pulumi's state, and Logz.io may list the
 // account only minutes later: the next `pulumi up` would POST the name again and bill a second account. So each
-// create is written down here before its POST is sent, and its record removed once the outcome is known (created,
-// with an id; or certainly not created). The duplicate guard reads the records of the name it is about to create.
+// create is written down here before its POST is sent. Certainly not created: the record goes. Created: the record
+// keeps the id until a later operation hands this id back from the stack's state (diff, read, update or delete: Pulumi
+// recorded it), because the engine that asked may have died before it could record the answer (a killed CLI leaves
+// the provider host running, and the host's answer goes nowhere). The duplicate guard reads the records of the name it
+// is about to create; a record older than the provisioning grace (Logz.io would list the account by now) is settled.
 //
 // Where: `$PULUMI_LOGZIO_SIEM_JOURNAL_DIR`, else `${PULUMI_HOME:-~/.pulumi}/logzio-siem/unsettled-creates/`: the
 // user's Pulumi home, never the project folder. One file per create (concurrent hosts never write the same file),
 // written to a temporary name and renamed, so a reader never sees half a record. A record holds no token and no
-// name: the main account id, a hash of the name's key (names.ts), the API URL without credentials and the times.
+// name: the main account id, a hash of the name's key (names.ts), the API URL without credentials, the times, and the
+// account's id once it is known.
 // A machine that never sent the create (a fresh CI runner) has no record: that limit is documented.
 import { createHash, randomUUID } from "node:crypto";
 import { promises as fs } from "node:fs";
@@ -27,7 +31,11 @@ export interface JournalRecord {
     readonly sentAt: string;
     /** The same moment on Logz.io's clock (its `Date` headers), when known: what the provisioning grace is measured on. */
     readonly sentAtLogzioMs?: number;
+    /** The account the create made, when this machine learned it (Pulumi may not have). */
+    readonly accountId?: number;
 }
+
+const WITH_ID = /-id(\d+)\.json$/;
 
 /** The journal's folder for this environment. */
 export function journalDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -48,6 +56,8 @@ function prefixOf(mainAccountId: number, name: string): string {
 
 export class CreateJournal {
     private warned = false;
+    /** Files of records that hold an account id, by id: read from the folder once per host, then kept up to date. */
+    private byId?: Promise<Map<number, string[]>>;
 
     constructor(
         readonly dir: string,
@@ -79,7 +89,51 @@ export class CreateJournal {
         }
     }
 
-    /** The outcome is known: the record goes. */
+    /**
+     * The create made account `accountId`: its record keeps the id until Pulumi hands it back (forgetId), written
+     * whole under a name that carries the id, then the record without it removed.
+     */
+    async created(file: string, accountId: number): Promise<void> {
+        const withId = file.replace(/\.json$/, `-id${accountId}.json`);
+        const temp = path.join(this.dir, `.tmp-${randomUUID()}`);
+        try {
+            const body = JSON.parse(await fs.readFile(file, "utf8")) as Record<string, unknown>;
+            await fs.writeFile(temp, `${JSON.stringify({ ...body, accountId })}\n`, { mode: 0o600 });
+            await fs.rename(temp, withId);
+            await fs.rm(file, { force: true });
+            const ids = await this.ids();
+            ids.set(accountId, [...(ids.get(accountId) ?? []), withId]);
+        } catch (e) {
+            await fs.rm(temp, { force: true }).catch(() => undefined);
+            this.warnOnce(`cannot update ${file} (${errorCode(e)})`);
+        }
+    }
+
+    /** Pulumi's state holds this account: records of the create that made it have done their work. */
+    async forgetId(accountId: number): Promise<void> {
+        const ids = await this.ids();
+        const files = ids.get(accountId);
+        if (files === undefined) return;
+        ids.delete(accountId);
+        for (const f of files) await this.clear(f);
+    }
+
+    private ids(): Promise<Map<number, string[]>> {
+        this.byId ??= fs.readdir(this.dir).then(
+            (files) => {
+                const ids = new Map<number, string[]>();
+                for (const f of files) {
+                    const id = WITH_ID.exec(f);
+                    if (id) ids.set(Number(id[1]), [...(ids.get(Number(id[1])) ?? []), path.join(this.dir, f)]);
+                }
+                return ids;
+            },
+            () => new Map<number, string[]>(),
+        );
+        return this.byId;
+    }
+
+    /** The outcome is known and nothing was created (or Logz.io lists the account): the record goes. */
     async clear(file: string): Promise<void> {
         try {
             await fs.rm(file, { force: true });
@@ -110,6 +164,7 @@ export class CreateJournal {
                     apiUrl: typeof parsed.apiUrl === "string" ? parsed.apiUrl : "",
                     sentAt: typeof parsed.sentAt === "string" ? parsed.sentAt : "an unknown time",
                     ...(typeof parsed.sentAtLogzioMs === "number" ? { sentAtLogzioMs: parsed.sentAtLogzioMs } : {}),
+                    ...(typeof parsed.accountId === "number" ? { accountId: parsed.accountId } : {}),
                 });
             } catch (e) {
                 // Removed meanwhile by another host (its outcome became known): nothing to hold against this create.

@@ -223,13 +223,26 @@ export function nameHeldInStack(existing: AccountView, nameInState: string): str
     );
 }
 
-/** A create of this name from this machine whose outcome was never learned (createJournal.ts). */
-export function unknownOutcome(name: string, mainAccountId: number, record: { file: string; sentAt: string }): string {
+/**
+ * A create of this name from this machine whose outcome Pulumi may never have learned (createJournal.ts): the provider
+ * stopped before Logz.io answered, or the answer was lost, or it made account `accountId` but the run that asked ended
+ * before recording it.
+ */
+export function unknownOutcome(name: string, mainAccountId: number, record: { file: string; sentAt: string; accountId?: number }): string {
     const remove = process.platform === "win32" ? `del "${record.file}"` : `rm '${record.file}'`;
+    const sent = `a create of SIEM account "${shortName(name)}" under main account ${mainAccountId} was sent from this machine at ${record.sentAt}`;
+    if (record.accountId !== undefined) {
+        return (
+            `${sent} and made account ${record.accountId}, but the run that sent it may have ended before Pulumi recorded it, and ` +
+            `Logz.io does not list it yet (a new account can take minutes to be listed), so none was sent.\n` +
+            `Check Logz.io under Settings > Manage accounts: if account ${record.accountId} exists and no other resource manages it, add ` +
+            `existingAccountId: ${record.accountId} to the resource args and run \`pulumi up\` again; if it does not, remove the record with ` +
+            `\`${remove}\` and run \`pulumi up\` again.`
+        );
+    }
     return (
-        `a create of SIEM account "${shortName(name)}" under main account ${mainAccountId} was sent from this machine at ${record.sentAt} ` +
-        `and its outcome is unknown (the provider stopped before Logz.io answered, or the answer was lost); Logz.io does not list it ` +
-        `now, but a new account can take minutes to be listed, so none was sent.\n` +
+        `${sent} and its outcome is unknown (the provider stopped before Logz.io answered, or the answer was lost); Logz.io does not ` +
+        `list it now, but a new account can take minutes to be listed, so none was sent.\n` +
         `Check Logz.io under Settings > Manage accounts: if "${shortName(name)}" exists, add existingAccountId: <its id> to the resource ` +
         `args and run \`pulumi up\` again; if it does not, remove the record with \`${remove}\` and run \`pulumi up\` again.`
     );

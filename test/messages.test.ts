@@ -57,6 +57,11 @@ const messages: Record<string, string> = {
         file: "/home/u/.pulumi/logzio-siem/unsettled-creates/1-ab.json",
         sentAt: "2026-12-01T10:00:00.000Z",
     }),
+    "unknownOutcome (made an account)": msg.unknownOutcome("platform-siem", 1, {
+        file: "/home/u/.pulumi/logzio-siem/unsettled-creates/1-ab-id123456.json",
+        sentAt: "2026-12-01T10:00:00.000Z",
+        accountId: 123456,
+    }),
 };
 
 /** The sentences of a text, for finding one said twice. */

@@ -274,9 +274,31 @@ describe("names: one account per name, one identity for names, refusals that say
             expect(posts()).to.equal(1);
         });
 
-        it("a create whose outcome is known leaves no record", async () => {
+        it("a killed CLI whose provider host made the account: the next run is refused naming it, with no second POST", async () => {
+            // The host finished the create, but the engine that asked was gone and recorded nothing.
+            emulator.setProvisioningMs(LATE);
+            const first = await host(withJournal());
+            const args = { accountName: "orphan-siem", email: "o@example.com" };
+            const made = await createVia(first, provider, "orphan", args);
+            expect(await records()).to.have.length(1);
+            expect((await records())[0]).to.match(new RegExp(`-id${made.id}\\.json$`));
+
+            const second = await host(withJournal());
+            const err = await hostError(second.create(urnFor("orphan"), (await check(second, "orphan", args)).inputs));
+            expect(err.message).to.include(`and made account ${made.id}`).and.include(`existingAccountId: ${made.id} to the resource args`);
+            expect(posts(), "no second POST").to.equal(1);
+        });
+
+        it("a record of a create that made an account goes once Pulumi hands its id back; one that made none leaves none", async () => {
             const h = await host(withJournal());
-            await createVia(h, provider, "known", { accountName: "known-siem", email: "k@example.com" });
+            const made = await createVia(h, provider, "known", { accountName: "known-siem", email: "k@example.com" });
+            expect(await records()).to.have.length(1);
+            // The next run's refresh (or diff, or delete) comes with the id from state: Pulumi recorded it.
+            const next = await host(withJournal());
+            await next.read(made.id, urnFor("known"), made.properties);
+            const until = Date.now() + 5000;
+            while ((await records()).length > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+            expect(await records()).to.deep.equal([]);
             emulator.injectFaults("create", { kind: "status", status: 400, body: '{"message":"no"}' });
             await hostError(createVia(h, provider, "refused", { accountName: "refused-siem", email: "r@example.com" }));
             expect(await records()).to.deep.equal([]);
