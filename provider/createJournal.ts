@@ -58,6 +58,10 @@ export class CreateJournal {
     private warned = false;
     /** Files of records that hold an account id, by id: read from the folder once per host, then kept up to date. */
     private byId?: Promise<Map<number, string[]>>;
+    /** The folder exists (made once per host: a create should not pay for it each time). */
+    private made = false;
+    /** What this host wrote in each of its records, so recording the id needs no read. */
+    private readonly written = new Map<string, string>();
 
     constructor(
         readonly dir: string,
@@ -78,12 +82,19 @@ export class CreateJournal {
         };
         const temp = path.join(this.dir, `.tmp-${randomUUID()}`);
         try {
-            await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
+            if (!this.made) await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
+            this.made = true;
             await fs.writeFile(temp, `${JSON.stringify(body)}\n`, { mode: 0o600 });
             await fs.rename(temp, file);
+            this.written.set(file, JSON.stringify(body));
             return file;
         } catch (e) {
             await fs.rm(temp, { force: true }).catch(() => undefined);
+            // The folder was removed since it was made (a user clearing records by hand): make it again, once.
+            if (this.made && errorCode(e) === "ENOENT") {
+                this.made = false;
+                return this.record(mainAccountId, name, apiUrl, logzioNowMs);
+            }
             this.warnOnce(`cannot write the record of a create to ${this.dir} (${errorCode(e)})`);
             return undefined;
         }
@@ -97,7 +108,9 @@ export class CreateJournal {
         const withId = file.replace(/\.json$/, `-id${accountId}.json`);
         const temp = path.join(this.dir, `.tmp-${randomUUID()}`);
         try {
-            const body = JSON.parse(await fs.readFile(file, "utf8")) as Record<string, unknown>;
+            const known = this.written.get(file);
+            this.written.delete(file);
+            const body = JSON.parse(known ?? (await fs.readFile(file, "utf8"))) as Record<string, unknown>;
             await fs.writeFile(temp, `${JSON.stringify({ ...body, accountId })}\n`, { mode: 0o600 });
             await fs.rename(temp, withId);
             await fs.rm(file, { force: true });
@@ -135,6 +148,7 @@ export class CreateJournal {
 
     /** The outcome is known and nothing was created (or Logz.io lists the account): the record goes. */
     async clear(file: string): Promise<void> {
+        this.written.delete(file);
         try {
             await fs.rm(file, { force: true });
         } catch (e) {
