@@ -47,6 +47,18 @@ describe("names: one account per name, one identity for names, refusals that say
             "logzio-b:apiToken": "second-token-of-the-main-account",
         });
 
+        it("the emulator: every token of its main account is accepted, and whoami names the one main account", async () => {
+            emulator.addToken("third-token");
+            const whoami = async (token: string) => {
+                const res = await fetch(`${emulator.url}/v2/whoami`, { headers: { "X-API-TOKEN": token } });
+                return { status: res.status, body: (await res.json()) as unknown };
+            };
+            const answers = await Promise.all([emulator.token, "second-token-of-the-main-account", "third-token"].map(whoami));
+            expect(answers.map((a) => a.status)).to.deep.equal([200, 200, 200]);
+            expect(new Set(answers.map((a) => JSON.stringify(a.body))).size).to.equal(1);
+            expect((await whoami("not-a-token")).status).to.equal(401);
+        });
+
         it("one name in two namespaces with two tokens of one main account, Logz.io listing late: one POST, the second refused", async () => {
             emulator.setProvisioningMs(LATE);
             const h = await host({ config: twoTokens(emulator) });
