@@ -5,10 +5,11 @@ import type * as t from "io-ts";
 import * as TE from "fp-ts/TaskEither";
 import { pipe } from "fp-ts/function";
 import { Account } from "./account";
+import { Listing } from "./accountDirectory";
 import { AccountView, SECURITY_ACCOUNT, SiemAccountInputs, SiemAccountState, Whoami } from "./codecs";
 import { CreateJournal, JournalRecord } from "./createJournal";
 import { Failure, isTransient } from "./errors";
-import { Owner, findSiemNamed, notWhole, ownerOf, publicUrl, stateFromLookup, stateFromResponse } from "./evidence";
+import { Owner, findSiem, findSiemNamed, notWhole, ownerOf, publicUrl, stateFromLookup, stateFromResponse } from "./evidence";
 import { Deadline } from "./logzioClient";
 import * as msg from "./messages";
 import { nameKey, sameName } from "./names";
@@ -91,12 +92,22 @@ function claimAndCreate(
             if (why !== undefined) return TE.left(msg.refused(msg.listNotWhole(why, `a SIEM account named "${name}"`, "guard")));
             if (!journal) return postUntilSettled(account, inputs, owner, deadline, 1);
             return pipe(
-                TE.fromTask(() => unknownOutcomes(account, journal, main.accountId, name, listing.logzioNow)),
-                TE.chain((pending) =>
-                    pending.length > 0
-                        ? TE.left(msg.refused(msg.unknownOutcome(name, main.accountId, pending[0])))
-                        : recordedPost(account, journal, inputs, owner, deadline),
-                ),
+                TE.fromTask(() => unknownOutcomes(account, journal, main.accountId, name, listing)),
+                TE.chain((pending) => {
+                    if (pending.length === 0) return recordedPost(account, journal, inputs, owner, deadline);
+                    // A record of an account another resource of this stack manages: named as such, never offered for adoption.
+                    const held = pending.find((r) => r.accountId !== undefined && account.managed.has(r.accountId));
+                    return TE.left(
+                        msg.refused(
+                            held?.accountId !== undefined
+                                ? msg.nameHeldInStack(
+                                      { accountId: held.accountId as t.Int, accountName: name, type: SECURITY_ACCOUNT },
+                                      account.managed.get(held.accountId) ?? "",
+                                  )
+                                : msg.unknownOutcome(name, main.accountId, pending[0]),
+                        ),
+                    );
+                }),
             );
         }),
         TE.map((state) => {
@@ -145,14 +156,18 @@ async function unknownOutcomes(
     journal: CreateJournal,
     mainAccountId: number,
     name: string,
-    logzioNow: number | undefined,
+    listing: Listing,
 ): Promise<JournalRecord[]> {
+    const { logzioNow } = listing;
     const grace = account.settings.provisioningGraceMs;
     const pending: JournalRecord[] = [];
     for (const r of await journal.find(mainAccountId, name)) {
         // A Date header has whole seconds: the record's time may be up to a second early.
+        // The account it made is listed (under another name, renamed in the UI): its outcome is in plain sight.
         const settled =
-            grace <= 0 || (r.sentAtLogzioMs !== undefined && logzioNow !== undefined && logzioNow - (r.sentAtLogzioMs + 1000) >= grace);
+            grace <= 0 ||
+            (r.accountId !== undefined && findSiem(listing.accounts, r.accountId) !== undefined) ||
+            (r.sentAtLogzioMs !== undefined && logzioNow !== undefined && logzioNow - (r.sentAtLogzioMs + 1000) >= grace);
         if (settled) await journal.clear(r.file);
         else pending.push(r);
     }

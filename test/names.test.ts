@@ -286,6 +286,27 @@ describe("names: one account per name, one identity for names, refusals that say
             expect(posts()).to.equal(1);
         });
 
+        it("a record older than the provisioning grace by Logz.io's clock is settled: the create goes ahead", async () => {
+            // The POST never reached Logz.io's work (it hangs); the provider is killed meanwhile.
+            emulator.injectFaults("create", { kind: "hang" });
+            const first = await host(withJournal());
+            const args = { accountName: "stale-siem", email: "s@example.com" };
+            const pending = first.create(urnFor("stale"), (await check(first, "stale", args)).inputs).catch(() => undefined);
+            const until = Date.now() + 10_000;
+            while (emulator.inFlightOn("create") === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+            process.kill(first.pid, "SIGKILL");
+            await pending;
+            expect(await records()).to.have.length(1);
+            expect(emulator.siemAccounts()).to.deep.equal([]);
+
+            emulator.advanceClock(16 * 60_000); // past the default grace of 15 minutes: Logz.io would list it by now
+            const second = await host(withJournal());
+            const made = await createVia(second, provider, "stale", args);
+            expect(emulator.siemAccounts().map((a) => String(a.accountId))).to.deep.equal([made.id]);
+            expect(await records(), "only the new create's record, with its id").to.have.length(1);
+            expect((await records())[0]).to.match(new RegExp(`-id${made.id}\\.json$`));
+        });
+
         it("a killed CLI whose provider host made the account: the next run is refused naming it, with no second POST", async () => {
             // The host finished the create, but the engine that asked was gone and recorded nothing.
             emulator.setProvisioningMs(LATE);
