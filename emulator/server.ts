@@ -74,6 +74,7 @@ export class LogzioEmulator {
     }
 
     readonly token: string;
+    private readonly tokens: Set<string>;
     readonly requests: RequestRecord[] = [];
 
     private readonly server: http.Server | https.Server;
@@ -106,6 +107,7 @@ export class LogzioEmulator {
         // Every request waiting out its latency listens on this one signal: hundreds at once are expected.
         setMaxListeners(0, this.shutdown.signal);
         this.token = opts.token ?? "emulator-token";
+        this.tokens = new Set([this.token, ...(opts.otherTokens ?? [])]);
         this.ownerId = opts.ownerAccountId ?? 100000;
         this.ownerName = opts.ownerAccountName ?? "main-account";
         this.clock = opts.now ?? Date.now;
@@ -263,6 +265,12 @@ export class LogzioEmulator {
         return this.faults.pending(routeKey(route));
     }
 
+    /** Another API token of the main account from now on (one more token in Logz.io's UI). */
+    addToken(token: string): void {
+        if (typeof token !== "string" || token === "") throw new Error("a token must be a non-empty string");
+        this.tokens.add(token);
+    }
+
     setLatency(ms: number): void {
         this.latencyMs = nonNegative(ms, "latency");
     }
@@ -414,7 +422,7 @@ export class LogzioEmulator {
         }
         if (fault?.kind === "delay") await sleep(fault.ms, undefined, { signal: this.shutdown.signal });
 
-        if (token !== this.token) return reply(jsonReply(401, { message: UNAUTHORIZED_MESSAGE }));
+        if (token === undefined || !this.tokens.has(token)) return reply(jsonReply(401, { message: UNAUTHORIZED_MESSAGE }));
         const result = route.handle(raw, requestId);
         if (fault?.kind === "slowBody") return reply({ ...jsonReply(result.status, result.json), pace: fault });
         // "After commit" faults only bite when the request succeeded; otherwise the real error is answered.

@@ -56,6 +56,8 @@ export interface EmulatorOptions {
     host?: string;
     port?: number;
     token?: string;
+    /** More API tokens of the same main account (Logz.io lets an owner make several): each is accepted as `token` is. */
+    otherTokens?: readonly string[];
     ownerAccountId?: number;
     ownerAccountName?: string;
     /** The lowest id a new account may get (--state keeps it): ids handed out before, deleted since, stay unused. */

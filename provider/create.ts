@@ -1,14 +1,15 @@
-// Creating a SIEM account (or adopting one): the duplicate guard, claims, the POST, and settling a create whose
-// answer was lost by looking the account up before anything is repeated.
+// Creating a SIEM account (or adopting one): the duplicate guard, claims, the journal of creates whose outcome is
+// unknown, the POST, and settling a create whose answer was lost by looking the account up before anything is repeated.
 import { performance } from "node:perf_hooks";
 import type * as t from "io-ts";
 import * as TE from "fp-ts/TaskEither";
 import { pipe } from "fp-ts/function";
-import { sequenceT } from "fp-ts/Apply";
 import { Account } from "./account";
-import { AccountView, SECURITY_ACCOUNT, SiemAccountInputs, SiemAccountState } from "./codecs";
+import { Listing } from "./accountDirectory";
+import { AccountView, SECURITY_ACCOUNT, SiemAccountInputs, SiemAccountState, Whoami } from "./codecs";
+import { CreateJournal, JournalRecord } from "./createJournal";
 import { Failure, isTransient } from "./errors";
-import { Owner, findSiemNamed, notWhole, ownerOf, publicUrl, stateFromLookup, stateFromResponse } from "./evidence";
+import { Owner, findSiem, findSiemNamed, notWhole, ownerOf, publicUrl, stateFromLookup, stateFromResponse } from "./evidence";
 import { Deadline } from "./logzioClient";
 import { duplicateRefusal } from "./duplicates";
 import * as msg from "./messages";
@@ -41,56 +42,170 @@ function createNew(
     asked: number,
     deadline: Deadline,
 ): TE.TaskEither<Failure, SiemAccountState> {
+    // Names are claimed per main account as whoami names it, so two tokens of one main account share them (account.ts).
+    // whoami is asked once per host (check's token probe has usually asked it already).
+    return pipe(
+        account.main.get(deadline),
+        TE.chain((main) => claimAndCreate(account, inputs, main, asked, deadline)),
+    );
+}
+
+function claimAndCreate(
+    account: Account,
+    inputs: SiemAccountInputs,
+    main: Whoami,
+    asked: number,
+    deadline: Deadline,
+): TE.TaskEither<Failure, SiemAccountState> {
     const name = inputs.accountName;
-    // Claimed synchronously, before anything is awaited, so two resources of one name cannot both get past here.
+    // Claimed synchronously, before anything else is awaited, so two resources of one name cannot both get past here.
     // Keyed as Logz.io may hold the name: "Prod" and " prod" are one name to it (names.ts).
+    const claims = account.claims.of(main.accountId);
     const key = nameKey(name);
-    const claim = account.claims.get(key);
+    const claim = claims.get(key);
     if (claim !== undefined) {
         return TE.left(
             msg.refused(
                 claim.state === "created"
-                    ? msg.duplicateName(
-                          { accountId: claim.id as t.Int, accountName: name, type: SECURITY_ACCOUNT },
-                          runMemory(account).held,
-                      )
+                    ? // Another resource of this stack created it in this run: never offered for adoption.
+                      msg.nameHeldInStack({ accountId: claim.id as t.Int, accountName: name, type: SECURITY_ACCOUNT }, "")
                     : claim.state === "unsettled"
                       ? msg.unsettledClaim(name)
                       : msg.creatingNow(name),
             ),
         );
     }
-    account.claims.set(key, { state: "creating" });
+    claims.set(key, { state: "creating" });
+    const owner = ownerOf(main, account.settings);
+    const { journal } = account;
     return pipe(
-        // Claims cover this host's own creates, so the guard only has to see Logz.io as of this call. The owner
-        // and the list are asked at once (the owner only once per host).
-        sequenceT(TE.ApplyPar)(account.main.get(deadline), account.directory.list(asked, deadline)),
-        TE.chain(([main, listing]) => {
+        // Claims cover this host's own creates, so the guard only has to see Logz.io as of this call.
+        account.directory.list(asked, deadline),
+        TE.chain((listing) => {
             const existing = findSiemNamed(listing.accounts, name);
-            if (existing)
-                return TE.left({
-                    ...msg.refused(duplicateRefusal(account, existing, runMemory(account).held)),
-                    names: [existing.accountName],
-                });
+            if (existing) {
+                // Its outcome is known now: a record of an earlier create of this name has done its work.
+                return pipe(
+                    TE.fromTask(() => forgetCreates(journal, main.accountId, name)),
+                    TE.chain(() =>
+                        TE.left<Failure, SiemAccountState>({
+                            kind: "refused",
+                            message: duplicateRefusal(account, existing, runMemory(account).held),
+                            names: [existing.accountName],
+                        }),
+                    ),
+                );
+            }
             const why = notWhole(listing, main.accountId);
             if (why !== undefined) return TE.left(msg.refused(msg.listNotWhole(why, `a SIEM account named "${name}"`, "guard")));
-            return postUntilSettled(account, inputs, ownerOf(main, account.settings), deadline, 1);
+            if (!journal) return postUntilSettled(account, inputs, owner, deadline, 1);
+            return pipe(
+                TE.fromTask(() => unknownOutcomes(account, journal, main.accountId, name, listing)),
+                TE.chain((pending) => {
+                    if (pending.length === 0) return recordedPost(account, journal, inputs, owner, deadline);
+                    // A record of an account another resource of this stack manages: named as such, never offered for adoption.
+                    const held = pending.find((r) => r.accountId !== undefined && account.managed.has(r.accountId));
+                    return TE.left(
+                        msg.refused(
+                            held?.accountId !== undefined
+                                ? msg.nameHeldInStack(
+                                      { accountId: held.accountId as t.Int, accountName: name, type: SECURITY_ACCOUNT },
+                                      account.managed.get(held.accountId) ?? "",
+                                  )
+                                : msg.unknownOutcome(name, main.accountId, pending[0]),
+                        ),
+                    );
+                }),
+            );
         }),
         TE.map((state) => {
-            account.claims.set(key, { state: "created", id: state.accountId, at: performance.now() });
+            claims.set(key, { state: "created", id: state.accountId, at: performance.now() });
             return state;
         }),
         TE.orElseFirst((failure) => {
             if (failure.kind === "refused" && failure.id !== undefined) {
                 // A partial create has an id: the name stays taken by it.
-                account.claims.set(key, { state: "created", id: Number(failure.id), at: performance.now() });
+                claims.set(key, { state: "created", id: Number(failure.id), at: performance.now() });
             } else if (failure.kind === "refused" && failure.unsettled) {
-                account.claims.set(key, { state: "unsettled" });
+                claims.set(key, { state: "unsettled" });
             } else {
                 // Certainly not created (refused before any POST, or a definite answer): the name is free.
-                account.claims.delete(key);
+                claims.delete(key);
             }
             return TE.right(undefined);
+        }),
+    );
+}
+
+// --- the journal of creates whose outcome is unknown (createJournal.ts) --------------------------------------
+
+/** Logz.io lists the name: every record of a create of it has its answer. */
+async function forgetCreates(journal: CreateJournal | undefined, mainAccountId: number, name: string): Promise<void> {
+    if (!journal) return;
+    for (const r of await journal.find(mainAccountId, name)) await journal.clear(r.file);
+}
+
+/**
+ * Records of earlier creates of this name, not listed now, that may still appear. A record older than the
+ * provisioning grace on Logz.io's clock is settled (Logz.io would list the account by now: the same evidence that
+ * lets refresh drop an account) and goes; with a grace of 0, "not listed" is "not created" at once.
+ */
+async function unknownOutcomes(
+    account: Account,
+    journal: CreateJournal,
+    mainAccountId: number,
+    name: string,
+    listing: Listing,
+): Promise<JournalRecord[]> {
+    const { logzioNow } = listing;
+    const grace = account.settings.provisioningGraceMs;
+    const pending: JournalRecord[] = [];
+    for (const r of await journal.find(mainAccountId, name)) {
+        // A Date header has whole seconds: the record's time may be up to a second early.
+        // The account it made is listed (under another name, renamed in the UI): its outcome is in plain sight.
+        const settled =
+            grace <= 0 ||
+            (r.accountId !== undefined && findSiem(listing.accounts, r.accountId) !== undefined) ||
+            (r.sentAtLogzioMs !== undefined && logzioNow !== undefined && logzioNow - (r.sentAtLogzioMs + 1000) >= grace);
+        if (settled) await journal.clear(r.file);
+        else pending.push(r);
+    }
+    return pending;
+}
+
+/** The POST, written down first; the record goes once the outcome is known, and stays while it is not. */
+function recordedPost(
+    account: Account,
+    journal: CreateJournal,
+    inputs: SiemAccountInputs,
+    owner: Owner,
+    deadline: Deadline,
+): TE.TaskEither<Failure, SiemAccountState> {
+    return pipe(
+        TE.fromTask(() => journal.record(owner.mainAccountId, inputs.accountName, owner.apiUrl, account.client.clock.now())),
+        TE.chain((file) => {
+            // Created: the record keeps the id until Pulumi hands it back (the engine that asked may be gone). Unsettled:
+            // it stays as it is. Certainly not created: it goes.
+            const settle = (failure?: Failure, id?: number): Promise<void> =>
+                file === undefined
+                    ? Promise.resolve()
+                    : id !== undefined
+                      ? journal.created(file, id)
+                      : failure?.kind === "refused" && failure.unsettled
+                        ? Promise.resolve()
+                        : journal.clear(file);
+            return pipe(
+                postUntilSettled(account, inputs, owner, deadline, 1),
+                TE.chainFirst((state) => TE.fromTask(() => settle(undefined, state.accountId))),
+                TE.orElse((failure) =>
+                    pipe(
+                        TE.fromTask(() =>
+                            settle(failure, failure.kind === "refused" && failure.id !== undefined ? Number(failure.id) : undefined),
+                        ),
+                        TE.chain(() => TE.left(failure)),
+                    ),
+                ),
+            );
         }),
     );
 }

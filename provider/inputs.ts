@@ -2,6 +2,7 @@
 // what was received (`[secret]` for an input the program marked secret). Unknown values (preview) pass; nothing here
 // touches the network.
 import { ACCOUNT_NAME_PATTERN, EMAIL_PATTERN } from "./codecs";
+import { accountNameProblem } from "./names";
 import { SECRET_INPUTS } from "./secrecy";
 import { MAX_MESSAGE_CHARS, SECRET_SHOWN, bounded, excerpt, sentence, summarise } from "./text";
 
@@ -51,7 +52,7 @@ const RULES: Record<string, Rule> = {
             ? `accountName is required: a non-empty string, got ${show(v)}`
             : ACCOUNT_NAME_PATTERN.test(v)
               ? undefined
-              : `accountName ${show(v)} may contain only letters, digits, '-', '.', '_' and spaces (Logz.io refuses < > : " / \\ | ? *)`,
+              : accountNameProblem(v, show),
     // "required" only when there is no address at all; anything else that is not one is "invalid".
     email: (v, show) =>
         v === undefined || v === null || (typeof v === "string" && v.trim() === "")

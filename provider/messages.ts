@@ -20,23 +20,17 @@ const describeBrief = (f: Failure): string => headline(describeFailure(f));
 /** The main account a message names: its id and the API URL it is reached at. */
 const named = (id: unknown, url: unknown) => `main account ${String(id)}${typeof url === "string" && url !== "" ? ` (${url})` : ""}`;
 
+/** A name quoted in a message, cut so the lines after it (an adopt line) always fit in the message's bound. */
+const shortName = (name: string) => (name.length > 200 ? `${name.slice(0, 197)}...` : name);
+
 /**
- * The duplicate guard. An account that a resource of this stack keeps (known to this host in this run) is never offered
- * for adoption: two resources on one id end with one of them refusing to delete it. Otherwise a resource renamed in the
- * program without `aliases` meets its own account here, and the engine has said nothing yet of the old resource (it
- * deletes it last): the aliases line comes first.
+ * The duplicate guard, for an account no resource of this stack is known to manage (those get nameHeldInStack). A
+ * resource renamed in the program without `aliases` meets its own account here, and the engine has said nothing yet of
+ * the old resource (it deletes it last): the aliases line comes first.
  */
-export function duplicateName(existing: AccountView, held?: ReadonlyMap<number, unknown>): string {
-    const head = `a SIEM account named "${existing.accountName}" already exists (accountId ${existing.accountId}), so none was created: `;
-    if (held?.has(existing.accountId)) {
-        return (
-            head +
-            `another resource of this stack manages it, and two resources cannot manage one account.\n` +
-            `Give this resource another accountName, or remove it from the program.`
-        );
-    }
+export function duplicateName(existing: AccountView): string {
     return (
-        head +
+        `a SIEM account named "${shortName(existing.accountName)}" already exists (accountId ${existing.accountId}), so none was created: ` +
         `another would be a second billed account with the same name.\n` +
         `If this stack already manages it as a resource you renamed in the program, add the resource option  aliases: [{ name: "<its old name>" }]  ` +
         `to this resource instead. To manage the existing account with this resource, add to its args:  existingAccountId: ${existing.accountId},  ` +
@@ -329,5 +323,57 @@ export function namespaceNotString(value: unknown): string {
         `The resource's state holds configNamespace ${shown}, which is not a string, so the provider cannot tell which main account ` +
         `owns it: nothing was read, dropped or deleted.\n` +
         `Fix the state: \`pulumi stack export\`, correct configNamespace, \`pulumi stack import\`.`
+    );
+}
+
+/**
+ * The name asked for is held by an account another resource of this stack manages (names moving between
+ * resources, a swap): never an adopt line, since adopting it would make two resources manage one account.
+ */
+export function nameHeldInStack(existing: AccountView, nameInState: string): string {
+    const was = nameInState !== "" && nameInState !== existing.accountName ? ` (recorded there as "${shortName(nameInState)}")` : "";
+    return (
+        `accountName "${shortName(existing.accountName)}" is the name of SIEM account ${existing.accountId}, which another resource of this ` +
+        `stack manages${was}, so none was created: a second account of that name would be billed too.\n` +
+        `If that resource is being renamed too (names swapped between resources), rename one resource at a time, each to a name ` +
+        `no account has; otherwise give this resource another accountName.`
+    );
+}
+
+/**
+ * A create of this name from this machine whose outcome Pulumi may never have learned (createJournal.ts): the provider
+ * stopped before Logz.io answered, or the answer was lost, or it made account `accountId` but the run that asked ended
+ * before recording it.
+ */
+export function unknownOutcome(name: string, mainAccountId: number, record: { file: string; sentAt: string; accountId?: number }): string {
+    const remove = process.platform === "win32" ? `del "${record.file}"` : `rm '${record.file}'`;
+    const sent = `a create of SIEM account "${shortName(name)}" under main account ${mainAccountId} was sent from this machine at ${record.sentAt}`;
+    if (record.accountId !== undefined) {
+        return (
+            `${sent} and made account ${record.accountId}, but the run that sent it may have ended before Pulumi recorded it, and ` +
+            `Logz.io does not list it yet (a new account can take minutes to be listed), so none was sent.\n` +
+            `Check Logz.io under Settings > Manage accounts: if account ${record.accountId} exists and no other resource manages it, add ` +
+            `existingAccountId: ${record.accountId} to the resource args and run \`pulumi up\` again; if it does not, remove the record with ` +
+            `\`${remove}\` and run \`pulumi up\` again.`
+        );
+    }
+    return (
+        `${sent} and its outcome is unknown (the provider stopped before Logz.io answered, or the answer was lost); Logz.io does not ` +
+        `list it now, but a new account can take minutes to be listed, so none was sent.\n` +
+        `Check Logz.io under Settings > Manage accounts: if "${shortName(name)}" exists, add existingAccountId: <its id> to the resource ` +
+        `args and run \`pulumi up\` again; if it does not, remove the record with \`${remove}\` and run \`pulumi up\` again.`
+    );
+}
+
+/**
+ * check, for the replacement of a resource renamed to a name Logz.io lists: the account may be another resource's of
+ * this stack (names swapped) or not, and check cannot tell yet, so no adopt line names it.
+ */
+export function renamedOntoListed(existing: AccountView): string {
+    return (
+        `this resource is being renamed to "${shortName(existing.accountName)}", and Logz.io already lists a SIEM account of that name ` +
+        `(accountId ${existing.accountId}), so its replacement would be a second billed account with that name.\n` +
+        `If another resource of this stack holds that name and is being renamed too (names swapped between resources), rename one ` +
+        `resource at a time, each to a name no account has; otherwise choose another accountName.`
     );
 }

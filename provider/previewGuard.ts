@@ -6,11 +6,11 @@ import { Account } from "./account";
 import { toError } from "./errors";
 import { findSiemNamed } from "./evidence";
 import { isUnknown } from "./inputs";
-import { duplicateRefusal } from "./duplicates";
+import { duplicateRefusal, managedName } from "./duplicates";
 import { deadlineIn } from "./logzioClient";
 import * as msg from "./messages";
+import { nameKey, sameName } from "./names";
 import { nameIsSecret } from "./secrecy";
-import { sameName } from "./names";
 
 /**
  * How old a list the check may use. The engine checks resources one after another, so a list requested after
@@ -20,8 +20,12 @@ import { sameName } from "./names";
 export const CHECK_LIST_MAX_AGE_MS = 10_000;
 
 // accountNames of resources already in state in this host (their check carries olds). The engine checks a
-// replacement again without olds; its old account, still listed under that name, is not a duplicate.
+// replacement again without olds; its old account, still listed under that name, is not a duplicate. Keyed by
+// nameKey (names.ts), as every name comparison is.
 const namesInState = new WeakMap<Account, Set<string>>();
+// The new names of resources in state being renamed (a check with olds of another name): the engine checks each such
+// replacement again without olds, before it has shown this host the other resources of the stack.
+const renamedTo = new WeakMap<Account, Set<string>>();
 
 type Props = Record<string, unknown>;
 
@@ -111,23 +115,29 @@ export function runMemory(account: Account): RunMemory {
 export async function duplicateAtCheck(account: Account, olds: Props, news: Props): Promise<string | undefined> {
     let inState = namesInState.get(account);
     if (!inState) namesInState.set(account, (inState = new Set()));
+    let renames = renamedTo.get(account);
+    if (!renames) renamedTo.set(account, (renames = new Set()));
     if (typeof olds.accountName === "string") {
-        inState.add(olds.accountName);
+        inState.add(nameKey(olds.accountName));
+        if (typeof news.accountName === "string" && !isUnknown(news.accountName) && !sameName(news.accountName, olds.accountName))
+            renames.add(nameKey(news.accountName));
         return undefined;
     }
     const name = news.accountName;
-    if (typeof name !== "string" || isUnknown(name) || news.existingAccountId !== undefined || inState.has(name)) return undefined;
+    if (typeof name !== "string" || isUnknown(name) || news.existingAccountId !== undefined || inState.has(nameKey(name))) return undefined;
     const { directory, settings } = account;
     const asked = directory.now();
     const listing = await directory.list(asked, deadlineIn(settings.requestTimeoutMs), asked - CHECK_LIST_MAX_AGE_MS)();
     if (E.isLeft(listing)) return undefined;
     const existing = findSiemNamed(listing.right.accounts, name);
     if (existing === undefined) return undefined;
+    // Never an adopt line naming an account this stack manages (two resources would manage one account).
+    // A renamed resource's replacement cannot tell yet whether another resource holds the name (a swap): no adopt line.
+    const { held } = runMemory(account);
+    const message =
+        renames.has(nameKey(name)) && managedName(account, existing.accountId, held) === undefined
+            ? msg.renamedOntoListed(existing)
+            : duplicateRefusal(account, existing, held);
     // The name Logz.io lists is the program's own in another spelling: secret with it (check hides the rest).
-    return toError(
-        msg.refused(duplicateRefusal(account, existing, runMemory(account).held)),
-        [],
-        undefined,
-        nameIsSecret(news) ? [existing.accountName] : [],
-    ).message;
+    return toError(msg.refused(message), [], undefined, nameIsSecret(news) ? [existing.accountName] : []).message;
 }

@@ -1,14 +1,17 @@
 // What the serialized provider loads inside Pulumi's dynamic-provider host (`pulumi-logzio-siem/runtime`).
 // One host process serves every SiemAccount of a stack; module state here is therefore shared by all of
-// them: per Logz.io main account one concurrency cap, one list cache, one whoami and one set of claimed names.
+// them: per Logz.io main account (URL and token) one concurrency cap, one list cache and one whoami; per main account
+// as whoami names it (its id, whatever the token) one set of claimed names; and one journal of creates whose outcome
+// is unknown (createJournal.ts).
 // Settings are per namespace: a resource runs with its own namespace's (and `logzio-siem:`), whatever other
 // namespaces reach the same main account.
 import { createHash } from "node:crypto";
 import * as E from "fp-ts/Either";
 import * as TE from "fp-ts/TaskEither";
 import { pipe } from "fp-ts/function";
-import { Claim } from "./account";
+import { Claims, ManagedAccounts } from "./account";
 import { AccountDirectory, LISTS_IN_FLIGHT } from "./accountDirectory";
+import { CreateJournal, journalDir } from "./createJournal";
 import { Failure } from "./errors";
 import { quietHostEchoes } from "./hostEcho";
 import { LogzioClient, Transport, deadlineIn, newTransport } from "./logzioClient";
@@ -23,13 +26,16 @@ let stackConfig: ConfigLookup = () => undefined;
 let stackKeys: readonly string[] = [];
 const byNamespace = new Map<string, E.Either<Failure, Account>>();
 const byMainAccount = new Map<string, SharedAccount>();
+// Claims are keyed inside by the main account whoami names (account.ts): two tokens of one main account share them.
+const claims = new Claims();
+const managed: ManagedAccounts = new Map();
+const journal = new CreateJournal(journalDir());
 
 /** What every namespace reaching one main account shares: only what must be shared. */
 interface SharedAccount {
     readonly transport: Transport;
     readonly directory: AccountDirectory;
     readonly whoami: MainAccountCache;
-    readonly claims: Map<string, Claim>;
     /** The clients of the namespaces that reach it; shared list requests go through the most patient one. */
     readonly clients: LogzioClient[];
 }
@@ -80,7 +86,7 @@ export function accountFor(namespace: string): E.Either<Failure, Account> {
 
 /** The namespace's own view of its main account: its settings and client, the main account's shared parts. */
 function accountOf(settings: Settings): Account {
-    // Namespaces that point at the same main account share its cap, lists, whoami and claims.
+    // Namespaces that point at the same main account with the same token share its cap, lists and whoami.
     const key = `${settings.apiUrl}#${createHash("sha256").update(settings.apiToken).digest("hex")}`;
     let shared = byMainAccount.get(key);
     if (!shared) {
@@ -97,7 +103,9 @@ function accountOf(settings: Settings): Account {
         client,
         directory: shared.directory,
         main: new MainAccount((deadline) => client.whoami(deadline), shared.whoami),
-        claims: shared.claims,
+        claims,
+        managed,
+        journal,
     };
 }
 
@@ -110,7 +118,6 @@ function newShared(settings: Settings): SharedAccount {
     return {
         transport,
         clients,
-        claims: new Map(),
         whoami: new MainAccountCache(),
         directory: new AccountDirectory(() => {
             const client = patient();
@@ -123,8 +130,11 @@ function newShared(settings: Settings): SharedAccount {
     };
 }
 
-/** One main account's client (with its concurrency cap), lists, whoami and claimed names, for one namespace alone. */
-export function newAccount(settings: Settings): Account {
+/**
+ * One main account's client (with its concurrency cap), lists, whoami and claimed names, for one namespace alone;
+ * with a journal of creates only when given one.
+ */
+export function newAccount(settings: Settings, createJournal?: CreateJournal): Account {
     const client = new LogzioClient(settings);
     return {
         settings,
@@ -140,7 +150,9 @@ export function newAccount(settings: Settings): Account {
             Math.min(LISTS_IN_FLIGHT, settings.maxConcurrency),
         ),
         main: new MainAccount((deadline) => client.whoami(deadline)),
-        claims: new Map(),
+        claims: new Claims(),
+        managed: new Map(),
+        ...(createJournal === undefined ? {} : { journal: createJournal }),
     };
 }
 

@@ -10,7 +10,7 @@ import type * as t from "io-ts";
 import * as E from "fp-ts/Either";
 import * as TE from "fp-ts/TaskEither";
 import { pipe } from "fp-ts/function";
-import { Account, AccountResolver, releaseId } from "./account";
+import { Account, AccountResolver, noteManaged, releaseId } from "./account";
 import { Listing, isAnswer } from "./accountDirectory";
 import { SiemAccountInputs, SiemAccountState, decodeWith } from "./codecs";
 import { createOrAdopt } from "./create";
@@ -106,6 +106,8 @@ export class SiemAccountProvider implements dynamic.ResourceProvider<Props, Siem
         const namespace = (olds as Props).configNamespace;
         const account = namespace === undefined || typeof namespace === "string" ? this.resolve(namespace ?? DEFAULT_NAMESPACE) : undefined;
         if (account !== undefined && E.isRight(account)) {
+            // An account of the stack's state: another resource's create must never be told to adopt it.
+            noteManaged(account.right, id, olds);
             const { settings } = account.right;
             // The config may now reach another main account than the one that owns the account (a new token or URL):
             // preview and up say so, rather than "unchanged". The answer is the check's, kept per main account: no
@@ -173,7 +175,8 @@ export class SiemAccountProvider implements dynamic.ResourceProvider<Props, Siem
         const hidden = hiddenOf(props);
         return this.runWith(props.configNamespace, hidden, (account, asked, deadline) =>
             pipe(
-                ownedListing(account, id, props, asked, deadline, "refresh"),
+                TE.fromIO(() => noteManaged(account, id, props)),
+                TE.chain(() => ownedListing(account, id, props, asked, deadline, "refresh")),
                 TE.chain(({ owner, listing }): TE.TaskEither<Failure, dynamic.ReadResult<SiemAccountState>> => {
                     const live = findSiem(listing.accounts, Number(id));
                     // Listed under the configured main account: that account owns it (recorded for older state too).
@@ -185,7 +188,9 @@ export class SiemAccountProvider implements dynamic.ResourceProvider<Props, Siem
                         const recorded = typeof props.storedName === "string" ? props.storedName : props.accountName;
                         // Only for state this provider wrote (a `SiemAccount.get` reference has no program inputs to correct).
                         const managed = typeof props.storedName === "string" || typeof props.mainAccountId === "number";
-                        if (!managed || live.accountName === recorded) return TE.right({ id, props: read });
+                        // Compared as every name is (names.ts): a spelling Logz.io may give one name is no rename, and no replacement.
+                        if (!managed || (typeof recorded === "string" && sameName(live.accountName, recorded)))
+                            return TE.right({ id, props: read });
                         return TE.right({ id, props: read, inputs: driftInputs(read) as SiemAccountState });
                     }
                     const other = listedAsOther(listing.accounts, Number(id));
@@ -221,8 +226,9 @@ export class SiemAccountProvider implements dynamic.ResourceProvider<Props, Siem
         const hidden = hiddenOf(state);
         return this.runWith(state.configNamespace, hidden, (account, asked, deadline) =>
             pipe(
+                TE.fromIO(() => noteManaged(account, id, state)),
                 // Requested after this call: a deletion in the UI moments ago is seen.
-                ownedListing(account, id, state, asked, deadline, "delete"),
+                TE.chain(() => ownedListing(account, id, state, asked, deadline, "delete")),
                 TE.chain(({ owner, listing }) => {
                     const live = findSiem(listing.accounts, Number(id));
                     if (live) {
@@ -345,7 +351,8 @@ function changedProperties(id: string, olds: Props, news: Props): string[] {
         // Asking for exactly the name Logz.io lists is never a change; otherwise the name asked for last time counts,
         // unless Logz.io now lists another name than it stored (drift).
         if (next === olds.accountName) return true;
-        const drifted = typeof olds.storedName === "string" && olds.accountName !== olds.storedName;
+        const drifted =
+            typeof olds.storedName === "string" && typeof olds.accountName === "string" && !sameName(olds.accountName, olds.storedName);
         if (requested) return !drifted && next === requested.accountName;
         return typeof next === "string" && typeof olds.accountName === "string" && sameName(next, olds.accountName);
     });

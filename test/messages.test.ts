@@ -51,7 +51,6 @@ const messages: Record<string, string> = {
     ])}`,
     creatingNow: msg.creatingNow("platform-siem"),
     unsettledClaim: msg.unsettledClaim("platform-siem"),
-    "duplicateName (managed by this stack)": msg.duplicateName(live, new Map([[live.accountId, "x"]])),
     stillExists: msg.stillExists(live),
     "stillExists (a resource leaving the program)": msg.stillExists(live, { programRan: true }),
     "stillExists (a replacement after a rename in the UI)": msg.stillExists(live, { replacement: renamedInUi }),
@@ -78,6 +77,17 @@ const messages: Record<string, string> = {
     adoptUnknownId: msg.adoptUnknownId(123456, settings.apiUrl),
     adoptNotSiem: msg.adoptNotSiem(123456, { ...live, type: "GENERAL" }),
     adoptOtherName: msg.adoptOtherName(123456, live, "other-name"),
+    nameHeldInStack: msg.nameHeldInStack(live, "old-siem"),
+    renamedOntoListed: msg.renamedOntoListed(live),
+    unknownOutcome: msg.unknownOutcome("platform-siem", 1, {
+        file: "/home/u/.pulumi/logzio-siem/unsettled-creates/1-ab.json",
+        sentAt: "2026-12-01T10:00:00.000Z",
+    }),
+    "unknownOutcome (made an account)": msg.unknownOutcome("platform-siem", 1, {
+        file: "/home/u/.pulumi/logzio-siem/unsettled-creates/1-ab-id123456.json",
+        sentAt: "2026-12-01T10:00:00.000Z",
+        accountId: 123456,
+    }),
 };
 
 /** The sentences of a text, for finding one said twice. */

@@ -124,7 +124,7 @@ describe("SiemAccountProvider (against the emulator)", function () {
             provider = providerWith({ "logzio-eu": eu });
             const res = await created("siem-eu", { configNamespace: "logzio-eu" });
             expect(res.outs.configNamespace).to.equal("logzio-eu");
-            expect(eu.claims.get("siem-eu")).to.deep.include({ state: "created", id: res.outs.accountId });
+            expect(eu.claims.of(OWNER).get("siem-eu")).to.deep.include({ state: "created", id: res.outs.accountId });
         });
 
         it("bad inputs make no HTTP request and name the property", async () => {

@@ -1,6 +1,7 @@
 // Journey: `pulumi up` interrupted while the create POST is in flight (the emulator holds it). Ctrl-C is the
 // engine's graceful cancel; SIGKILL leaves the stack locked with a pending create, and what is then safe depends
-// on whether Logz.io lists the new account yet. These tests prove the README's recovery steps.
+// on whether Logz.io lists the new account yet (and on this machine's record of the create: provider/createJournal.ts).
+// These tests prove the README's recovery steps.
 import { expect } from "chai";
 import { LogzioEmulator } from "../../emulator";
 import { ROUTES } from "../../emulator/server";
@@ -151,20 +152,20 @@ e2eDescribe("journeys: `pulumi up` interrupted mid-create", (ctx) => {
         await expectAdopted(stack, id);
     });
 
-    it("SIGKILL while Logz.io does not list the account yet: an `up` before it is listed makes a second account (why the README says wait)", async () => {
+    it("SIGKILL while Logz.io does not list the account yet: an `up` before it is listed is refused by this machine's record of the create", async () => {
         emulator.setProvisioningMs(3_600_000);
         const { stack, run } = await upWithPostInFlight("afterCommit");
         run.signal("SIGKILL");
         await run.done;
-        await theAccount();
+        const id = await theAccount();
         await stack.must(["cancel", "--yes"]);
         const up = await stack.up();
-        // The engine warns and still asks the provider to create; the guard's list cannot show the hidden account.
+        // The engine warns and still asks the provider to create; the guard's list cannot show the hidden account, but
+        // the provider wrote the create down before its POST (provider/createJournal.ts), so it sends none.
         expect(up.output).to.include(`${urn(stack)}, interrupted while creating`);
-        expectOk(up, "pulumi up within the listing delay");
-        expect(posts()).to.equal(2);
-        expect(emulator.siemAccounts().map((a) => a.accountName)).to.deep.equal([NAME, NAME]);
-        // And the pending create stays in state after the successful up.
-        expect(pendingOf(await stack.exportState())).to.deep.equal([{ type: "creating", urn: urn(stack) }]);
+        expectFailed(up, "pulumi up within the listing delay");
+        expect(up.output).to.include(`a create of SIEM account "${NAME}" under main account 100000 was sent from this machine`);
+        expect(posts()).to.equal(1);
+        expect(emulator.siemAccounts().map((a) => a.accountId)).to.deep.equal([id]);
     });
 });

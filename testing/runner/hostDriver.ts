@@ -4,6 +4,8 @@
 import { randomBytes } from "crypto";
 import { ChildProcess, spawn } from "child_process";
 import { createRequire } from "module";
+import { rmSync } from "fs";
+import { tmpdir } from "os";
 import * as path from "path";
 
 /** The engine's marker for unknown values (preview). */
@@ -112,6 +114,8 @@ export class ProviderHost {
         private readonly s: Stubs,
         private readonly logs: { out: string; err: string },
         private readonly exited: Promise<void>,
+        /** The journal folder made for this host alone, removed by stop(). */
+        private readonly ownJournal?: string,
     ) {}
 
     get pid(): number {
@@ -132,6 +136,14 @@ export class ProviderHost {
         // The host's Config.get("key") prefixes the project read from here.
         env.PULUMI_NODEJS_PROJECT ??= DEFAULT_PROJECT;
         env.PULUMI_NODEJS_STACK ??= DEFAULT_STACK;
+        // The provider keeps creates of unknown outcome in a journal under the user's Pulumi home
+        // (provider/createJournal.ts). A driven host keeps its own, in a fresh folder removed by stop(), unless the
+        // caller names one: runs of a test never hold each other's creates against one another.
+        const journal =
+            env.PULUMI_LOGZIO_SIEM_JOURNAL_DIR === undefined
+                ? path.join(tmpdir(), `pulumi-logzio-siem-journal-${randomBytes(8).toString("hex")}`)
+                : undefined;
+        if (journal !== undefined) env.PULUMI_LOGZIO_SIEM_JOURNAL_DIR = journal;
         const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), script, "127.0.0.1:1"], {
             cwd: opts.cwd,
             env,
@@ -175,7 +187,7 @@ export class ProviderHost {
                 "grpc.max_receive_message_length": 400 * 1024 * 1024,
             });
             await new Promise<void>((res, rej) => client.waitForReady(Date.now() + 10_000, (e: Error | undefined) => (e ? rej(e) : res())));
-            return new ProviderHost(proc, client, s, logs, exited);
+            return new ProviderHost(proc, client, s, logs, exited, journal);
         } catch (e) {
             proc.kill("SIGKILL");
             await exited;
@@ -308,5 +320,6 @@ export class ProviderHost {
         const timer = setTimeout(() => this.proc.kill("SIGKILL"), 5_000);
         await this.exited;
         clearTimeout(timer);
+        if (this.ownJournal !== undefined) rmSync(this.ownJournal, { recursive: true, force: true });
     }
 }
