@@ -4,6 +4,8 @@
 // whose outcome is unknown, adoption and the diff of old state all compare names by one key: a false alarm costs a
 // rename, a miss costs a second billed account.
 
+import { SECRET_SHOWN } from "./text";
+
 /** Printable ASCII: most names, whose key needs no Unicode work. */
 const ASCII = /^[\x20-\x7e]*$/;
 // Zero-width spaces and joiners, soft hyphens, BOMs: Unicode says to ignore them when comparing (NFKC_Casefold does).
@@ -116,7 +118,12 @@ function likelySpelling(name: string): string {
         .replace(/ +/g, " ");
 }
 
-const quoted = (s: string) => JSON.stringify(s.length > 100 ? `${s.slice(0, 97)}...` : s);
+/** Quoted for a message, with invisible characters and spaces other than U+0020 written as `\uXXXX`, so they show. */
+const quoted = (s: string) =>
+    JSON.stringify(s.length > 100 ? `${s.slice(0, 97)}...` : s).replace(
+        /[\p{Cf}\p{Zl}\p{Zp}]|(?! )\p{Zs}/gu,
+        (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`,
+    );
 
 /**
  * Why `check` refuses this accountName, or undefined when every character is accepted. Each refused character is
@@ -126,7 +133,8 @@ const quoted = (s: string) => JSON.stringify(s.length > 100 ? `${s.slice(0, 97)}
  */
 export function accountNameProblem(name: string, show: (name: string) => string = quoted): string | undefined {
     // A secret name is shown as `[secret]` (inputs.ts): then neither it nor a spelling derived from it is printed.
-    const secret = show(name) !== quoted(name);
+    const secret = show(name) === SECRET_SHOWN;
+    const asGiven = secret ? SECRET_SHOWN : quoted(name);
     const chars = [...name];
     const bad: { cp: number; at: number }[] = [];
     chars.forEach((c, i) => {
@@ -138,7 +146,7 @@ export function accountNameProblem(name: string, show: (name: string) => string 
         const first = bad[0];
         const letter = [...composed].find((c, i) => c !== chars[i]) ?? composed;
         return (
-            `accountName ${show(name)} may contain only letters, digits, '-', '.', '_' and spaces, and it has an accent written ` +
+            `accountName ${asGiven} may contain only letters, digits, '-', '.', '_' and spaces, and it has an accent written ` +
             `as a separate combining mark (${codePoint(first.cp)} at position ${first.at}): write it composed` +
             (secret ? "" : `, ${quoted(composed)} (${letter} is ${codePoint(letter.codePointAt(0)!)})`)
         );
@@ -151,7 +159,7 @@ export function accountNameProblem(name: string, show: (name: string) => string 
     const fixed = likelySpelling(name);
     const use = !secret && fixed !== "" && [...fixed].every((c) => NAME_CHAR.test(c)) ? `: write it as ${quoted(fixed)}` : "";
     return (
-        `accountName ${show(name)} may contain only letters, digits, '-', '.', '_' and spaces (U+0020; Logz.io refuses ` +
+        `accountName ${asGiven} may contain only letters, digits, '-', '.', '_' and spaces (U+0020; Logz.io refuses ` +
         `< > : " / \\ | ? *), and it contains ${shown}${more}${use}`
     );
 }

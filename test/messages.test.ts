@@ -137,8 +137,8 @@ describe("messages: whole sentences, each said once", () => {
     });
 
     it("the duplicate guard never offers to adopt an account this stack manages, and names aliases first otherwise", () => {
-        expect(messages["duplicateName (managed by this stack)"]).to.not.include("existingAccountId");
-        expect(messages["duplicateName (managed by this stack)"]).to.include("another resource of this stack manages it");
+        expect(messages.nameHeldInStack).to.not.include("existingAccountId");
+        expect(messages.nameHeldInStack).to.include("which another resource of this stack manages");
         const generic = messages.duplicateName;
         expect(generic.indexOf("aliases")).to.be.within(0, generic.indexOf("existingAccountId: 123456") - 1);
     });

@@ -155,12 +155,13 @@ describe("names: one account per name, one identity for names, refusals that say
             {
                 title: "a no-break space",
                 name: "prod\u00a0siem",
-                shows: ["U+00A0 (no-break space) at position 5", 'write it as "prod siem"'],
+                // The name as given, with the invisible character written out, so it can be seen in the message.
+                shows: ['accountName "prod\\u00a0siem"', "U+00A0 (no-break space) at position 5", 'write it as "prod siem"'],
             },
             {
                 title: "a zero-width space",
                 name: "prod\u200bsiem",
-                shows: ["U+200B (zero-width space) at position 5", 'write it as "prodsiem"'],
+                shows: ['accountName "prod\\u200bsiem"', "U+200B (zero-width space) at position 5", 'write it as "prodsiem"'],
             },
             { title: "a tab", name: "prod\tsiem", shows: ["U+0009 (tab) at position 5", 'write it as "prod siem"'] },
             { title: "an en dash", name: "prod\u2013siem", shows: ["U+2013 (en dash) at position 5", 'write it as "prod-siem"'] },
