@@ -231,9 +231,9 @@ describe("npm run demo -- --help", () => {
 
     it("offers every example the README lists, onboarding included", () => {
         const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
-        const table = /^\| example +\|[^\n]*\n((?:\|[^\n]*\n)+)/m.exec(readme);
-        expect(table, "README has the examples table").to.not.equal(null);
-        const listed = [...table![1].matchAll(/^\| `([a-z-]+)` +\|/gm)].map((m) => m[1]);
+        const list = /^More examples[^\n]*\n\n((?:- [^\n]*\n)+)/m.exec(readme);
+        expect(list, "README has the list of examples").to.not.equal(null);
+        const listed = [...list![1].matchAll(/^- `([a-z-]+)`:/gm)].map((m) => m[1]);
         expect(listed).to.include("onboarding");
         expect(EXAMPLES).to.include.members(["quickstart", ...listed]);
         // The help's list (plain JavaScript, no build) is the one the demo runs.

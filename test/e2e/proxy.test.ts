@@ -4,7 +4,7 @@
 import { expect } from "chai";
 import { LogzioEmulator } from "../../emulator";
 import { proxyEnv, startProxy, testCertificate } from "../proxySupport";
-import { e2eDescribe, expectOk, initAgainst, startEmulator } from "./support";
+import { QUICKSTART_EMAIL, e2eDescribe, expectOk, initAgainst, startEmulator } from "./support";
 
 e2eDescribe("a proxy from the environment", (ctx) => {
     let emulator: LogzioEmulator | undefined;
@@ -16,7 +16,7 @@ e2eDescribe("a proxy from the environment", (ctx) => {
         const proxy = await startProxy();
         try {
             const stack = ctx.project("examples/quickstart", { name: "logzio-siem-quickstart" });
-            await initAgainst(stack, emulator);
+            await initAgainst(stack, emulator, QUICKSTART_EMAIL);
             const up = await stack.up({ engineEnv: { ...proxyEnv({ HTTPS_PROXY: proxy.url }), NODE_EXTRA_CA_CERTS: certFile } });
             expectOk(up, "pulumi up through the proxy");
             expect(emulator.siemAccounts()).to.have.length(1);
