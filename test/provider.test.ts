@@ -10,7 +10,7 @@ import { UNKNOWN } from "../provider/inputs";
 import { LogzioClient } from "../provider/logzioClient";
 import { Settings } from "../provider/settings";
 import { Account, SiemAccountProvider } from "../provider/siemAccountProvider";
-import { newAccount } from "../provider/runtime";
+import { HostAccounts } from "../provider/hostAccounts";
 
 const TOKEN = "fake-token-provider-c0ffee00";
 const OWNER = 100000;
@@ -35,7 +35,7 @@ describe("SiemAccountProvider (against the emulator)", function () {
     let provider: SiemAccountProvider;
 
     function accountWith(over: Partial<Settings> = {}): Account {
-        const account = newAccount(testSettings(emulator, { maxRetries: 2, ...over }));
+        const account = new HostAccounts().accountOf(testSettings(emulator, { maxRetries: 2, ...over }));
         clients.push(account.client);
         return account;
     }
