@@ -119,6 +119,14 @@ describe("SiemAccountProvider (against the emulator)", function () {
             });
         });
 
+        it("the POST body is exactly what state records as requested, with and without the optional inputs", async () => {
+            const full = await created("siem-full", { accountsToScan: [OWNER], isUsingRepositoryAccount: true });
+            const bare = await created("siem-bare");
+            const bodies = emulator.requestsTo(CREATE).map((r) => r.body);
+            expect(bodies).to.deep.equal([full.outs.requested, bare.outs.requested]);
+            expect(bare.outs.requested).to.deep.equal({ accountName: "siem-bare", email: "sec@example.com" });
+        });
+
         it("keeps configNamespace in state and uses that namespace's account", async () => {
             const eu = accountWith({ namespace: "logzio-eu" });
             provider = providerWith({ "logzio-eu": eu });
