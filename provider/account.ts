@@ -1,4 +1,6 @@
-// What the lifecycle needs of one Logz.io main account, shared by every resource in the host that uses it.
+// What one resource runs with (Account): its namespace's settings and client over the parts it shares with other
+// resources of the host (per main account: lists and whoami; per host: claimed names and managed accounts); built
+// by hostAccounts.ts.
 import * as E from "fp-ts/Either";
 import { AccountDirectory } from "./accountDirectory";
 import { CreateJournal } from "./createJournal";

@@ -101,8 +101,8 @@ export class AccountDirectory {
 
     constructor(
         private readonly fetchList: () => TE.TaskEither<Failure, Listing>,
-        /** At most this many lists in flight at once. */
-        readonly maxInFlight: number = LISTS_IN_FLIGHT,
+        /** At most this many lists in flight at once; lowered with the cap when a namespace lowers it (hostAccounts.ts). */
+        public maxInFlight: number = LISTS_IN_FLIGHT,
         /** Monotonic milliseconds: "when a caller asked" must not move with the wall clock. */
         readonly now: () => number = () => performance.now(),
     ) {}

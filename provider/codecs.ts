@@ -1,5 +1,6 @@
-// io-ts codecs: the single source of the wire and state types. Every Logz.io response is decoded
-// through one of these before the provider trusts it; the TypeScript types are derived with t.TypeOf.
+// io-ts codecs: the wire types (every Logz.io request and response goes through one of these before the provider
+// trusts it) and the decoders of inputs and state. The TypeScript types are derived with t.TypeOf; the state's is
+// declared plainly in state.ts for programs, and checked below to be the same type as this codec's.
 import * as t from "io-ts";
 import type { SiemAccountState as PublicState } from "./state";
 import * as E from "fp-ts/Either";
@@ -133,11 +134,23 @@ export const SiemAccountState = t.intersection([
 ]);
 export type SiemAccountState = t.TypeOf<typeof SiemAccountState>;
 
-// The public declaration of the state (state.ts) must be what this codec decodes: the same keys, and every decoded
-// state one of it. A mismatch fails the build here.
-type SameKeys<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false;
-const publicStateMatches: [SameKeys<SiemAccountState, PublicState>, SiemAccountState extends PublicState ? true : false] = [true, true];
-void publicStateMatches;
+// The public declaration of the state (state.ts) and this codec are one type, checked both ways: with the brands
+// (t.Int...) taken off, what this decodes and what state.ts declares are identical, nested `requested` and which keys
+// are optional included. A mismatch either way fails the build here.
+type Plain<T> = T extends number
+    ? number
+    : T extends string
+      ? string
+      : T extends boolean
+        ? T
+        : T extends readonly (infer E)[]
+          ? Plain<E>[]
+          : T extends object
+            ? { [K in keyof T]: Plain<T[K]> }
+            : T;
+type Identical<A, B> = (<G>() => G extends A ? 1 : 2) extends <G>() => G extends B ? 1 : 2 ? true : false;
+const publicStateIsDecoded: Identical<Plain<SiemAccountState>, Plain<PublicState>> = true;
+void publicStateIsDecoded;
 
 // --- decoding with readable errors ---------------------------------------------------------------
 

@@ -9,7 +9,7 @@ import { Listing } from "./accountDirectory";
 import { AccountView, SECURITY_ACCOUNT, SiemAccountInputs, SiemAccountState, Whoami } from "./codecs";
 import { CreateJournal, JournalRecord } from "./createJournal";
 import { Failure, isTransient } from "./errors";
-import { Owner, findSiem, findSiemNamed, notWhole, ownerOf, publicUrl, stateFromLookup, stateFromResponse } from "./evidence";
+import { Owner, findSiem, findSiemNamed, notWhole, ownerOf, publicUrl, requestedOf, stateFromLookup, stateFromResponse } from "./evidence";
 import { Deadline } from "./logzioClient";
 import { duplicateRefusal } from "./duplicates";
 import * as msg from "./messages";
@@ -223,14 +223,8 @@ function postUntilSettled(
     deadline: Deadline,
     round: number,
 ): TE.TaskEither<Failure, SiemAccountState> {
-    const body = {
-        accountName: inputs.accountName,
-        email: inputs.email,
-        ...(inputs.accountsToScan === undefined ? {} : { accountsToScan: inputs.accountsToScan }),
-        ...(inputs.isUsingRepositoryAccount === undefined ? {} : { isUsingRepositoryAccount: inputs.isUsingRepositoryAccount }),
-    };
     return pipe(
-        account.client.createSiemAccount(body, deadline),
+        account.client.createSiemAccount(requestedOf(inputs), deadline),
         TE.map((res) => stateFromResponse(account, inputs, res, owner)),
         TE.orElse((failure) => {
             // A definite answer (400, 401, 429 after every retry, never connected): nothing was created.

@@ -4,7 +4,7 @@ import { performance } from "node:perf_hooks";
 import type * as t from "io-ts";
 import { Account, createdHereAt } from "./account";
 import { Listing } from "./accountDirectory";
-import { AccountView, CreateSiemResponse, SiemAccountInputs, SiemAccountState, Whoami } from "./codecs";
+import { AccountView, CreateSiemRequest, CreateSiemResponse, SiemAccountInputs, SiemAccountState, Whoami } from "./codecs";
 import { listsId, otherWithId, siemNamedExactly, siemWithId, siemWithNameKey } from "./listingIndex";
 import { nameKey } from "./names";
 import { Settings } from "./settings";
@@ -132,8 +132,11 @@ export function logzioNowIso(account: Account): string {
 
 // --- state -------------------------------------------------------------------------------------------
 
-/** What the program asked for: the side of a diff only the program sets. */
-export function requestedOf(inputs: SiemAccountInputs): NonNullable<SiemAccountState["requested"]> {
+/**
+ * What the program asks Logz.io for: the body of the create's POST (create.ts) and what state records as `requested`
+ * (the side of a diff only the program sets). One function, so the two cannot differ.
+ */
+export function requestedOf(inputs: SiemAccountInputs): CreateSiemRequest {
     return {
         accountName: inputs.accountName,
         email: inputs.email,

@@ -1,5 +1,8 @@
-// Every sentence the lifecycle says to a person. Each message is whole sentences: what happened on its first
-// line (the engine's progress rows show only that line), what is known and what to do on the next, said once.
+// What the lifecycle says to a person about the accounts it decides on: refusals, drift, replacements, adoption,
+// creates whose outcome is unknown. Failed requests are told in errors.ts, bad inputs and config where they are
+// checked (inputs.ts, names.ts, settings.ts, configKeys.ts, proxy.ts, runtime.ts).
+// Each message is whole sentences: what happened on its first line (the engine's progress rows show only that
+// line), what is known and what to do on the next, said once.
 import { AccountView, SiemAccountInputs } from "./codecs";
 import { Failure, describeFailure } from "./errors";
 import { createdAtMs } from "./evidence";

@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 // One shim for every resource (the same object): Pulumi serializes it once and the host configures it once.
 import { siemAccountProviderShim as provider } from "./serializedProvider";
-import { SECRET_INPUTS } from "./state";
+import { OUTPUT_NAMES, SECRET_INPUTS, SiemAccountOutputs } from "./state";
 
 export interface SiemAccountArgs {
     /** Letters, digits, `-`, `.`, `_` and spaces. Changing it replaces the account. */
@@ -37,20 +37,22 @@ export interface SiemAccountLookupState {
     configNamespace?: pulumi.Input<string>;
 }
 
-export class SiemAccount extends pulumi.dynamic.Resource {
-    declare readonly accountId: pulumi.Output<number>;
-    declare readonly accountName: pulumi.Output<string>;
-    declare readonly email: pulumi.Output<string>;
-    declare readonly accountsToScan: pulumi.Output<number[]>;
-    declare readonly isUsingRepositoryAccount: pulumi.Output<boolean>;
-    declare readonly createdAt: pulumi.Output<string>;
-    declare readonly existingAccountId: pulumi.Output<number | undefined>;
-    declare readonly configNamespace: pulumi.Output<string | undefined>;
-    /** The Logz.io main account that owns this SIEM account (its id from GET /v2/whoami). */
-    declare readonly mainAccountId: pulumi.Output<number>;
-    /** The API URL the main account was reached at when this was recorded. */
-    declare readonly apiUrl: pulumi.Output<string>;
+/** The outputs a program reads, declared from state.ts: each an Output, `undefined` inside where the state may lack it. */
+type Outputs = { readonly [K in keyof SiemAccountOutputs]-?: pulumi.Output<SiemAccountOutputs[K]> };
+// The class below gets its outputs from this interface: they are state.ts's, not listed a second time here.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
+export interface SiemAccount extends Outputs {}
 
+// Output names exist only when seeded; accountName and email too: `SiemAccount.get` may pass no args at all.
+const SEED: Readonly<Record<(typeof OUTPUT_NAMES)[number], undefined>> = Object.fromEntries(
+    OUTPUT_NAMES.map((k) => [k, undefined]),
+) as Record<(typeof OUTPUT_NAMES)[number], undefined>;
+// Every input is an output too (seeded, so the engine knows its name before create answers).
+const everyArgSeeded: keyof SiemAccountArgs extends (typeof OUTPUT_NAMES)[number] ? true : false = true;
+void everyArgSeeded;
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export class SiemAccount extends pulumi.dynamic.Resource {
     /**
      * Reads an existing SIEM account without managing it: `pulumi up` never creates, replaces or deletes it, and
      * `pulumi refresh` re-reads it. Fails when no SIEM account with that id is listed under the main account.
@@ -67,21 +69,8 @@ export class SiemAccount extends pulumi.dynamic.Resource {
 
     /** With the `id` resource option, the account is read (see `SiemAccount.get`), not created. */
     constructor(name: string, args: SiemAccountArgs, opts?: pulumi.CustomResourceOptions) {
-        // Output names exist only when seeded; a fresh object per resource (Resource writes __provider into it).
-        // accountName and email too: `SiemAccount.get` may pass no args at all.
-        const outputs: Record<keyof SiemAccountArgs | "accountId" | "createdAt" | "mainAccountId" | "apiUrl", undefined> = {
-            accountId: undefined,
-            accountName: undefined,
-            email: undefined,
-            createdAt: undefined,
-            accountsToScan: undefined,
-            isUsingRepositoryAccount: undefined,
-            existingAccountId: undefined,
-            configNamespace: undefined,
-            mainAccountId: undefined,
-            apiUrl: undefined,
-        };
-        const props: Record<string, unknown> = { ...outputs, ...args };
+        // A fresh object per resource (Resource writes __provider into it).
+        const props: Record<string, unknown> = { ...SEED, ...args };
         const secrets = secrecyOf(args);
         if (secrets !== undefined) {
             props[SECRET_INPUTS] = secrets.names;

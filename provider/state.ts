@@ -1,6 +1,7 @@
-// The state Pulumi stores for one SiemAccount, as a program sees it (the resource's outputs). Declared plainly, so
-// that a program importing the package type-checks without io-ts and fp-ts; codecs.ts decodes it, and checks at
-// compile time that what it decodes is this.
+// The state Pulumi stores for one SiemAccount, and which of it a program sees as the resource's outputs: the one
+// declaration of both. Declared plainly, so that a program importing the package type-checks without io-ts and
+// fp-ts; codecs.ts decodes it, and checks at compile time that what it decodes is this (both ways); siemAccount.ts
+// declares its outputs from it.
 
 /**
  * The input (and, echoed by create, the state key) that names the inputs the program gave as secrets. The engine
@@ -28,3 +29,24 @@ export interface SiemAccountState {
     /** The name Logz.io stored at creation: a listed name other than it is a rename in the UI. */
     storedName?: string;
 }
+
+/** The state fields a SiemAccount shows as outputs, in the order its constructor seeds them; the rest are the provider's own. */
+export const OUTPUT_NAMES = [
+    "accountId",
+    "accountName",
+    "email",
+    "createdAt",
+    "accountsToScan",
+    "isUsingRepositoryAccount",
+    "existingAccountId",
+    "configNamespace",
+    "mainAccountId",
+    "apiUrl",
+] as const satisfies readonly (keyof SiemAccountState)[];
+
+/**
+ * What a program reads from a SiemAccount: the state without the provider's bookkeeping (`requested`, `storedName`).
+ * The main account and API URL are recorded by every create, adoption and read of this version.
+ */
+export type SiemAccountOutputs = Pick<SiemAccountState, (typeof OUTPUT_NAMES)[number]> &
+    Required<Pick<SiemAccountState, "mainAccountId" | "apiUrl">>;

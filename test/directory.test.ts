@@ -1,7 +1,8 @@
 // The account directory (provider/accountDirectory.ts) against the emulator over loopback HTTP, with the real
 // client: only what does not depend on timing. Every lookup uses a list requested at or after it asked (checked
 // for every lookup through the directory's diagnostics channel), a lone lookup starts its list at once, lists in
-// flight never pass the bound, bursts share a few lists, and a failed list is never reused.
+// flight never pass the bound (also in the directory the host builds, hostAccounts.ts, whose bound follows the shared
+// cap), bursts share a few lists, and a failed list is never reused.
 import * as dc from "node:diagnostics_channel";
 import { expect } from "chai";
 import * as E from "fp-ts/Either";
@@ -11,7 +12,7 @@ import { LogzioEmulator, ROUTES } from "../emulator";
 import { AccountDirectory, LISTS_IN_FLIGHT, LOOKUP_CHANNEL, Listing, LookupRecord } from "../provider/accountDirectory";
 import { Failure } from "../provider/errors";
 import { LogzioClient, deadlineIn } from "../provider/logzioClient";
-import { newAccount } from "../provider/runtime";
+import { HostAccounts } from "../provider/hostAccounts";
 import { emulatorPerSuite, testSettings } from "./support";
 
 const LIST = ROUTES.list;
@@ -39,7 +40,7 @@ describe("account directory: fresh lists, shared, without waiting for the one in
 
     /** A directory over the real client, counting the lists it starts and how many are in flight at once. */
     function directoryWith(maxConcurrency = 25): { directory: AccountDirectory; started: () => number; mostInFlight: () => number } {
-        const account = newAccount(testSettings(emulator, { maxConcurrency, maxRetries: 0 }));
+        const account = new HostAccounts().accountOf(testSettings(emulator, { maxConcurrency, maxRetries: 0 }));
         clients.push(account.client);
         let started = 0;
         let inFlight = 0;
@@ -127,6 +128,38 @@ describe("account directory: fresh lists, shared, without waiting for the one in
             expectAllFresh(320);
         });
     }
+
+    /** Lookups in 40 waves of 8, a few ms apart, on a directory as the host builds it: each wave finds lists in flight. */
+    async function waves(directory: AccountDirectory): Promise<void> {
+        const all: Promise<E.Either<Failure, Listing>>[] = [];
+        for (let wave = 0; wave < 40; wave++) {
+            for (let i = 0; i < 8; i++) all.push(lookup(directory));
+            await sleep(wave % 4);
+        }
+        expect((await Promise.all(all)).every(E.isRight)).to.equal(true);
+        expectAllFresh(320);
+    }
+
+    for (const maxConcurrency of [1, 2]) {
+        it(`the host's own directory (maxConcurrency ${maxConcurrency}) never has more lists in flight than the cap`, async () => {
+            const account = new HostAccounts().accountOf(testSettings(emulator, { maxConcurrency, maxRetries: 0 }));
+            clients.push(account.client);
+            expect(account.directory.maxInFlight).to.equal(maxConcurrency);
+            await waves(account.directory);
+            expect(account.directory.peakInFlight, "lists in flight at once").to.be.at.most(maxConcurrency);
+        });
+    }
+
+    it("a second namespace lowering the shared cap lowers the lists in flight with it", async () => {
+        const host = new HostAccounts();
+        const first = host.accountOf(testSettings(emulator, { maxConcurrency: 25, maxRetries: 0 }));
+        const second = host.accountOf(testSettings(emulator, { maxConcurrency: 1, maxRetries: 0 }));
+        clients.push(first.client);
+        expect(second.directory, "one directory per main account").to.equal(first.directory);
+        expect(first.directory.maxInFlight).to.equal(1);
+        await waves(first.directory);
+        expect(first.directory.peakInFlight, "lists in flight at once").to.be.at.most(1);
+    });
 
     it("a failed list is never reused: the next lookup asks Logz.io again", async () => {
         const { directory } = directoryWith();

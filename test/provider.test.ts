@@ -10,7 +10,7 @@ import { UNKNOWN } from "../provider/inputs";
 import { LogzioClient } from "../provider/logzioClient";
 import { Settings } from "../provider/settings";
 import { Account, SiemAccountProvider } from "../provider/siemAccountProvider";
-import { newAccount } from "../provider/runtime";
+import { HostAccounts } from "../provider/hostAccounts";
 
 const TOKEN = "fake-token-provider-c0ffee00";
 const OWNER = 100000;
@@ -35,7 +35,7 @@ describe("SiemAccountProvider (against the emulator)", function () {
     let provider: SiemAccountProvider;
 
     function accountWith(over: Partial<Settings> = {}): Account {
-        const account = newAccount(testSettings(emulator, { maxRetries: 2, ...over }));
+        const account = new HostAccounts().accountOf(testSettings(emulator, { maxRetries: 2, ...over }));
         clients.push(account.client);
         return account;
     }
@@ -117,6 +117,14 @@ describe("SiemAccountProvider (against the emulator)", function () {
                 accountName: "siem-default",
                 email: "sec@example.com",
             });
+        });
+
+        it("the POST body is exactly what state records as requested, with and without the optional inputs", async () => {
+            const full = await created("siem-full", { accountsToScan: [OWNER], isUsingRepositoryAccount: true });
+            const bare = await created("siem-bare");
+            const bodies = emulator.requestsTo(CREATE).map((r) => r.body);
+            expect(bodies).to.deep.equal([full.outs.requested, bare.outs.requested]);
+            expect(bare.outs.requested).to.deep.equal({ accountName: "siem-bare", email: "sec@example.com" });
         });
 
         it("keeps configNamespace in state and uses that namespace's account", async () => {
