@@ -10,7 +10,8 @@ import { pipe } from "fp-ts/function";
 import { LogzioEmulator, ROUTES } from "../emulator";
 import { AccountDirectory, LISTS_IN_FLIGHT, LOOKUP_CHANNEL, Listing, LookupRecord } from "../provider/accountDirectory";
 import { Failure } from "../provider/errors";
-import { LogzioClient, deadlineIn } from "../provider/logzioClient";
+import { deadlineIn } from "../provider/deadline";
+import { LogzioClient } from "../provider/logzioClient";
 import { newAccount } from "../provider/runtime";
 import { emulatorPerSuite, testSettings } from "./support";
 
