@@ -8,7 +8,7 @@
  * Under /__emulator it also serves an admin API (admin.ts): UI-like changes and fault injection.
  * This file is the server and LogzioEmulator's API: the request pipeline (admin, in-flight cap, latency, faults,
  * auth), recording, knobs, clock and lifecycle. The accounts are store.ts's, the routes' answers handlers.ts's,
- * what faults do faults.ts's, paced bodies pacing.ts's.
+ * what faults do faults.ts's, the load and its cap inFlight.ts's, paced bodies pacing.ts's.
  */
 import * as http from "node:http";
 import * as https from "node:https";
@@ -21,6 +21,7 @@ import { sendPaced } from "./pacing";
 import { FaultQueue, faultAfterHandling, faultBeforeHandling } from "./faults";
 import { Knobs, Route, routeTable } from "./handlers";
 import { routeKey } from "./routes";
+import { InFlight } from "./inFlight";
 import { AccountStore } from "./store";
 import {
     AccountType,
@@ -63,14 +64,10 @@ export class LogzioEmulator {
     private clockOffset = 0;
     private sendDate = true;
     private latencyMs: number;
-    private inFlightLimit: number | undefined;
     // Read live by the handlers (handlers.ts): the setters below change them between requests.
     private readonly knobs: Knobs = { provisioningMs: 0, scanReading: "documented", nameNormalisation: [] };
     private readonly recordAnswers: boolean;
-    private inFlight = 0;
-    private readonly inFlightByRoute = new Map<string, number>();
-    private inFlightHighWater = 0;
-    private rejected429 = 0;
+    private readonly inFlight: InFlight;
     private baseUrl = "";
     private closing: Promise<void> | undefined;
 
@@ -83,7 +80,7 @@ export class LogzioEmulator {
         this.onChange = opts.onChange ?? (() => undefined);
         this.clockOffset = opts.clockSkewMs ?? 0;
         this.latencyMs = nonNegative(opts.latencyMs ?? 0, "latencyMs");
-        this.inFlightLimit = opts.maxInFlight === undefined ? undefined : nonNegative(opts.maxInFlight, "maxInFlight");
+        this.inFlight = new InFlight(opts.maxInFlight);
         this.knobs.provisioningMs = nonNegative(opts.provisioningMs ?? 0, "provisioningMs");
         this.setScanReading(opts.scanReading ?? "documented");
         this.setNameNormalisation(opts.nameNormalisation ?? []);
@@ -115,7 +112,7 @@ export class LogzioEmulator {
 
     /** Emulator state as plain numbers, a snapshot. maxInFlight is the high-water mark of accepted requests. */
     get stats(): { inFlight: number; maxInFlight: number; rejected429: number } {
-        return { inFlight: this.inFlight, maxInFlight: this.inFlightHighWater, rejected429: this.rejected429 };
+        return this.inFlight.stats;
     }
 
     /** Stops listening and destroys every socket, including idle keep-alive and hanging ones. Idempotent. */
@@ -158,8 +155,7 @@ export class LogzioEmulator {
         this.store.reset();
         this.faults.clear();
         this.requests.length = 0; // in place: callers may hold the array
-        this.inFlightHighWater = this.inFlight;
-        this.rejected429 = 0;
+        this.inFlight.resetCounters();
         this.onChange();
     }
 
@@ -211,7 +207,7 @@ export class LogzioEmulator {
     }
 
     setMaxInFlight(n: number | undefined): void {
-        this.inFlightLimit = n === undefined ? undefined : nonNegative(n, "maxInFlight");
+        this.inFlight.setLimit(n);
     }
 
     setProvisioningMs(ms: number): void {
@@ -237,7 +233,7 @@ export class LogzioEmulator {
      * here, from the server side, instead of guessing a time.
      */
     inFlightOn(route: string): number {
-        return this.inFlightByRoute.get(routeKey(route)) ?? 0;
+        return this.inFlight.on(routeKey(route));
     }
 
     /** Requests recorded for a route, whatever their outcome (429s and 401s included). Throws for an unknown route. */
@@ -306,15 +302,14 @@ export class LogzioEmulator {
         };
 
         // The limit is checked on arrival; rejected requests never count as in flight.
-        if (this.inFlightLimit !== undefined && this.inFlight >= this.inFlightLimit) {
-            this.rejected429++;
+        if (!this.inFlight.admit()) {
             const raw = await readBody(req);
             const tooMany: Reply = { status: 429, body: "Too Many Requests", contentType: "text/plain" };
             record(429, raw, tooMany);
             this.send(res, requestId, tooMany);
             return;
         }
-        this.trackInFlight(res, `${method} ${path}`);
+        this.inFlight.track(res, `${method} ${path}`);
         const raw = await readBody(req);
         if (this.latencyMs > 0) await sleep(this.latencyMs, undefined, { signal: this.shutdown.signal });
 
@@ -356,25 +351,6 @@ export class LogzioEmulator {
         if (token === undefined || !this.tokens.has(token)) return reply(jsonReply(401, { message: UNAUTHORIZED_MESSAGE }));
         const result = route.handle(raw, requestId);
         return faultAfterHandling(fault, result, this.store.ownerId);
-    }
-
-    /** Counts an accepted request as in flight until its response is finished or its socket is gone. */
-    private trackInFlight(res: http.ServerResponse, route: string): void {
-        this.inFlight++;
-        this.inFlightHighWater = Math.max(this.inFlightHighWater, this.inFlight);
-        // Keyed by the raw "METHOD /path", whatever the path: routeKey (and so inFlightOn) refuses unknown ones.
-        const count = (): number => this.inFlightByRoute.get(route) ?? 0;
-        this.inFlightByRoute.set(route, count() + 1);
-        let done = false;
-        const leave = (): void => {
-            if (!done) {
-                this.inFlight--;
-                this.inFlightByRoute.set(route, count() - 1);
-            }
-            done = true;
-        };
-        res.once("finish", leave);
-        res.once("close", leave);
     }
 
     private send(res: http.ServerResponse, requestId: string, r: Reply): void {
