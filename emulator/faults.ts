@@ -1,8 +1,12 @@
 // Scripted faults: what each kind may say, checked in one place for the emulator's API, its admin API and the
-// `logzio-emulator fault` command, and the per-route queue that hands them out, each `times` requests in a row.
+// `logzio-emulator fault` command; the per-route queue that hands them out, each `times` requests in a row; and
+// what each kind does to the answer (before the route is handled, or to its result). `delay` is waited out by
+// server.ts, which owns the shutdown signal.
 // A fault with an unknown kind or property is refused rather than ignored: a typo must not make a test pass.
+import type { JsonResult } from "./handlers";
 import { RouteKey } from "./routes";
 import type { Fault } from "./types";
+import { Outcome, faultReply, jsonReply, reply, stringifyAccountIds } from "./wire";
 
 /** Every fault kind, with the properties it takes besides `kind` and `times`. */
 const PROPERTIES = {
@@ -103,5 +107,46 @@ export class FaultQueue {
 
     clear(): void {
         this.queues.clear();
+    }
+}
+
+/** The answer a fault gives in place of handling the request (before auth), if it is one of those kinds. */
+export function faultBeforeHandling(fault: Fault | undefined): Outcome | undefined {
+    if (fault?.kind === "status") return reply(faultReply(fault));
+    if (fault?.kind === "resetBeforeCommit") return { kind: "reset" };
+    if (fault?.kind === "hang") return { kind: "hang" };
+    if (fault?.kind === "redirect") {
+        return reply({ status: fault.status, body: "", contentType: "text/plain", headers: { location: fault.location } });
+    }
+    return undefined;
+}
+
+/** The answer to a handled request under its fault; `ownerId` is the account a `hostileList` leaves out. */
+export function faultAfterHandling(fault: Fault | undefined, result: JsonResult, ownerId: number): Outcome {
+    if (fault?.kind === "slowBody") return reply({ ...jsonReply(result.status, result.json), pace: fault });
+    // "After commit" faults only bite when the request succeeded; otherwise the real error is answered.
+    if (result.status !== 200 || fault === undefined) return reply(jsonReply(result.status, result.json));
+    switch (fault.kind) {
+        case "resetAfterCommit":
+            return { kind: "reset" };
+        case "statusAfterCommit":
+            return reply(faultReply(fault));
+        case "malformed200": {
+            const text = JSON.stringify(result.json);
+            // A strict prefix of a JSON object/array is never valid JSON.
+            return reply({
+                status: 200,
+                body: text.slice(0, Math.max(1, Math.floor(text.length / 2))),
+                contentType: "application/json",
+            });
+        }
+        case "schemaViolating200":
+            return reply(jsonReply(200, fault.body !== undefined ? fault.body : stringifyAccountIds(result.json)));
+        case "hostileList": {
+            const all = Array.isArray(result.json) ? (result.json as { accountId?: unknown }[]) : [];
+            return reply(jsonReply(200, fault.shape === "empty" ? [] : all.filter((a) => a.accountId !== ownerId)));
+        }
+        default:
+            return reply(jsonReply(result.status, result.json));
     }
 }

@@ -6,6 +6,9 @@
  * It is a real HTTP server on loopback (node:http, or node:https with the `tls` option) so clients are exercised
  * over real sockets, keep-alive included. Shapes follow Logz.io's public API spec, as summarized in docs/logzio-api.md.
  * Under /__emulator it also serves an admin API (admin.ts): UI-like changes and fault injection.
+ * This file is the server and LogzioEmulator's API: the request pipeline (admin, in-flight cap, latency, faults,
+ * auth), recording, knobs, clock and lifecycle. The accounts are store.ts's, the routes' answers handlers.ts's,
+ * what faults do faults.ts's, the load and its cap inFlight.ts's, paced bodies pacing.ts's.
  */
 import * as http from "node:http";
 import * as https from "node:https";
@@ -15,9 +18,11 @@ import { setMaxListeners } from "node:events";
 import type { AddressInfo } from "node:net";
 import { ADMIN_PREFIX, adminReply } from "./admin";
 import { sendPaced } from "./pacing";
-import { FaultQueue } from "./faults";
-import { storedName, storedScan } from "./readings";
+import { FaultQueue, faultAfterHandling, faultBeforeHandling } from "./faults";
+import { Knobs, Route, routeTable } from "./handlers";
 import { routeKey } from "./routes";
+import { InFlight } from "./inFlight";
+import { AccountStore } from "./store";
 import {
     AccountType,
     EmulatedAccount,
@@ -29,42 +34,13 @@ import {
     SCAN_READINGS,
     ScanReading,
 } from "./types";
-import {
-    Outcome,
-    Reply,
-    apiError,
-    faultReply,
-    headerValue,
-    isRecord,
-    isoSeconds,
-    jsonReply,
-    nonNegative,
-    parseLoosely,
-    readBody,
-    reply,
-    stringifyAccountIds,
-} from "./wire";
+import { Outcome, Reply, apiError, headerValue, jsonReply, nonNegative, parseLoosely, readBody, reply } from "./wire";
 
 export * from "./types";
 export * from "./routes";
 export { FAULT_KINDS, checkFault } from "./faults";
 
 const UNAUTHORIZED_MESSAGE = "Unauthorized. Make sure your API token is valid";
-const ACCOUNT_NAME_RE = /^[\p{L}\p{N} ._-]+$/u;
-const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-/** A route handler's result before faults are applied. */
-interface JsonResult {
-    status: number;
-    json: unknown;
-}
-interface StoredAccount extends EmulatedAccount {
-    createdAtMs: number;
-}
-interface Route {
-    method: string;
-    handle: (body: string, requestId: string) => JsonResult;
-}
 
 export class LogzioEmulator {
     static async start(opts: EmulatorOptions = {}): Promise<LogzioEmulator> {
@@ -80,26 +56,18 @@ export class LogzioEmulator {
     private readonly server: http.Server | https.Server;
     private readonly scheme: "http" | "https";
     private readonly routes: Map<string, Route>;
-    private readonly ownerId: number;
-    private readonly ownerName: string;
+    private readonly store: AccountStore;
     private readonly clock: () => number;
     private readonly onChange: () => void;
     private readonly shutdown = new AbortController(); // cancels latency/delay waits on close()
     private readonly faults = new FaultQueue();
-    private store = new Map<number, StoredAccount>();
-    private nextId: number;
     private clockOffset = 0;
     private sendDate = true;
     private latencyMs: number;
-    private inFlightLimit: number | undefined;
-    private provisioningMs: number;
-    private scanReading: ScanReading = "documented";
-    private nameNormalisation: readonly NameNormalisation[] = [];
+    // Read live by the handlers (handlers.ts): the setters below change them between requests.
+    private readonly knobs: Knobs = { provisioningMs: 0, scanReading: "documented", nameNormalisation: [] };
     private readonly recordAnswers: boolean;
-    private inFlight = 0;
-    private readonly inFlightByRoute = new Map<string, number>();
-    private inFlightHighWater = 0;
-    private rejected429 = 0;
+    private readonly inFlight: InFlight;
     private baseUrl = "";
     private closing: Promise<void> | undefined;
 
@@ -108,24 +76,23 @@ export class LogzioEmulator {
         setMaxListeners(0, this.shutdown.signal);
         this.token = opts.token ?? "emulator-token";
         this.tokens = new Set([this.token, ...(opts.otherTokens ?? [])]);
-        this.ownerId = opts.ownerAccountId ?? 100000;
-        this.ownerName = opts.ownerAccountName ?? "main-account";
         this.clock = opts.now ?? Date.now;
         this.onChange = opts.onChange ?? (() => undefined);
         this.clockOffset = opts.clockSkewMs ?? 0;
         this.latencyMs = nonNegative(opts.latencyMs ?? 0, "latencyMs");
-        this.inFlightLimit = opts.maxInFlight === undefined ? undefined : nonNegative(opts.maxInFlight, "maxInFlight");
-        this.provisioningMs = nonNegative(opts.provisioningMs ?? 0, "provisioningMs");
+        this.inFlight = new InFlight(opts.maxInFlight);
+        this.knobs.provisioningMs = nonNegative(opts.provisioningMs ?? 0, "provisioningMs");
         this.setScanReading(opts.scanReading ?? "documented");
         this.setNameNormalisation(opts.nameNormalisation ?? []);
         this.recordAnswers = opts.recordAnswers ?? false;
-        this.nextId = Math.max(this.ownerId + 1, opts.nextAccountId ?? 0);
-        this.seedOwner();
-        this.routes = new Map<string, Route>([
-            ["/v2/account-management/siem", { method: "POST", handle: (b, id) => this.createSiem(b, id) }],
-            ["/v1/associated-accounts", { method: "GET", handle: () => this.associatedAccounts() }],
-            ["/v2/whoami", { method: "GET", handle: () => this.whoami() }],
-        ]);
+        this.store = new AccountStore(
+            opts.ownerAccountId ?? 100000,
+            opts.ownerAccountName ?? "main-account",
+            opts.nextAccountId,
+            () => this.nowMs(),
+            () => this.onChange(),
+        );
+        this.routes = routeTable({ store: this.store, knobs: this.knobs, nowMs: () => this.nowMs() });
         const handler = (req: http.IncomingMessage, res: http.ServerResponse) => void this.onRequest(req, res);
         this.scheme = opts.tls ? "https" : "http";
         this.server = opts.tls ? https.createServer({ key: opts.tls.key, cert: opts.tls.cert }, handler) : http.createServer(handler);
@@ -140,12 +107,12 @@ export class LogzioEmulator {
 
     /** The id the next new account gets: above every id handed out so far, deleted ones included (as Logz.io's). */
     get nextAccountId(): number {
-        return this.nextId;
+        return this.store.nextAccountId;
     }
 
     /** Emulator state as plain numbers, a snapshot. maxInFlight is the high-water mark of accepted requests. */
     get stats(): { inFlight: number; maxInFlight: number; rejected429: number } {
-        return { inFlight: this.inFlight, maxInFlight: this.inFlightHighWater, rejected429: this.rejected429 };
+        return this.inFlight.stats;
     }
 
     /** Stops listening and destroys every socket, including idle keep-alive and hanging ones. Idempotent. */
@@ -161,10 +128,7 @@ export class LogzioEmulator {
     // ---------------------------------------------------------------- state
 
     accounts(type?: AccountType): EmulatedAccount[] {
-        return [...this.store.values()]
-            .filter((a) => type === undefined || a.type === type)
-            .sort((a, b) => a.accountId - b.accountId)
-            .map(publicCopy);
+        return this.store.accounts(type);
     }
 
     siemAccounts(): EmulatedAccount[] {
@@ -173,58 +137,25 @@ export class LogzioEmulator {
 
     /** Seeds an account as if it existed already. createdAt (default: now) also drives provisioningMs. */
     addAccount(a: Partial<EmulatedAccount> & { accountName: string }): EmulatedAccount {
-        const type = a.type ?? "SECURITY_ACCOUNT";
-        if (type === "OWNER_ACCOUNT") throw new Error("the emulator has exactly one owner account");
-        const accountId = a.accountId ?? this.nextId;
-        // Logz.io's ids are positive integers; anything else here would break every later create (nextId).
-        if (typeof accountId !== "number" || !Number.isSafeInteger(accountId) || accountId <= 0 || !Number.isSafeInteger(accountId + 1)) {
-            throw new Error(`accountId must be a positive integer below 2^53 - 1, got ${JSON.stringify(accountId) ?? String(accountId)}`);
-        }
-        if (this.store.has(accountId)) throw new Error(`account ${accountId} already exists`);
-        if (typeof a.accountName !== "string") throw new Error("accountName must be a string");
-        const createdAtMs = a.createdAt !== undefined ? Date.parse(a.createdAt) : this.nowMs();
-        if (Number.isNaN(createdAtMs)) throw new Error(`invalid createdAt: ${a.createdAt}`);
-        const account: StoredAccount = {
-            accountId,
-            accountName: a.accountName,
-            type,
-            email: a.email,
-            accountsToScan: [...(a.accountsToScan ?? (type === "SECURITY_ACCOUNT" ? [this.ownerId] : []))],
-            isUsingRepositoryAccount: a.isUsingRepositoryAccount ?? false,
-            createdAt: a.createdAt ?? isoSeconds(createdAtMs),
-            createdAtMs,
-        };
-        if (account.email === undefined) delete account.email;
-        this.nextId = Math.max(this.nextId, accountId + 1);
-        this.store.set(accountId, account);
-        this.onChange();
-        return publicCopy(account);
+        return this.store.addAccount(a);
     }
 
     /** "Deleted in the UI". The owner account cannot be deleted. */
     deleteAccount(id: number): boolean {
-        const deleted = id !== this.ownerId && this.store.delete(id);
-        if (deleted) this.onChange();
-        return deleted;
+        return this.store.deleteAccount(id);
     }
 
     /** "Renamed in the UI". */
     renameAccount(id: number, name: string): boolean {
-        const account = this.store.get(id);
-        if (account) account.accountName = name;
-        if (account) this.onChange();
-        return account !== undefined;
+        return this.store.renameAccount(id, name);
     }
 
     /** Forgets accounts (the owner is restored), pending faults, recorded requests and counters. Knobs and clock stay. */
     reset(): void {
-        this.store = new Map();
-        this.nextId = this.ownerId + 1;
-        this.seedOwner();
+        this.store.reset();
         this.faults.clear();
         this.requests.length = 0; // in place: callers may hold the array
-        this.inFlightHighWater = this.inFlight;
-        this.rejected429 = 0;
+        this.inFlight.resetCounters();
         this.onChange();
     }
 
@@ -276,25 +207,25 @@ export class LogzioEmulator {
     }
 
     setMaxInFlight(n: number | undefined): void {
-        this.inFlightLimit = n === undefined ? undefined : nonNegative(n, "maxInFlight");
+        this.inFlight.setLimit(n);
     }
 
     setProvisioningMs(ms: number): void {
-        this.provisioningMs = nonNegative(ms, "provisioningMs");
+        this.knobs.provisioningMs = nonNegative(ms, "provisioningMs");
     }
 
     /** Which reading of Logz.io's `accountsToScan` default creates play from now on (EmulatorOptions.scanReading). */
     setScanReading(reading: ScanReading): void {
         if (!SCAN_READINGS.includes(reading))
             throw new Error(`scanReading must be one of ${SCAN_READINGS.join(", ")}, got ${String(reading)}`);
-        this.scanReading = reading;
+        this.knobs.scanReading = reading;
     }
 
     /** How creates store names from now on (EmulatorOptions.nameNormalisation); [] stores them as sent. */
     setNameNormalisation(ways: readonly NameNormalisation[]): void {
         const bad = ways.find((w) => !NAME_NORMALISATIONS.includes(w));
         if (bad !== undefined) throw new Error(`nameNormalisation takes ${NAME_NORMALISATIONS.join(", ")}, got ${String(bad)}`);
-        this.nameNormalisation = [...ways];
+        this.knobs.nameNormalisation = [...ways];
     }
 
     /**
@@ -302,7 +233,7 @@ export class LogzioEmulator {
      * here, from the server side, instead of guessing a time.
      */
     inFlightOn(route: string): number {
-        return this.inFlightByRoute.get(routeKey(route)) ?? 0;
+        return this.inFlight.on(routeKey(route));
     }
 
     /** Requests recorded for a route, whatever their outcome (429s and 401s included). Throws for an unknown route. */
@@ -371,15 +302,14 @@ export class LogzioEmulator {
         };
 
         // The limit is checked on arrival; rejected requests never count as in flight.
-        if (this.inFlightLimit !== undefined && this.inFlight >= this.inFlightLimit) {
-            this.rejected429++;
+        if (!this.inFlight.admit()) {
             const raw = await readBody(req);
             const tooMany: Reply = { status: 429, body: "Too Many Requests", contentType: "text/plain" };
             record(429, raw, tooMany);
             this.send(res, requestId, tooMany);
             return;
         }
-        this.trackInFlight(res, `${method} ${path}`);
+        this.inFlight.track(res, `${method} ${path}`);
         const raw = await readBody(req);
         if (this.latencyMs > 0) await sleep(this.latencyMs, undefined, { signal: this.shutdown.signal });
 
@@ -414,61 +344,13 @@ export class LogzioEmulator {
         // Faults are taken per request in arrival-after-latency order, before auth: they model the server side.
         const fault = this.faults.take(routeKey(`${method} ${path}`));
         taken.fault = fault?.kind;
-        if (fault?.kind === "status") return reply(faultReply(fault));
-        if (fault?.kind === "resetBeforeCommit") return { kind: "reset" };
-        if (fault?.kind === "hang") return { kind: "hang" };
-        if (fault?.kind === "redirect") {
-            return reply({ status: fault.status, body: "", contentType: "text/plain", headers: { location: fault.location } });
-        }
+        const instead = faultBeforeHandling(fault);
+        if (instead !== undefined) return instead;
         if (fault?.kind === "delay") await sleep(fault.ms, undefined, { signal: this.shutdown.signal });
 
         if (token === undefined || !this.tokens.has(token)) return reply(jsonReply(401, { message: UNAUTHORIZED_MESSAGE }));
         const result = route.handle(raw, requestId);
-        if (fault?.kind === "slowBody") return reply({ ...jsonReply(result.status, result.json), pace: fault });
-        // "After commit" faults only bite when the request succeeded; otherwise the real error is answered.
-        if (result.status !== 200 || fault === undefined) return reply(jsonReply(result.status, result.json));
-        switch (fault.kind) {
-            case "resetAfterCommit":
-                return { kind: "reset" };
-            case "statusAfterCommit":
-                return reply(faultReply(fault));
-            case "malformed200": {
-                const text = JSON.stringify(result.json);
-                // A strict prefix of a JSON object/array is never valid JSON.
-                return reply({
-                    status: 200,
-                    body: text.slice(0, Math.max(1, Math.floor(text.length / 2))),
-                    contentType: "application/json",
-                });
-            }
-            case "schemaViolating200":
-                return reply(jsonReply(200, fault.body !== undefined ? fault.body : stringifyAccountIds(result.json)));
-            case "hostileList": {
-                const all = Array.isArray(result.json) ? (result.json as { accountId?: unknown }[]) : [];
-                return reply(jsonReply(200, fault.shape === "empty" ? [] : all.filter((a) => a.accountId !== this.ownerId)));
-            }
-            default:
-                return reply(jsonReply(result.status, result.json));
-        }
-    }
-
-    /** Counts an accepted request as in flight until its response is finished or its socket is gone. */
-    private trackInFlight(res: http.ServerResponse, route: string): void {
-        this.inFlight++;
-        this.inFlightHighWater = Math.max(this.inFlightHighWater, this.inFlight);
-        // Keyed by the raw "METHOD /path", whatever the path: routeKey (and so inFlightOn) refuses unknown ones.
-        const count = (): number => this.inFlightByRoute.get(route) ?? 0;
-        this.inFlightByRoute.set(route, count() + 1);
-        let done = false;
-        const leave = (): void => {
-            if (!done) {
-                this.inFlight--;
-                this.inFlightByRoute.set(route, count() - 1);
-            }
-            done = true;
-        };
-        res.once("finish", leave);
-        res.once("close", leave);
+        return faultAfterHandling(fault, result, this.store.ownerId);
     }
 
     private send(res: http.ServerResponse, requestId: string, r: Reply): void {
@@ -490,105 +372,4 @@ export class LogzioEmulator {
         res.writeHead(r.status, headers);
         res.end(body);
     }
-
-    // ---------------------------------------------------------------- route handlers
-
-    private createSiem(raw: string, requestId: string): JsonResult {
-        const invalid = (code: string, message: string, parameters: Record<string, unknown> = {}): JsonResult => ({
-            status: 400,
-            json: apiError(code, message, requestId, parameters),
-        });
-        let input: unknown;
-        try {
-            input = JSON.parse(raw);
-        } catch {
-            return invalid("GENERAL/MALFORMED_BODY", "Request body is not valid JSON");
-        }
-        if (!isRecord(input)) return invalid("GENERAL/MALFORMED_BODY", "Request body must be a JSON object");
-
-        const { accountName, email, accountsToScan, isUsingRepositoryAccount } = input;
-        if (typeof accountName !== "string" || accountName.trim() === "" || !ACCOUNT_NAME_RE.test(accountName)) {
-            return invalid(
-                "SIEM/INVALID_ACCOUNT_NAME",
-                "Account name is required and may contain only letters, numbers, dashes, dots, underscores and spaces",
-                { accountName },
-            );
-        }
-        if (typeof email !== "string" || !EMAIL_RE.test(email)) {
-            return invalid("SIEM/INVALID_EMAIL", "A valid email address is required", { email });
-        }
-        const scan = accountsToScan ?? [];
-        if (!Array.isArray(scan) || !scan.every((id) => Number.isSafeInteger(id) && id >= 0)) {
-            return invalid("SIEM/INVALID_ACCOUNTS_TO_SCAN", "accountsToScan must be an array of account ids", { accountsToScan });
-        }
-        const repo = isUsingRepositoryAccount ?? false;
-        if (typeof repo !== "boolean") {
-            return invalid("SIEM/INVALID_IS_USING_REPOSITORY_ACCOUNT", "isUsingRepositoryAccount must be a boolean", {
-                isUsingRepositoryAccount,
-            });
-        }
-        const unknown = (scan as number[]).find((id) => !this.store.has(id));
-        if (unknown !== undefined) {
-            return invalid("SIEM/UNKNOWN_ACCOUNT_TO_SCAN", `Account ${unknown} does not exist or is not related to this account`, {
-                accountId: unknown,
-            });
-        }
-
-        // Duplicate names are allowed, as on Logz.io.
-        const created = this.addAccount({
-            accountName: storedName(this.nameNormalisation, accountName),
-            email,
-            accountsToScan: storedScan(
-                this.scanReading,
-                this.ownerId,
-                scan as number[],
-                accountsToScan === undefined || accountsToScan === null,
-            ),
-            isUsingRepositoryAccount: repo,
-            type: "SECURITY_ACCOUNT",
-        });
-        return {
-            status: 200,
-            json: {
-                accountId: created.accountId,
-                accountName: created.accountName,
-                accountsToScan: created.accountsToScan,
-                createdAt: created.createdAt,
-                isUsingRepositoryAccount: created.isUsingRepositoryAccount,
-            },
-        };
-    }
-
-    /** AccountViewV3[]; SIEM accounts stay invisible while they are still "setting up". */
-    private associatedAccounts(): JsonResult {
-        const now = this.nowMs();
-        const visible = [...this.store.values()]
-            .filter((a) => a.type !== "SECURITY_ACCOUNT" || now - a.createdAtMs >= this.provisioningMs)
-            .sort((a, b) => a.accountId - b.accountId)
-            .map(({ accountId, accountName, type }) => ({ accountId, accountName, type }));
-        return { status: 200, json: visible };
-    }
-
-    private whoami(): JsonResult {
-        const owner = this.store.get(this.ownerId);
-        return { status: 200, json: { accountName: owner?.accountName ?? this.ownerName, accountId: this.ownerId } };
-    }
-
-    private seedOwner(): void {
-        const createdAtMs = this.nowMs();
-        this.store.set(this.ownerId, {
-            accountId: this.ownerId,
-            accountName: this.ownerName,
-            type: "OWNER_ACCOUNT",
-            accountsToScan: [],
-            isUsingRepositoryAccount: false,
-            createdAt: isoSeconds(createdAtMs),
-            createdAtMs,
-        });
-    }
-}
-
-function publicCopy(a: StoredAccount): EmulatedAccount {
-    const { createdAtMs: _internal, ...rest } = a;
-    return { ...rest, accountsToScan: [...a.accountsToScan] };
 }

@@ -15,8 +15,8 @@ import { performance } from "node:perf_hooks";
 import * as E from "fp-ts/Either";
 import * as TE from "fp-ts/TaskEither";
 import { AccountView } from "./codecs";
+import { Deadline } from "./deadline";
 import { Failure } from "./errors";
-import { Deadline } from "./logzioClient";
 
 /** One answer of GET /v1/associated-accounts, with Logz.io's clock when it arrived (its `Date` header). */
 export interface Listing {

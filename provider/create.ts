@@ -8,12 +8,13 @@ import { Account } from "./account";
 import { Listing } from "./accountDirectory";
 import { AccountView, SECURITY_ACCOUNT, SiemAccountInputs, SiemAccountState, Whoami } from "./codecs";
 import { CreateJournal, JournalRecord } from "./createJournal";
-import { Failure, isTransient } from "./errors";
+import { Deadline } from "./deadline";
+import { Failure } from "./errors";
 import { Owner, findSiem, findSiemNamed, notWhole, ownerOf, publicUrl, requestedOf, stateFromLookup, stateFromResponse } from "./evidence";
-import { Deadline } from "./logzioClient";
 import { duplicateRefusal } from "./duplicates";
 import * as msg from "./messages";
 import { nameKey, sameName } from "./names";
+import { mayHaveCreated } from "./postRepeat";
 import { runMemory } from "./previewGuard";
 
 // Ambiguous creates (answer lost) are settled by a lookup; this bounds how often the POST is then repeated.
@@ -287,13 +288,6 @@ function awaitListed(
                 : awaitListed(account, inputs, owner, failure, deadline, poll + 1),
         ),
     );
-}
-
-/** Did Logz.io perhaps act on the POST even though we have no usable answer? */
-function mayHaveCreated(f: Failure): boolean {
-    if (f.kind === "decode") return true; // a 200 came back: it was created
-    if (f.kind === "network") return f.sent;
-    return f.kind === "http" && isTransient(f) && f.status !== 429;
 }
 
 /**

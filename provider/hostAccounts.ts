@@ -8,7 +8,8 @@ import { pipe } from "fp-ts/function";
 import { Account, Claims, ManagedAccounts } from "./account";
 import { AccountDirectory, LISTS_IN_FLIGHT } from "./accountDirectory";
 import { CreateJournal } from "./createJournal";
-import { LogzioClient, Transport, deadlineIn, newTransport } from "./logzioClient";
+import { deadlineIn } from "./deadline";
+import { LogzioClient, Transport, newTransport } from "./logzioClient";
 import { MainAccount, MainAccountCache } from "./mainAccount";
 import { Settings } from "./settings";
 

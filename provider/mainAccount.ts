@@ -6,8 +6,8 @@ import * as E from "fp-ts/Either";
 import type * as TE from "fp-ts/TaskEither";
 import { isAnswer, withinDeadline } from "./accountDirectory";
 import { Whoami } from "./codecs";
+import { Deadline } from "./deadline";
 import { Failure, describeFailure, scrub, unreachableAdvice } from "./errors";
-import { Deadline } from "./logzioClient";
 import type { Settings } from "./settings";
 import { bounded, headline } from "./text";
 

@@ -3,11 +3,11 @@
 // (create.ts) stays the one that decides, with a list requested after the create was asked.
 import * as E from "fp-ts/Either";
 import { Account } from "./account";
+import { deadlineIn } from "./deadline";
 import { toError } from "./errors";
 import { findSiemNamed } from "./evidence";
 import { isUnknown } from "./inputs";
 import { duplicateRefusal, managedName } from "./duplicates";
-import { deadlineIn } from "./logzioClient";
 import * as msg from "./messages";
 import { nameKey, sameName } from "./names";
 import { nameIsSecret } from "./secrecy";

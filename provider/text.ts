@@ -52,7 +52,7 @@ function formsOf(secret: string): Form[] {
     return forms;
 }
 
-// Every answer's body is scrubbed (interpret in logzioClient.ts), always for the same token: its forms are worked
+// Every answer's body is scrubbed (interpret in answers.ts), always for the same token: its forms are worked
 // out once. One entry, replaced when the token changes, so nothing accumulates.
 let cachedForms: { secret: string; forms: readonly Form[] } | undefined;
 function formsOfCached(secret: string): readonly Form[] {

@@ -6,7 +6,11 @@ import { LogzioEmulator, ROUTES } from "../emulator/server";
 import { emulatorPerSuite, left, right, testSettings } from "./support";
 import { CreateSiemRequest } from "../provider/codecs";
 import { Failure, describeFailure, toError } from "../provider/errors";
-import { LogzioClient, deadlineIn, httpFailure, parseRetryAfter, safeToRepeatPost } from "../provider/logzioClient";
+import { httpFailure } from "../provider/answers";
+import { deadlineIn } from "../provider/deadline";
+import { LogzioClient } from "../provider/logzioClient";
+import { safeToRepeatPost } from "../provider/postRepeat";
+import { parseRetryAfter } from "../provider/retryTiming";
 import { Settings } from "../provider/settings";
 
 const TOKEN = "fake-token-client-9d2f6c1a";

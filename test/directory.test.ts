@@ -11,8 +11,9 @@ import { pipe } from "fp-ts/function";
 import { LogzioEmulator, ROUTES } from "../emulator";
 import { AccountDirectory, LISTS_IN_FLIGHT, LOOKUP_CHANNEL, Listing, LookupRecord } from "../provider/accountDirectory";
 import { Failure } from "../provider/errors";
-import { LogzioClient, deadlineIn } from "../provider/logzioClient";
+import { deadlineIn } from "../provider/deadline";
 import { HostAccounts } from "../provider/hostAccounts";
+import { LogzioClient } from "../provider/logzioClient";
 import { emulatorPerSuite, testSettings } from "./support";
 
 const LIST = ROUTES.list;
