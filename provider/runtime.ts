@@ -8,7 +8,6 @@
 import * as E from "fp-ts/Either";
 import { pipe } from "fp-ts/function";
 import { CreateJournal, journalDir } from "./createJournal";
-import { deadlineIn } from "./deadline";
 import { Failure } from "./errors";
 import { quietHostEchoes } from "./hostEcho";
 import { HostAccounts } from "./hostAccounts";
