@@ -107,18 +107,8 @@ describe("proxies from the environment (real proxy process, real provider host)"
     it("a proxy that is down: check passes with one warning, create fails naming the proxy (not its password) and what to check", async () => {
         const port = await closedPort();
         const h = await host({ HTTPS_PROXY: `http://someone:d0wn-pa55word@127.0.0.1:${port}`, LOGZIO_SIEM_MAX_RETRIES: "0" });
-        const checks = await Promise.all(
-            ["one", "two", "three"].map((n) => h.check(urnFor(n), {}, { __provider: provider, ...ARGS, accountName: n })),
-        );
-        expect(checks.map((c) => c.failures)).to.deep.equal([[], [], []]);
-        const warnings = h
-            .stderr()
-            .split("\n")
-            .filter((l) => l.startsWith("warning: "));
-        expect(warnings, h.stderr()).to.have.length(1);
-        expect(warnings[0]).to.include(
-            `could not connect to the proxy http://127.0.0.1:${port} (HTTPS_PROXY) on the way to ${emulator.url}`,
-        );
+        const { checks, warning } = await threeChecksOneWarning(h, provider, ["one", "two", "three"]);
+        expect(warning).to.include(`could not connect to the proxy http://127.0.0.1:${port} (HTTPS_PROXY) on the way to ${emulator.url}`);
 
         const err = await hostError(h.create(urnFor("one"), checks[0].inputs));
         expect(err.message).to.include(
@@ -204,16 +194,8 @@ describe("Logz.io unreachable at preview (real provider host)", function () {
             env: proxyEnv({}),
         });
         try {
-            const checks = await Promise.all(
-                ["a", "b", "c"].map((n) => h.check(urnFor(n), {}, { __provider: provider, ...ARGS, accountName: n })),
-            );
-            expect(checks.map((c) => c.failures)).to.deep.equal([[], [], []]);
-            const warnings = h
-                .stderr()
-                .split("\n")
-                .filter((l) => l.startsWith("warning: "));
-            expect(warnings, h.stderr()).to.have.length(1);
-            expect(warnings[0]).to.include(
+            const { warning } = await threeChecksOneWarning(h, provider, ["a", "b", "c"]);
+            expect(warning).to.include(
                 `warning: logzio:apiToken was not checked: Logz.io could not be reached: GET /v2/whoami failed: could not connect to ${url} (ECONNREFUSED)`,
             );
             expect(h.stderr()).to.include(
@@ -225,3 +207,15 @@ describe("Logz.io unreachable at preview (real provider host)", function () {
         }
     });
 });
+
+/** Three checks of new resources while Logz.io cannot be reached: all pass, and the host warns once (its stderr here). */
+async function threeChecksOneWarning(h: ProviderHost, provider: string, names: string[]) {
+    const checks = await Promise.all(names.map((n) => h.check(urnFor(n), {}, { __provider: provider, ...ARGS, accountName: n })));
+    expect(checks.map((c) => c.failures)).to.deep.equal(names.map(() => []));
+    const warnings = h
+        .stderr()
+        .split("\n")
+        .filter((l) => l.startsWith("warning: "));
+    expect(warnings, h.stderr()).to.have.length(1);
+    return { checks, warning: warnings[0] };
+}
