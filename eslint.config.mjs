@@ -14,7 +14,7 @@ export default tseslint.config(
                 "error",
                 { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" },
             ],
-            // The serialized provider shim must `require` at run time inside Pulumi's host (see provider/serializedProvider.ts).
+            // The serialized provider shim must `require` at run time inside Pulumi's host (see provider/program/shim.ts).
             "@typescript-eslint/no-require-imports": "off",
         },
     },

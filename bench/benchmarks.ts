@@ -15,7 +15,7 @@
 import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import { DEFAULTS } from "../provider/settings";
+import { DEFAULTS } from "../provider/config/settings";
 import { RefreshResult, ScalePlan, ScaleResult, measureRefresh, measureScale, profileScale } from "./atScale";
 import { Comparison, bytes } from "./common";
 import { EngineOp, EnginePlan, EngineRun, EngineSkipped, measureEngine } from "./engine";

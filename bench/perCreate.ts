@@ -8,7 +8,7 @@ import { LogzioEmulator } from "../emulator";
 import { captureResources } from "../testing/runner/providerCapture";
 import { urnFor } from "../testing/runner/hostDriver";
 import { SiemAccount } from "../provider";
-import * as runtime from "../provider/runtime";
+import * as runtime from "../provider/host/runtime";
 import {
     Comparison,
     MINIMAL_TYPE,

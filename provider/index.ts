@@ -1,5 +1,5 @@
 // Public API of pulumi-logzio-siem.
-export { SiemAccount, SiemAccountArgs, SiemAccountLookupState } from "./siemAccount";
-export { REGIONS, DEFAULTS } from "./defaults";
-export type { Region } from "./defaults";
-export type { SiemAccountState } from "./state";
+export { SiemAccount, SiemAccountArgs, SiemAccountLookupState } from "./program/siemAccount";
+export { REGIONS, DEFAULTS } from "./program/defaults";
+export type { Region } from "./program/defaults";
+export type { SiemAccountState } from "./program/state";

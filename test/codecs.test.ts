@@ -19,7 +19,7 @@ import {
     Whoami,
     decodeWith,
     formatDecodeErrors,
-} from "../provider/codecs";
+} from "../provider/logzio/codecs";
 
 /** Decodes and returns the formatted error lines (fails the test if the value decodes). */
 function errorsOf(codec: t.Decoder<unknown, unknown>, value: unknown): string[] {

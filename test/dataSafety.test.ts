@@ -4,7 +4,7 @@
 import { expect } from "chai";
 import { LogzioEmulator, ROUTES } from "../emulator";
 import { ProviderHost, urnFor } from "../testing/runner/hostDriver";
-import { MAX_MESSAGE_CHARS } from "../provider/text";
+import { MAX_MESSAGE_CHARS } from "../provider/logzio/text";
 import { hostFixtures, createVia, hostError } from "./support";
 
 const GRACE = "logzio-siem:provisioningGraceMinutes";

@@ -9,11 +9,11 @@ import * as E from "fp-ts/Either";
 import * as TE from "fp-ts/TaskEither";
 import { pipe } from "fp-ts/function";
 import { LogzioEmulator, ROUTES } from "../emulator";
-import { AccountDirectory, LISTS_IN_FLIGHT, LOOKUP_CHANNEL, Listing, LookupRecord } from "../provider/accountDirectory";
-import { Failure } from "../provider/errors";
-import { deadlineIn } from "../provider/deadline";
-import { HostAccounts } from "../provider/hostAccounts";
-import { LogzioClient } from "../provider/logzioClient";
+import { AccountDirectory, LISTS_IN_FLIGHT, LOOKUP_CHANNEL, Listing, LookupRecord } from "../provider/lookups/accountDirectory";
+import { Failure } from "../provider/logzio/errors";
+import { deadlineIn } from "../provider/logzio/deadline";
+import { HostAccounts } from "../provider/host/hostAccounts";
+import { LogzioClient } from "../provider/logzio/logzioClient";
 import { emulatorPerSuite, testSettings } from "./support";
 
 const LIST = ROUTES.list;

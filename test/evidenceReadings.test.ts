@@ -1,10 +1,10 @@
 // The small rules behind issue 16's evidence and names: when two names are one, what a zone-less createdAt means,
 // which misspelt key was meant, and scrubbing across the decoded view's slices.
 import { expect } from "chai";
-import { probablyMeant } from "../provider/configKeys";
-import { createdAtMs } from "../provider/evidence";
-import { hasLooseSpaces, nameKey, sameName } from "../provider/names";
-import { REDACTED, scrub } from "../provider/text";
+import { probablyMeant } from "../provider/config/configKeys";
+import { createdAtMs } from "../provider/lifecycle/evidence";
+import { hasLooseSpaces, nameKey, sameName } from "../provider/lifecycle/names";
+import { REDACTED, scrub } from "../provider/logzio/text";
 
 describe("names: one name to Logz.io", () => {
     it("case, surrounding and repeated spaces aside", () => {

@@ -4,7 +4,7 @@
 import { expect } from "chai";
 import { LogzioEmulator, ROUTES } from "../emulator";
 import { ProviderHost, SECRET_SIG, SIG_KEY, urnFor } from "../testing/runner/hostDriver";
-import { MAX_MESSAGE_CHARS } from "../provider/text";
+import { MAX_MESSAGE_CHARS } from "../provider/logzio/text";
 import { Recorder, createVia, hostError, serializedProvider, settledInFlight, startEmulator, startHost, startRecorder } from "./support";
 
 const CREATE = ROUTES.create;

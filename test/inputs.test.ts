@@ -2,8 +2,8 @@
 // token-like keys refused and dropped, unknown keys refused.
 import { expect } from "chai";
 import { SECRET_SIG, SIG_KEY } from "../testing/runner/hostDriver";
-import { UNKNOWN, checkInputs, isUnknown } from "../provider/inputs";
-import { MAX_MESSAGE_CHARS } from "../provider/text";
+import { UNKNOWN, checkInputs, isUnknown } from "../provider/lifecycle/inputs";
+import { MAX_MESSAGE_CHARS } from "../provider/logzio/text";
 
 const GOOD = { accountName: "siem-prod", email: "sec@example.com" } as const;
 

@@ -101,7 +101,7 @@ describe("install: every usual way", function () {
             dirs.push(dir);
             npmInstall(dir, [`git+file://${source}`, `@pulumi/pulumi@${require("@pulumi/pulumi/package.json").version}`]);
             const pkg = path.join(dir, "node_modules", "pulumi-logzio-siem");
-            expect(fs.existsSync(path.join(pkg, "dist", "provider", "runtime.js"))).to.equal(true);
+            expect(fs.existsSync(path.join(pkg, "dist", "provider", "host", "runtime.js"))).to.equal(true);
             expect(fs.existsSync(path.join(pkg, "dist", "test")), "only the files list is installed").to.equal(false);
             expectEntryPoints(dir);
             const help = spawnSync(path.join(dir, "node_modules", ".bin", "logzio-emulator"), ["--help"], { encoding: "utf8" });

@@ -2,11 +2,11 @@
 // rows show only that line), the advice after it and said once, and failures quoted inside others without theirs.
 import { expect } from "chai";
 import * as t from "io-ts";
-import { Failure, describeFailure, toError } from "../provider/errors";
-import * as msg from "../provider/messages";
-import { Settings } from "../provider/settings";
-import { SiemAccountInputs } from "../provider/codecs";
-import { headline, sentence } from "../provider/text";
+import { Failure, describeFailure, toError } from "../provider/logzio/errors";
+import * as msg from "../provider/lifecycle/messages";
+import { Settings } from "../provider/config/settings";
+import { SiemAccountInputs } from "../provider/logzio/codecs";
+import { headline, sentence } from "../provider/logzio/text";
 
 const settings: Settings = {
     namespace: "logzio",

@@ -7,7 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
 import { LogzioEmulator } from "../emulator";
-import { nameKey, sameName } from "../provider/names";
+import { nameKey, sameName } from "../provider/lifecycle/names";
 import { ProviderHost, urnFor } from "../testing/runner/hostDriver";
 import { HostSetup, createVia, hostError, serializedProvider, startEmulator, startHost } from "./support";
 

@@ -177,7 +177,9 @@ describe("packed: the npm package installed into a copied-out example", function
     it("creates an account through the host running in the consumer folder, with the installed runtime", async () => {
         // What the shim's require resolves to from the host's cwd (createRequire, as the shim does it).
         const resolved = createRequire(path.join(dir, "anchor.js")).resolve("pulumi-logzio-siem/runtime");
-        expect(resolved).to.equal(fs.realpathSync(path.join(dir, "node_modules", "pulumi-logzio-siem", "dist", "provider", "runtime.js")));
+        expect(resolved).to.equal(
+            fs.realpathSync(path.join(dir, "node_modules", "pulumi-logzio-siem", "dist", "provider", "host", "runtime.js")),
+        );
         const host: ProviderHost = await startHost(emulator, { cwd: dir });
         try {
             const created = await createVia(host, installedProvider, "installed", { accountName: "installed", email: "i@example.com" });

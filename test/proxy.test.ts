@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import * as E from "fp-ts/Either";
 import { LogzioEmulator } from "../emulator";
-import { proxyFor } from "../provider/proxy";
+import { proxyFor } from "../provider/logzio/proxy";
 import { ProviderHost, urnFor } from "../testing/runner/hostDriver";
 import { RunningProxy, proxyEnv, startProxy, testCertificate } from "./proxySupport";
 import { createVia, hostError, serializedProvider, startEmulator, startHost } from "./support";

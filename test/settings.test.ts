@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
 import * as E from "fp-ts/Either";
-import { DEFAULTS, MIN_TOKEN_LENGTH, REGIONS, Settings, envName, resolveSettings, tuningKey } from "../provider/settings";
+import { DEFAULTS, MIN_TOKEN_LENGTH, REGIONS, Settings, envName, resolveSettings, tuningKey } from "../provider/config/settings";
 
 const TOKEN = "fake-token-settings-5e0c9a4f";
 

@@ -1,8 +1,8 @@
 // Text shown to people: every form of the token scrubbed, scrubbing before cutting, bounded messages,
 // summarised lists, and HTML stripped in linear time.
 import { expect } from "chai";
-import { Failure, toError } from "../provider/errors";
-import { MAX_MESSAGE_CHARS, REDACTED, bounded, scrub, stripHtml, summarise } from "../provider/text";
+import { Failure, toError } from "../provider/logzio/errors";
+import { MAX_MESSAGE_CHARS, REDACTED, bounded, scrub, stripHtml, summarise } from "../provider/logzio/text";
 
 const TOKEN = 'Tk9-2f6c"1a\\b7/e5d4c3';
 

@@ -4,12 +4,12 @@
 import { expect } from "chai";
 import * as E from "fp-ts/Either";
 import { LogzioEmulator, ROUTES } from "../emulator";
-import { CreateSiemRequest } from "../provider/codecs";
-import { describeFailure, toError } from "../provider/errors";
-import { deadlineIn } from "../provider/deadline";
-import { LogzioClient } from "../provider/logzioClient";
-import { Settings } from "../provider/settings";
-import { MAX_MESSAGE_CHARS } from "../provider/text";
+import { CreateSiemRequest } from "../provider/logzio/codecs";
+import { describeFailure, toError } from "../provider/logzio/errors";
+import { deadlineIn } from "../provider/logzio/deadline";
+import { LogzioClient } from "../provider/logzio/logzioClient";
+import { Settings } from "../provider/config/settings";
+import { MAX_MESSAGE_CHARS } from "../provider/logzio/text";
 import { Recorder, emulatorPerSuite, left, right, settledInFlight, startRecorder, testSettings } from "./support";
 
 // Holds " and \ so its JSON-escaped form differs from the raw one.

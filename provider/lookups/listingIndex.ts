@@ -1,8 +1,8 @@
 // Lookups in one list of accounts. One list answers many lookups (every create and read of a burst shares it), so
 // scanning it once per lookup would make a burst of n lookups on a list of n accounts cost n²: the list is indexed
 // once, on the first lookup that needs each index, and the index lives as long as the list.
-import { AccountView, SECURITY_ACCOUNT } from "./codecs";
-import { nameKey } from "./names";
+import { AccountView, SECURITY_ACCOUNT } from "../logzio/codecs";
+import { nameKey } from "../lifecycle/names";
 
 type Accounts = readonly AccountView[];
 

@@ -1,10 +1,10 @@
 // Field-by-field validation of SiemAccount inputs for `check`: one failure per bad property, named, with
 // what was received (`[secret]` for an input the program marked secret). Unknown values (preview) pass; nothing here
 // touches the network.
-import { ACCOUNT_NAME_PATTERN, EMAIL_PATTERN } from "./codecs";
+import { ACCOUNT_NAME_PATTERN, EMAIL_PATTERN } from "../logzio/codecs";
 import { accountNameProblem } from "./names";
 import { SECRET_INPUTS } from "./secrecy";
-import { MAX_MESSAGE_CHARS, SECRET_SHOWN, bounded, excerpt, sentence, summarise } from "./text";
+import { MAX_MESSAGE_CHARS, SECRET_SHOWN, bounded, excerpt, sentence, summarise } from "../logzio/text";
 
 /** The engine's placeholder for a value not known until apply (preview). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";

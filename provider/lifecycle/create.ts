@@ -5,16 +5,16 @@ import type * as t from "io-ts";
 import * as TE from "fp-ts/TaskEither";
 import { pipe } from "fp-ts/function";
 import { Account } from "./account";
-import { Listing } from "./accountDirectory";
-import { AccountView, SECURITY_ACCOUNT, SiemAccountInputs, SiemAccountState, Whoami } from "./codecs";
+import { Listing } from "../lookups/accountDirectory";
+import { AccountView, SECURITY_ACCOUNT, SiemAccountInputs, SiemAccountState, Whoami } from "../logzio/codecs";
 import { CreateJournal, JournalRecord } from "./createJournal";
-import { Deadline } from "./deadline";
-import { Failure } from "./errors";
+import { Deadline } from "../logzio/deadline";
+import { Failure } from "../logzio/errors";
 import { Owner, findSiem, findSiemNamed, notWhole, ownerOf, publicUrl, requestedOf, stateFromLookup, stateFromResponse } from "./evidence";
 import { duplicateRefusal } from "./duplicates";
 import * as msg from "./messages";
 import { nameKey, sameName } from "./names";
-import { mayHaveCreated } from "./postRepeat";
+import { mayHaveCreated } from "../logzio/postRepeat";
 import { runMemory } from "./previewGuard";
 
 // Ambiguous creates (answer lost) are settled by a lookup; this bounds how often the POST is then repeated.

@@ -2,7 +2,7 @@
 // no secrets, so the engine strips their markers before the provider sees inputs or state; the SiemAccount
 // constructor names them in the plain input SECRET_INPUTS instead, and create echoes it into state, where read and
 // delete find it. The engine itself keeps the values secret in state (same-named outputs, additionalSecretOutputs).
-import { SECRET_INPUTS } from "./state";
+import { SECRET_INPUTS } from "../program/state";
 
 export { SECRET_INPUTS };
 

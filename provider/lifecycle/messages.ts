@@ -3,12 +3,12 @@
 // checked (inputs.ts, names.ts, settings.ts, configKeys.ts, proxy.ts, runtime.ts).
 // Each message is whole sentences: what happened on its first line (the engine's progress rows show only that
 // line), what is known and what to do on the next, said once.
-import { AccountView, SiemAccountInputs } from "./codecs";
-import { Failure, describeFailure } from "./errors";
+import { AccountView, SiemAccountInputs } from "../logzio/codecs";
+import { Failure, describeFailure } from "../logzio/errors";
 import { createdAtMs } from "./evidence";
-import { Settings, tuningKey } from "./settings";
+import { Settings, tuningKey } from "../config/settings";
 import { sameName } from "./names";
-import { headline, summarise } from "./text";
+import { headline, summarise } from "../logzio/text";
 
 type Props = Record<string, unknown>;
 

@@ -4,7 +4,7 @@
 // whose outcome is unknown, adoption and the diff of old state all compare names by one key: a false alarm costs a
 // rename, a miss costs a second billed account.
 
-import { SECRET_SHOWN } from "./text";
+import { SECRET_SHOWN } from "../logzio/text";
 
 /** Printable ASCII: most names, whose key needs no Unicode work. */
 const ASCII = /^[\x20-\x7e]*$/;

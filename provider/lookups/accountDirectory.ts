@@ -14,9 +14,9 @@ import * as dc from "node:diagnostics_channel";
 import { performance } from "node:perf_hooks";
 import * as E from "fp-ts/Either";
 import * as TE from "fp-ts/TaskEither";
-import { AccountView } from "./codecs";
-import { Deadline } from "./deadline";
-import { Failure } from "./errors";
+import { AccountView } from "../logzio/codecs";
+import { Deadline } from "../logzio/deadline";
+import { Failure } from "../logzio/errors";
 
 /** One answer of GET /v1/associated-accounts, with Logz.io's clock when it arrived (its `Date` header). */
 export interface Listing {

@@ -2,12 +2,12 @@
 // resources of the host (per main account: lists and whoami; per host: claimed names and managed accounts); built
 // by hostAccounts.ts.
 import * as E from "fp-ts/Either";
-import { AccountDirectory } from "./accountDirectory";
+import { AccountDirectory } from "../lookups/accountDirectory";
 import { CreateJournal } from "./createJournal";
-import { MainAccount } from "./mainAccount";
-import { Failure } from "./errors";
-import { LogzioClient } from "./logzioClient";
-import { Settings } from "./settings";
+import { MainAccount } from "../lookups/mainAccount";
+import { Failure } from "../logzio/errors";
+import { LogzioClient } from "../logzio/logzioClient";
+import { Settings } from "../config/settings";
 
 /**
  * An accountName this host is creating, has created, or tried to create with an unknown outcome. Logz.io

@@ -2,7 +2,7 @@
 // clear Error that Pulumi shows, at the boundary. Messages never carry the token: `scrub` removes it even
 // if Logz.io ever echoes it back in a body; nor a value the program marked secret (`hideValues`); and no message is
 // longer than MAX_MESSAGE_CHARS.
-import { expectEcho } from "./hostEcho";
+import { expectEcho } from "../host/hostEcho";
 import { MAX_MESSAGE_CHARS, bounded, hideValues, scrub, sentence, summarise } from "./text";
 
 export { scrub };

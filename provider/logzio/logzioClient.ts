@@ -16,8 +16,8 @@ import { Limiter } from "./limiter";
 import { safeToRepeatPost } from "./postRepeat";
 import { Proxy, agentFor, proxyFor } from "./proxy";
 import { backoffMs } from "./retryTiming";
-import { ServerClock } from "./serverClock";
-import { Settings, tuningKey } from "./settings";
+import { ServerClock } from "../lookups/serverClock";
+import { Settings, tuningKey } from "../config/settings";
 
 const CREATE_PATH = "/v2/account-management/siem";
 const LIST_PATH = "/v1/associated-accounts";

@@ -3,8 +3,8 @@
 // (create.ts) stays the one that decides, with a list requested after the create was asked.
 import * as E from "fp-ts/Either";
 import { Account } from "./account";
-import { deadlineIn } from "./deadline";
-import { toError } from "./errors";
+import { deadlineIn } from "../logzio/deadline";
+import { toError } from "../logzio/errors";
 import { findSiemNamed } from "./evidence";
 import { isUnknown } from "./inputs";
 import { duplicateRefusal, managedName } from "./duplicates";

@@ -5,7 +5,7 @@
 import { isUnknown } from "./inputs";
 import { sameName } from "./names";
 import { SECRET_INPUTS } from "./secrecy";
-import { DEFAULT_NAMESPACE } from "./settings";
+import { DEFAULT_NAMESPACE } from "../config/settings";
 
 type Props = Record<string, unknown>;
 

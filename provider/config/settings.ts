@@ -8,10 +8,10 @@
 // and may override tuning keys too, falling back to `logzio-siem:`.
 import * as E from "fp-ts/Either";
 import { unknownKeyProblems } from "./configKeys";
-import { DEFAULTS, REGIONS } from "./defaults";
+import { DEFAULTS, REGIONS } from "../program/defaults";
 
-export { DEFAULTS, REGIONS } from "./defaults";
-export type { Region } from "./defaults";
+export { DEFAULTS, REGIONS } from "../program/defaults";
+export type { Region } from "../program/defaults";
 
 /** The namespace of the connection keys, shared with Logz.io's bridged provider. */
 export const DEFAULT_NAMESPACE = "logzio";

@@ -10,7 +10,7 @@ import { ErrorBody, accountIdIn, decodeWith } from "./codecs";
 import { Failure, scrub } from "./errors";
 import { PROXY_REFUSED, Proxy, withoutCredentials } from "./proxy";
 import { parseRetryAfter } from "./retryTiming";
-import type { Settings } from "./settings";
+import type { Settings } from "../config/settings";
 import { excerpt, stripHtml } from "./text";
 
 // Failures that mean the request never reached Logz.io, so even a POST may be sent again (postRepeat.ts).

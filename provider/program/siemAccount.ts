@@ -3,7 +3,7 @@
 // derived from them marked secret here. The Logz.io token is not an argument: it comes from stack config.
 import * as pulumi from "@pulumi/pulumi";
 // One shim for every resource (the same object): Pulumi serializes it once and the host configures it once.
-import { siemAccountProviderShim as provider } from "./serializedProvider";
+import { siemAccountProviderShim as provider } from "./shim";
 import { OUTPUT_NAMES, SECRET_INPUTS, SiemAccountOutputs } from "./state";
 
 export interface SiemAccountArgs {

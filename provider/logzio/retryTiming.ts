@@ -1,6 +1,6 @@
 // When to try again: capped exponential backoff with full jitter, and Logz.io's Retry-After as a floor. Whether a
 // failure may be retried at all is the caller's question (isTransient in errors.ts; postRepeat.ts for a POST).
-import type { Settings } from "./settings";
+import type { Settings } from "../config/settings";
 
 /** The wait before retry number `retry` (0 = the first): full jitter under a doubling cap; Retry-After is a floor. */
 export function backoffMs(

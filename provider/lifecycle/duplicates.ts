@@ -3,7 +3,7 @@
 // What the host can know is limited by the engine: it stops the run at the first refused check, and a name built
 // from another account's outputs exists only once that account is in the stack (docs/behaviour.md, "Adopting").
 import { Account } from "./account";
-import { AccountView } from "./codecs";
+import { AccountView } from "../logzio/codecs";
 import * as msg from "./messages";
 
 // Keyed by the main account's claims, which every namespace pointing at that main account shares (runtime.ts).

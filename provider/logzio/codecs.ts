@@ -2,7 +2,7 @@
 // trusts it) and the decoders of inputs and state. The TypeScript types are derived with t.TypeOf; the state's is
 // declared plainly in state.ts for programs, and checked below to be the same type as this codec's.
 import * as t from "io-ts";
-import type { SiemAccountState as PublicState } from "./state";
+import type { SiemAccountState as PublicState } from "../program/state";
 import * as E from "fp-ts/Either";
 import { pipe } from "fp-ts/function";
 import { summarise } from "./text";

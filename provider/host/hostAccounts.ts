@@ -5,13 +5,13 @@
 import { createHash } from "node:crypto";
 import * as TE from "fp-ts/TaskEither";
 import { pipe } from "fp-ts/function";
-import { Account, Claims, ManagedAccounts } from "./account";
-import { AccountDirectory, LISTS_IN_FLIGHT } from "./accountDirectory";
-import { CreateJournal } from "./createJournal";
-import { deadlineIn } from "./deadline";
-import { LogzioClient, Transport, newTransport } from "./logzioClient";
-import { MainAccount, MainAccountCache } from "./mainAccount";
-import { Settings } from "./settings";
+import { Account, Claims, ManagedAccounts } from "../lifecycle/account";
+import { AccountDirectory, LISTS_IN_FLIGHT } from "../lookups/accountDirectory";
+import { CreateJournal } from "../lifecycle/createJournal";
+import { deadlineIn } from "../logzio/deadline";
+import { LogzioClient, Transport, newTransport } from "../logzio/logzioClient";
+import { MainAccount, MainAccountCache } from "../lookups/mainAccount";
+import { Settings } from "../config/settings";
 
 /** What every namespace reaching one main account shares: only what must be shared. */
 interface SharedAccount {

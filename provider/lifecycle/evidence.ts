@@ -3,11 +3,11 @@
 import { performance } from "node:perf_hooks";
 import type * as t from "io-ts";
 import { Account, createdHereAt } from "./account";
-import { Listing } from "./accountDirectory";
-import { AccountView, CreateSiemRequest, CreateSiemResponse, SiemAccountInputs, SiemAccountState, Whoami } from "./codecs";
-import { listsId, otherWithId, siemNamedExactly, siemWithId, siemWithNameKey } from "./listingIndex";
+import { Listing } from "../lookups/accountDirectory";
+import { AccountView, CreateSiemRequest, CreateSiemResponse, SiemAccountInputs, SiemAccountState, Whoami } from "../logzio/codecs";
+import { listsId, otherWithId, siemNamedExactly, siemWithId, siemWithNameKey } from "../lookups/listingIndex";
 import { nameKey } from "./names";
-import { Settings } from "./settings";
+import { Settings } from "../config/settings";
 
 type Props = Record<string, unknown>;
 

@@ -7,14 +7,14 @@
 // namespaces reach the same main account.
 import * as E from "fp-ts/Either";
 import { pipe } from "fp-ts/function";
-import { CreateJournal, journalDir } from "./createJournal";
-import { Failure } from "./errors";
+import { CreateJournal, journalDir } from "../lifecycle/createJournal";
+import { Failure } from "../logzio/errors";
 import { quietHostEchoes } from "./hostEcho";
 import { HostAccounts } from "./hostAccounts";
-import { proxyFor } from "./proxy";
-import type { ShimRuntime } from "./serializedProvider";
-import { ConfigLookup, envPrefix, resolveSettings } from "./settings";
-import { Account, SiemAccountProvider } from "./siemAccountProvider";
+import { proxyFor } from "../logzio/proxy";
+import type { ShimRuntime } from "../program/shim";
+import { ConfigLookup, envPrefix, resolveSettings } from "../config/settings";
+import { Account, SiemAccountProvider } from "../lifecycle/siemAccountProvider";
 
 // Until `configure` runs (Pulumi CLIs before 3.139 never call it) only the environment is read.
 let stackConfig: ConfigLookup = () => undefined;
