@@ -6,7 +6,7 @@ import * as path from "node:path";
 
 const PRELOAD = path.join(__dirname, "lookupTracePreload.js");
 
-/** One lookup as the directory publishes it (LookupRecord in provider/accountDirectory.ts). */
+/** One lookup as the directory publishes it (LookupRecord in provider/lookups/accountDirectory.ts). */
 interface Lookup {
     asked: number;
     listStarted: number;

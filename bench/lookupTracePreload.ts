@@ -1,6 +1,6 @@
 // Loaded with `node --require` into Pulumi's dynamic-provider host when the benchmark traces lookups (host-level
 // runs pass the flag, engine runs put it in NODE_OPTIONS, like cpuProfilePreload.ts). It subscribes to the
-// directory's diagnostics channel (provider/accountDirectory.ts, LOOKUP_CHANNEL) and writes what it saw when the
+// directory's diagnostics channel (provider/lookups/accountDirectory.ts, LOOKUP_CHANNEL) and writes what it saw when the
 // host ends, so the benchmark can tell how long lookups waited beyond their own list's round trip and how far
 // apart the requests of one burst reached the host.
 //   BENCH_LOOKUP_TRACE_DIR  where to write lookups-<pid>.json (nothing happens without it)

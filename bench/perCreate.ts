@@ -70,7 +70,7 @@ export async function serializeProviders(floorCap: number): Promise<SerializedPr
 // ------------------------------------------------------------------------------------------------ createOverhead
 
 /**
- * A: `provider.create` of provider/runtime, in this process, configured like the host configures it.
+ * A: `provider.create` of provider/host/runtime, in this process, configured like the host configures it.
  * B: the requests that create makes (GET /v1/associated-accounts, the duplicate guard, then the POST),
  *    made with bare node-fetch, bodies read and parsed.
  *

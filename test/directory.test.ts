@@ -1,4 +1,4 @@
-// The account directory (provider/accountDirectory.ts) against the emulator over loopback HTTP, with the real
+// The account directory (provider/lookups/accountDirectory.ts) against the emulator over loopback HTTP, with the real
 // client: only what does not depend on timing. Every lookup uses a list requested at or after it asked (checked
 // for every lookup through the directory's diagnostics channel), a lone lookup starts its list at once, lists in
 // flight never pass the bound (also in the directory the host builds, hostAccounts.ts, whose bound follows the shared

@@ -1,6 +1,6 @@
 // Journey: `pulumi up` interrupted while the create POST is in flight (the emulator holds it). Ctrl-C is the
 // engine's graceful cancel; SIGKILL leaves the stack locked with a pending create, and what is then safe depends
-// on whether Logz.io lists the new account yet (and on this machine's record of the create: provider/createJournal.ts).
+// on whether Logz.io lists the new account yet (and on this machine's record of the create: provider/lifecycle/createJournal.ts).
 // These tests prove the README's recovery steps.
 import { expect } from "chai";
 import { LogzioEmulator } from "../../emulator";
@@ -161,7 +161,7 @@ e2eDescribe("journeys: `pulumi up` interrupted mid-create", (ctx) => {
         await stack.must(["cancel", "--yes"]);
         const up = await stack.up();
         // The engine warns and still asks the provider to create; the guard's list cannot show the hidden account, but
-        // the provider wrote the create down before its POST (provider/createJournal.ts), so it sends none.
+        // the provider wrote the create down before its POST (provider/lifecycle/createJournal.ts), so it sends none.
         expect(up.output).to.include(`${urn(stack)}, interrupted while creating`);
         expectFailed(up, "pulumi up within the listing delay");
         expect(up.output).to.include(`a create of SIEM account "${NAME}" under main account 100000 was sent from this machine`);

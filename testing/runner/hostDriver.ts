@@ -137,7 +137,7 @@ export class ProviderHost {
         env.PULUMI_NODEJS_PROJECT ??= DEFAULT_PROJECT;
         env.PULUMI_NODEJS_STACK ??= DEFAULT_STACK;
         // The provider keeps creates of unknown outcome in a journal under the user's Pulumi home
-        // (provider/createJournal.ts). A driven host keeps its own, in a fresh folder removed by stop(), unless the
+        // (provider/lifecycle/createJournal.ts). A driven host keeps its own, in a fresh folder removed by stop(), unless the
         // caller names one: runs of a test never hold each other's creates against one another.
         const journal =
             env.PULUMI_LOGZIO_SIEM_JOURNAL_DIR === undefined
