@@ -1,8 +1,9 @@
-// Mocha's settings. Named test files on the command line run alone (`npx mocha dist/test/unit/x.test.js`); with
-// none, every test runs. (A `spec` in the config would be added to the named files, running everything.)
+// Mocha's settings. The tests live in one folder per level (unit, loopback, host, package, e2e, bench); with no file
+// named on the command line every level but the benchmark runs (`npm test`). Named files or a quoted glob run alone
+// (`npx mocha dist/test/unit/names.test.js`, `npm run test:host`): a `spec` here would be added to them.
 const named = process.argv.slice(2).some((arg) => /\.test\.js$/.test(arg));
 module.exports = {
-    spec: named ? [] : ["dist/test/**/*.test.js"],
+    spec: named ? [] : ["dist/test/{unit,loopback,host,package,e2e}/**/*.test.js"],
     timeout: 60000,
     "enable-source-maps": true,
 };

@@ -8,7 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { LogzioEmulator } from "../emulator";
-import { consumerInstall } from "../harness/e2e/consumer";
+import { consumerInstall } from "../harness/packed";
 import { existingPulumiCli, PulumiCli } from "../harness/e2e/pulumiCli";
 import { E2EStack, RunResult, stepsFor } from "../harness/e2e/stack";
 import { CREATE, Comparison, LIST, MINIMAL_TYPE, REPO_ROOT, SIEM_TYPE, URL_KEY, WHOAMI, compare, emulatorToken } from "./common";

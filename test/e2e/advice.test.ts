@@ -10,7 +10,7 @@ import { LogzioEmulator } from "../../emulator";
 import { ROUTES } from "../../emulator/server";
 import { E2EStack, stepsFor } from "../../harness/e2e/stack";
 import { Declared, SIEM_PROGRAM, followAdoptLine } from "./journeySupport";
-import { REPO_ROOT } from "../support";
+import { REPO_ROOT } from "../helpers/support";
 import { e2eDescribe, emulatorConfig, emulatorPerTest, expectFailed, expectOk, initAgainst, startEmulator } from "./support";
 
 const DECLARED: Declared[] = [{ resourceName: "siem", accountName: "siem-advice", email: "a@example.com" }];

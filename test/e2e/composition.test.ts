@@ -7,7 +7,7 @@ import { expect } from "chai";
 import { LogzioEmulator } from "../../emulator";
 import { ROUTES } from "../../emulator/server";
 import { E2EStack, stepsFor } from "../../harness/e2e/stack";
-import { REPO_ROOT } from "../support";
+import { REPO_ROOT } from "../helpers/support";
 import { e2eDescribe, emulatorConfig, expectOk, initAgainst, QUICKSTART_EMAIL, startEmulator } from "./support";
 
 e2eDescribe("composition", (ctx) => {

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
-import { REPO_ROOT } from "../support";
+import { REPO_ROOT } from "../helpers/support";
 import { e2eDescribe } from "./support";
 
 interface Run {

@@ -3,7 +3,7 @@
 // the proxy's CONNECT tunnel, and nothing the proxy received holds the token.
 import { expect } from "chai";
 import { LogzioEmulator } from "../../emulator";
-import { proxyEnv, startProxy, testCertificate } from "../proxySupport";
+import { proxyEnv, startProxy, testCertificate } from "../helpers/proxySupport";
 import { QUICKSTART_EMAIL, e2eDescribe, expectOk, initAgainst, startEmulator } from "./support";
 
 e2eDescribe("a proxy from the environment", (ctx) => {

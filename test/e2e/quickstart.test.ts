@@ -8,8 +8,8 @@ import { expect } from "chai";
 import { LogzioEmulator } from "../../emulator";
 import { changesOf, stepsFor } from "../../harness/e2e/stack";
 import { ROUTES } from "../../emulator/server";
-import { REPO_ROOT } from "../support";
-import { npmInstall, packedTarball } from "../consumer";
+import { REPO_ROOT } from "../helpers/support";
+import { npmInstall, packedTarball } from "../../harness/packed";
 import { SIEM_TYPE, e2eDescribe, emulatorConfig, emulatorPerTest, expectFailed, expectOk, initAgainst, QUICKSTART_EMAIL } from "./support";
 
 e2eDescribe("quickstart", (ctx) => {

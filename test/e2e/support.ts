@@ -4,10 +4,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
 import { LogzioEmulator } from "../../emulator";
-import { consumerInstall } from "../../harness/e2e/consumer";
+import { consumerInstall } from "../../harness/packed";
 import { CliLookup, PulumiCli, providePulumiCli } from "../../harness/e2e/pulumiCli";
 import { E2EStack, RunResult, StackOptions } from "../../harness/e2e/stack";
-import { REPO_ROOT, startEmulator } from "../support";
+import { REPO_ROOT, startEmulator } from "../helpers/support";
 
 export const SIEM_TYPE = "pulumi-nodejs:dynamic/logzio:SiemAccount";
 

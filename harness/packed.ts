@@ -1,0 +1,84 @@
+// The package as users install it, the one helper for it: `npm pack` once per process, then fresh folders outside
+// the repository with the tarball (or a git URL, or a folder) installed by npm next to their own @pulumi/pulumi.
+// The e2e tests and the engine benchmark share one such install (consumerInstall).
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+const REPO_ROOT = path.resolve(__dirname, "..", "..");
+
+export const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+const INSTALL_FLAGS = ["--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"];
+
+/** The version of a dev dependency installed here: consumers use the same, so npm's cache has it. */
+export function versionOf(pkg: string): string {
+    return (JSON.parse(fs.readFileSync(require.resolve(`${pkg}/package.json`, { paths: [REPO_ROOT] }), "utf8")) as { version: string })
+        .version;
+}
+
+export function tempDir(label: string): string {
+    return fs.mkdtempSync(path.join(os.tmpdir(), `logzio-siem-${label}-`));
+}
+
+let tarball: string | undefined;
+/** `npm pack` of this repository (dist/ is already built by `npm test`, hence --ignore-scripts). */
+export function packedTarball(): string {
+    if (!tarball || !fs.existsSync(tarball)) {
+        const dir = tempDir("pack");
+        const packed = JSON.parse(
+            execFileSync(npm, ["pack", "--json", "--ignore-scripts", "--pack-destination", dir], { cwd: REPO_ROOT, encoding: "utf8" }),
+        ) as { filename: string }[];
+        tarball = path.join(dir, packed[0].filename);
+    }
+    return tarball;
+}
+
+export function npmInstall(dir: string, specs: string[], extraFlags: string[] = []): void {
+    execFileSync(npm, ["install", ...INSTALL_FLAGS, ...extraFlags, ...specs], { cwd: dir, stdio: ["ignore", "ignore", "inherit"] });
+}
+
+/** A folder with only a package.json, ready for npm install. */
+export function emptyConsumer(label: string): string {
+    const dir = tempDir(label);
+    fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: `consumer-${label}`, private: true }));
+    return dir;
+}
+
+/** The files git would commit now (tracked, plus new files that are not ignored), copied with their symlinks. */
+export function snapshotRepo(label: string): string {
+    const dir = tempDir(label);
+    const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
+        cwd: REPO_ROOT,
+        encoding: "utf8",
+    })
+        .split("\0")
+        .filter((f) => f && fs.existsSync(path.join(REPO_ROOT, f)));
+    for (const f of files) {
+        fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+        fs.cpSync(path.join(REPO_ROOT, f), path.join(dir, f), { verbatimSymlinks: true });
+    }
+    return dir;
+}
+
+export function git(dir: string, ...args: string[]): void {
+    execFileSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.com", ...args], { cwd: dir, stdio: "ignore" });
+}
+
+let installed: string | undefined;
+/**
+ * One folder per process whose node_modules holds the packed package next to the pinned @pulumi/pulumi, TypeScript
+ * and ts-node; each e2e project links its node_modules to it. Removed when the process exits.
+ */
+export function consumerInstall(): string {
+    if (installed) return installed;
+    const dir = emptyConsumer("e2e-consumer");
+    process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+    npmInstall(dir, [
+        packedTarball(),
+        `@pulumi/pulumi@${versionOf("@pulumi/pulumi")}`,
+        `typescript@${versionOf("typescript")}`,
+        `ts-node@${versionOf("ts-node")}`,
+    ]);
+    return (installed = dir);
+}
