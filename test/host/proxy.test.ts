@@ -1,5 +1,5 @@
 // Proxies from the environment, through Pulumi's real dynamic-provider host started with the variables set (as a
-// shell would pass them to `pulumi up`), against a real HTTP proxy in a process of its own (test/proxyProcess.ts,
+// shell would pass them to `pulumi up`), against a real HTTP proxy in a process of its own (test/helpers/proxyProcess.ts,
 // the `proxy` package) and the emulator over https with a certificate made for the test (trusted by the host
 // through NODE_EXTRA_CA_CERTS). Also: the preview's one warning when Logz.io cannot be reached.
 import { expect } from "chai";
