@@ -1,14 +1,11 @@
 // Many resources at once through one host: n creates against a floor with the same cap (scale), n reads
 // (refresh). The emulator has real latency (30 ms) and refuses past Logz.io's 100 requests in flight.
 import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { ProviderHost, urnFor } from "../testing/runner/hostDriver";
-import { CREATE, HostExtras, LIST, MINIMAL_TYPE, SIEM_TYPE, errorText, processCpuMs, stats, withHost } from "./common";
+import { CREATE, LIST, MINIMAL_TYPE, SIEM_TYPE, errorText, processCpuMs, stats, withHost } from "./common";
 import { SerializedProviders } from "./perCreate";
-import { LookupWaits, summarizeLookups, takeTrace, traceDir, tracingExtras } from "./lookupTrace";
-import { ProfileSummary, collectProfile, profilingExtras } from "./profile";
+import { LookupWaits, summarizeLookups, takeTrace, traceDir, tracingExtras } from "./profiling/lookupTrace";
 
 export interface ScalePlan {
     n: number;
@@ -98,9 +95,9 @@ interface Burst {
 /**
  * n checks (untimed, as the engine checks before it creates), then n Create RPCs at once: the wall time from
  * the first Create sent to the last answer, the CPU used, and how each create ended. `beforeCreates` runs
- * between the two (the profiled run restarts the profiler there).
+ * between the two (the profiled run, profiling/scaleProfile.ts, restarts the profiler there).
  */
-async function burst(
+export async function burst(
     host: ProviderHost,
     provider: string,
     type: string,
@@ -208,49 +205,6 @@ export async function measureScale(
         duplicates: runs.reduce((s, x) => s + x.duplicates, 0),
         runs,
         ...(firstFailure === undefined ? {} : { firstFailure }),
-    };
-}
-
-/**
- * One more burst of each side with the host under the CPU profiler (not timed: the profiler slows it down).
- * The profile covers the n creates only: the preload restarts it on SIGUSR2 once the checks are done.
- */
-export async function profileScale(
-    providers: SerializedProviders,
-    plan: ScalePlan,
-    cap: number | undefined,
-    outDir: string,
-): Promise<{ siem: ProfileSummary; floor: ProfileSummary }> {
-    const config: Record<string, string> = cap === undefined ? {} : { "logzio-siem:maxConcurrency": String(cap) };
-    const one = async (provider: string, type: string, cfg: Record<string, string>, name: string): Promise<ProfileSummary> => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-profile-"));
-        try {
-            const extras: HostExtras = profilingExtras(dir);
-            await withHost(
-                { latencyMs: plan.latencyMs, maxInFlight: plan.maxInFlight },
-                cfg,
-                async (_emulator, host) => {
-                    const mark = async () => {
-                        process.kill(host.pid, "SIGUSR2");
-                        await new Promise((r) => setTimeout(r, 200)); // the signal is handled on the host's next turn
-                    };
-                    const b = await burst(host, provider, type, plan.n, `profile-${name}`, mark);
-                    if (b.settled.some((s) => s.status === "rejected")) throw new Error(`a create failed in the profiled ${name} run`);
-                },
-                extras,
-            );
-            const summary = collectProfile(dir, name);
-            fs.mkdirSync(outDir, { recursive: true });
-            const kept = path.join(outDir, path.basename(summary.file));
-            fs.copyFileSync(summary.file, kept);
-            return { ...summary, file: kept };
-        } finally {
-            fs.rmSync(dir, { recursive: true, force: true });
-        }
-    };
-    return {
-        siem: await one(providers.siem, SIEM_TYPE, config, "scale-siem"),
-        floor: await one(providers.floor, MINIMAL_TYPE, {}, "scale-floor"),
     };
 }
 

@@ -16,11 +16,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { DEFAULTS } from "../provider/config/settings";
-import { RefreshResult, ScalePlan, ScaleResult, measureRefresh, measureScale, profileScale } from "./atScale";
+import { RefreshResult, ScalePlan, ScaleResult, measureRefresh, measureScale } from "./atScale";
 import { Comparison, bytes } from "./common";
 import { EngineOp, EnginePlan, EngineRun, EngineSkipped, measureEngine } from "./engine";
 import { ABPlan, measureColdStart, measureCreateOverhead, measureHostOverhead, serializeProviders } from "./perCreate";
-import { ProfileSummary } from "./profile";
+import { ProfileSummary } from "./profiling/profile";
+import { profileScale } from "./profiling/scaleProfile";
 import { GoalRow, evaluateGoals } from "./report";
 
 export { REPO_ROOT } from "./common";

@@ -12,8 +12,8 @@ import { consumerInstall } from "../harness/packed";
 import { existingPulumiCli, PulumiCli } from "../harness/e2e/pulumiCli";
 import { E2EStack, RunResult, stepsFor } from "../harness/e2e/stack";
 import { CREATE, Comparison, LIST, MINIMAL_TYPE, REPO_ROOT, SIEM_TYPE, URL_KEY, WHOAMI, compare, emulatorToken } from "./common";
-import { LookupWaits, summarizeLookups, takeTrace, traceDir, tracingEngineEnv } from "./lookupTrace";
-import { ProfileSummary, collectProfile, profilingEngineEnv } from "./profile";
+import { LookupWaits, summarizeLookups, takeTrace, traceDir, tracingEngineEnv } from "./profiling/lookupTrace";
+import { ProfileSummary, collectProfile, profilingEngineEnv } from "./profiling/profile";
 
 export interface EnginePlan {
     /** Resources per stack. */

@@ -3,7 +3,7 @@ import type { BenchResults } from "./benchmarks";
 import type { CpuUse } from "./atScale";
 import type { Comparison, Stats } from "./common";
 import { ENGINE_OPS, EngineOp } from "./engine";
-import { formatProfile } from "./profile";
+import { formatProfile } from "./profiling/profile";
 
 export const GOALS = {
     providerBytes: 4096,
