@@ -23,6 +23,17 @@ interface Worker {
     home: string;
 }
 
+interface StateResource {
+    type: string;
+    urn: string;
+    id?: string;
+    outputs: Record<string, unknown>;
+}
+
+interface Exported {
+    deployment: { resources?: StateResource[]; pending_operations?: unknown[] };
+}
+
 interface WorkerRun {
     code: number | null;
     output: string;
@@ -46,10 +57,10 @@ e2eDescribe("fleet: Automation API workers on one PostgreSQL backend", (ctx) => 
     });
 
     /** The onboarding service's project on a backend (a database) of its own, shared by every worker of the test. */
-    function service(): { project: E2EStack; database: string } {
+    function service(): { project: E2EStack; database: string; backendUrl: string } {
         const database = `fleet${++databases}`;
         const backendUrl = pg.createDatabase(database);
-        return { project: ctx.project("examples/onboarding", { name: "siem-onboarding", backendUrl }), database };
+        return { project: ctx.project("examples/onboarding", { name: "siem-onboarding", backendUrl }), database, backendUrl };
     }
 
     /** `ts-node index.ts <args>` in the service's folder, as one worker (its own PULUMI_HOME: its own runner). */
@@ -95,10 +106,10 @@ e2eDescribe("fleet: Automation API workers on one PostgreSQL backend", (ctx) => 
         return runs;
     }
 
-    /** A stack's state as the shared backend holds it, read by the CLI (`pulumi stack export --stack`). */
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    async function stateOf(project: E2EStack, stack: string): Promise<any> {
-        return JSON.parse(await project.must(["stack", "export", "--stack", stack]));
+    /** A stack's SiemAccounts and pending operations as the shared backend holds them (`pulumi stack export --stack`). */
+    async function stateOf(project: E2EStack, stack: string): Promise<{ siems: StateResource[]; pending: unknown[] }> {
+        const { deployment } = JSON.parse(await project.must(["stack", "export", "--stack", stack])) as Exported;
+        return { siems: (deployment.resources ?? []).filter((r) => r.type === SIEM_TYPE), pending: deployment.pending_operations ?? [] };
     }
 
     it(`${WORKERS} workers, ${WORKERS * PER_WORKER} accounts on one main account: each created once and in its stack's state; refreshed; then no change planned`, async () => {
@@ -131,14 +142,10 @@ e2eDescribe("fleet: Automation API workers on one PostgreSQL backend", (ctx) => 
 
         // Every id in its own stack's state, read back from the shared backend; each stack's one update succeeded.
         for (const w of workers) {
-            const state = await stateOf(project, w.stack);
-            // eslint-disable-next-line @typescript-eslint/no-explicit-any
-            const siems = (state.deployment.resources ?? []).filter((r: any) => r.type === SIEM_TYPE);
-            // eslint-disable-next-line @typescript-eslint/no-explicit-any
-            expect(siems.map((r: any) => r.outputs.accountName)).to.have.members(w.tenants.map((t) => `siem-${t}`));
-            // eslint-disable-next-line @typescript-eslint/no-explicit-any
-            for (const r of siems) expect(Number(r.id), r.urn).to.equal(idByName.get(r.outputs.accountName));
-            expect(state.deployment.pending_operations ?? [], w.stack).to.deep.equal([]);
+            const { siems, pending } = await stateOf(project, w.stack);
+            expect(siems.map((r) => r.outputs.accountName)).to.have.members(w.tenants.map((t) => `siem-${t}`));
+            for (const r of siems) expect(Number(r.id), r.urn).to.equal(idByName.get(String(r.outputs.accountName)));
+            expect(pending, w.stack).to.deep.equal([]);
         }
         // The state is in PostgreSQL: one checkpoint row per stack in the table the CLI made.
         const rows = pg.query(database, "SELECT key FROM pulumi_state WHERE key LIKE '%/stacks/siem-onboarding/%.json' ORDER BY key");
@@ -171,6 +178,27 @@ e2eDescribe("fleet: Automation API workers on one PostgreSQL backend", (ctx) => 
         );
     });
 
+    it("locking: a second `up` of a stack while its first runs is refused by the backend, naming the lock without the password", async () => {
+        emulator = await startEmulator({ latencyMs: 30 });
+        const main = emulator;
+        // The first run's POST is held 45 s: its update holds the stack's lock that long (time for the second to start).
+        main.injectFaults(ROUTES.create, { kind: "delay", ms: 45_000 });
+        const { project, backendUrl } = service();
+        const args = ["--stack", "worker-a", ...tenantArgs(["acme"])];
+        const first = runWorker(project, main, path.join(project.dir, "..", "home-a"), args);
+        await waitFor("the first run's POST", () => main.inFlightOn(ROUTES.create) === 1, 120_000);
+        // The same stack from another runner, while the first holds its lock.
+        const second = await runWorker(project, main, path.join(project.dir, "..", "home-b"), args).done;
+        expect(main.inFlightOn(ROUTES.create), "the first run still holds its POST when the second ends").to.equal(1);
+        expect(second.code, second.output).to.not.equal(0);
+        expect(second.output).to.include("the stack is currently locked by 1 lock(s)");
+        expect(second.output).to.not.include(new URL(backendUrl).password);
+        const firstRun = await first.done;
+        expect(firstRun.code, firstRun.output).to.equal(0);
+        expect(main.siemAccounts().map((a) => a.accountName)).to.deep.equal(["siem-acme"]);
+        expect(main.count(ROUTES.create)).to.equal(1);
+    });
+
     describe("two workers given one tenant by mistake (two stacks, one accountName)", () => {
         it("the second, started after the first account is listed, is stopped by the duplicate guard with the adopt line: one account", async () => {
             emulator = await startEmulator({ latencyMs: 30 });
@@ -192,9 +220,7 @@ e2eDescribe("fleet: Automation API workers on one PostgreSQL backend", (ctx) => 
             expect(second.code, second.output).to.not.equal(0);
             expect(second.output).to.include(`existingAccountId: ${account.accountId},`);
             expect(main.siemAccounts().map((a) => a.accountId)).to.deep.equal([account.accountId]);
-            const state = await stateOf(project, "worker-b");
-            // eslint-disable-next-line @typescript-eslint/no-explicit-any
-            expect((state.deployment.resources ?? []).filter((r: any) => r.type === SIEM_TYPE)).to.deep.equal([]);
+            expect((await stateOf(project, "worker-b")).siems).to.deep.equal([]);
         });
 
         it("on one machine (one Pulumi home), the second is stopped while the first's POST is in flight and Logz.io lists nothing yet", async () => {
