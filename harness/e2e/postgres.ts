@@ -18,7 +18,7 @@ export interface PostgresServer {
     readonly port: number;
     /** A fresh database on this server, and its login URL: a backend of its own. */
     createDatabase(name: string): string;
-    /** `SELECT ... ` on a database as CSV-free text rows (psql -At): to read what the backend stored. */
+    /** The rows of a query on a database, one line each (psql -At): to read what the backend stored. */
     query(database: string, sql: string): string[];
     stop(): void;
 }
@@ -86,7 +86,9 @@ export async function startPostgres(): Promise<PostgresServer> {
             },
         );
 
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), "logzio-siem-pg-"));
+    // As root, the `postgres` user must reach the folder: a TMPDIR under /root would not do, /tmp does.
+    const base = asRoot && spawnSync("runuser", ["-u", "postgres", "--", "test", "-x", os.tmpdir()]).status !== 0 ? "/tmp" : os.tmpdir();
+    const root = fs.mkdtempSync(path.join(base, "logzio-siem-pg-"));
     const data = path.join(root, "data");
     const password = randomBytes(12).toString("hex");
     const pwfile = path.join(root, "pwfile");
