@@ -146,7 +146,10 @@ async function main(args: string[]): Promise<void> {
         }
     }
     if (changed) {
-        console.error("A stack plans changes: see the `changes` above.\nRun `--refresh` first if Logz.io changed; an `up` makes them.");
+        console.error(
+            "A stack plans changes (its `changes` above).\n" +
+                "Review them with `pulumi preview --diff --stack <name>` before any `up`: a replacement would create a new, billed account.",
+        );
         process.exitCode = 1;
     }
 }
