@@ -178,7 +178,7 @@ e2eDescribe("fleet: Automation API workers on one PostgreSQL backend", (ctx) => 
         );
     });
 
-    it("locking: a second `up` of a stack while its first runs is refused by the backend, naming the lock without the password", async () => {
+    it("locking: a second `up` of a stack while its first runs is refused by the backend, naming the lock without the password; --preview exits 1 on a planned change", async () => {
         emulator = await startEmulator({ latencyMs: 30 });
         const main = emulator;
         // The first run's POST is held 45 s: its update holds the stack's lock that long (time for the second to start).
@@ -196,6 +196,16 @@ e2eDescribe("fleet: Automation API workers on one PostgreSQL backend", (ctx) => 
         const firstRun = await first.done;
         expect(firstRun.code, firstRun.output).to.equal(0);
         expect(main.siemAccounts().map((a) => a.accountName)).to.deep.equal(["siem-acme"]);
+        expect(main.count(ROUTES.create)).to.equal(1);
+        // The service's --preview exits 1 when the stack plans a change (a tenant added), and sends nothing.
+        const preview = await runWorker(project, main, path.join(project.dir, "..", "home-b"), [
+            "--preview",
+            ...args,
+            ...tenantArgs(["globex"]),
+        ]).done;
+        expect(preview.code, preview.output).to.equal(1);
+        expect(preview.lines[0].changes, preview.output).to.deep.equal({ create: 1, same: 2 });
+        expect(preview.output).to.include("Review them with `pulumi preview --diff --stack <name>` before any `up`");
         expect(main.count(ROUTES.create)).to.equal(1);
     });
 
