@@ -1,7 +1,7 @@
 // One Pulumi project and stack driven by the real CLI, as a person runs it: `pulumi stack init`, `config set`,
 // `preview`, `up`, `refresh`, `destroy`, `stack export`, `stack output`. Each project gets its own folder (its
-// node_modules links to the consumer install), a local file backend, the passphrase secrets provider and its own
-// PULUMI_HOME. Every command is the CLI itself; `preview`, `up` and `refresh --run-program` run the program
+// node_modules links to the consumer install), a local file backend (or the backend URL it is given, e.g. a shared
+// PostgreSQL one from postgres.ts), the passphrase secrets provider and its own PULUMI_HOME. Every command is the CLI itself; `preview`, `up` and `refresh --run-program` run the program
 // through the CLI's Node.js language host, from the project folder, as a user's `pulumi up` does.
 import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -53,6 +53,11 @@ export interface StackOptions {
     stack?: string;
     /** Shared by the stacks of one test when they must see each other (StackReference). */
     backendDir?: string;
+    /**
+     * A backend URL instead of the local folder (`postgres://...` from postgres.ts): stacks of many projects and
+     * processes share it, as a team's CI runners share one. backendFiles() is for the local folder only.
+     */
+    backendUrl?: string;
     env?: Record<string, string>;
     timeoutMs?: number;
 }
@@ -103,7 +108,7 @@ export class E2EStack {
             ...env,
             PATH: `${opts.cli.binDir}${path.delimiter}${process.env.PATH ?? ""}`,
             PULUMI_HOME: this.home,
-            PULUMI_BACKEND_URL: `file://${this.backendDir}`,
+            PULUMI_BACKEND_URL: opts.backendUrl ?? `file://${this.backendDir}`,
             PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
             PULUMI_SKIP_UPDATE_CHECK: "true",
             PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
@@ -222,6 +227,8 @@ export class E2EStack {
 
     /** Every file the local backend holds, as text: what "the raw state file" means here. */
     backendFiles(): Record<string, string> {
+        if (this.opts.backendUrl)
+            throw new Error(`backendFiles() reads a local backend; this stack's is ${this.opts.backendUrl.split("@").pop()}`);
         const out: Record<string, string> = {};
         const walk = (d: string) => {
             for (const e of fs.readdirSync(d, { withFileTypes: true })) {
