@@ -30,7 +30,7 @@ function plainOf(value: unknown): unknown {
     return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, plainOf(v)]));
 }
 
-e2eDescribe("secret inputs stay secret (issue 22)", (ctx) => {
+e2eDescribe("secret inputs stay secret", (ctx) => {
     let emulator: LogzioEmulator;
     emulatorPerTest((e) => (emulator = e));
 

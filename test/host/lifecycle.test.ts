@@ -404,7 +404,8 @@ describe("lifecycle through Pulumi's dynamic-provider host", function () {
 
             await host.delete(gone.id, gone.urn, gone.outs);
 
-            expect(lists()).to.be.at.most(1); // an id no other test uses: a list cached a moment ago answers the same
+            // It looked: a list requested after the delete was asked showed the account gone.
+            expect(lists()).to.equal(1);
             expect(posts()).to.equal(0);
             expect(emulator.siemAccounts()).to.have.length(0);
         });
@@ -522,6 +523,7 @@ describe("lifecycle through Pulumi's dynamic-provider host", function () {
                 }),
             );
             expect(err.message).to.include(`existingAccountId ${unknownId}`).and.include("no account with that id");
+            expect(err.message).to.include("Settings > Manage accounts");
             expect(posts()).to.equal(0);
             expect(lists()).to.be.at.most(1);
             expect(emulator.siemAccounts()).to.have.length(0);
@@ -544,7 +546,7 @@ describe("lifecycle through Pulumi's dynamic-provider host", function () {
                 up(host, "adopt-wrong", { accountName: wrong, email: "r@example.com", existingAccountId: Number(real.id) }),
             );
             expect(err.message).to.include(`existingAccountId ${real.id}`).and.include(`"${realName}"`).and.include(`"${wrong}"`);
-            expect(err.message).to.include(`accountName: "${realName}"`);
+            expect(err.message, "tells the name to use").to.include(`Set accountName: "${realName}"`);
             expect(posts()).to.equal(1);
             expect(emulator.siemAccounts()).to.have.length(1);
         });
@@ -586,7 +588,8 @@ describe("lifecycle through Pulumi's dynamic-provider host", function () {
             expect(check.failures.map((f) => f.reason).join("\n")).to.include(`existingAccountId: ${handmade.accountId}`);
             // Past the check (the engine creates what it checked), the guard before the POST refuses on its own.
             const err = await hostError(h.create(urn, check.inputs));
-            expect(err.message).to.include(`accountId ${handmade.accountId}`).and.include(`existingAccountId: ${handmade.accountId}`);
+            expect(err.message).to.include(`"${name}" already exists (accountId ${handmade.accountId})`);
+            expect(err.message).to.include(`existingAccountId: ${handmade.accountId}`);
             expect(posts()).to.equal(0);
             // One list for the check, one requested after the create was asked for the guard.
             expect(lists()).to.equal(2);
