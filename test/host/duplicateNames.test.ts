@@ -1,11 +1,13 @@
 // The duplicate guard: one account per name per main account, through Pulumi's real dynamic-provider host against the
 // emulator. Whatever the token (claims belong to the main account whoami names), whatever the case, spacing or Unicode
 // form (NFKC, Unicode case folding: check, the create guard and adoption agree), and refusals that keep their adopt
-// line and never offer an account another resource of the stack manages.
+// line and never offer an account another resource of the stack manages. Across runs: after lost state, an account
+// made in the UI, two concurrent creates, and refusals that name every account of the run Logz.io already lists.
 import { expect } from "chai";
 import { LogzioEmulator, ROUTES } from "../../emulator";
 import { sameName } from "../../provider/lifecycle/names";
 import { ProviderHost, urnFor } from "../../testing/runner/hostDriver";
+import { Managed, lifecycleHosts } from "../helpers/lifecycleHosts";
 import { HostSetup, createVia, hostError, serializedProvider, startEmulator, startHost } from "../helpers/support";
 
 const LATE = 3_600_000; // Logz.io listing new accounts an hour late: the guard's list shows nothing
@@ -221,6 +223,106 @@ describe("duplicate guard: one account per name per main account, through the ho
                 expect(err.message).to.not.include("existingAccountId");
                 expect(posts()).to.equal(before);
             });
+        });
+    });
+});
+
+describe("the duplicate guard across runs: one accountName, one account, through the host", function () {
+    const lc = lifecycleHosts(3);
+    let provider: string;
+    let emulator: LogzioEmulator;
+    let host: ProviderHost;
+    before(() => ({ provider, emulator, host } = lc));
+    const { uniqueName, posts, lists, freshHost, up, seed } = lc;
+
+    describe("duplicate guard: one accountName, one account", () => {
+        it("after lost state a re-run is refused with the id and the existingAccountId line, which then adopts it", async () => {
+            const name = uniqueName("lost");
+            const args = { accountName: name, email: "lost@example.com" };
+            const first = await up(host, "lost", args);
+            expect(posts()).to.equal(1);
+
+            // State is lost: a new `pulumi up` (a new host) creates the same resource again. Its check already
+            // fails, so `pulumi preview` shows it; and the guard before the POST refuses it on its own too.
+            const rerun = await freshHost();
+            const urn = urnFor("lost");
+            const check = await rerun.check(urn, {}, { __provider: provider, ...args });
+            expect(check.failures.map((f) => f.reason).join("\n")).to.include(`"${name}" already exists (accountId ${first.id})`);
+            const err = await hostError(rerun.create(urn, check.inputs));
+            expect(err.message).to.include(`"${name}" already exists (accountId ${first.id})`);
+            expect(err.message).to.include(`existingAccountId: ${first.id}`);
+            expect(err.message).to.equal(`provider host create failed: ${check.failures[0].reason}`);
+            expect(posts(), "no second POST").to.equal(1);
+            expect(emulator.siemAccounts()).to.have.length(1);
+
+            // The line the message offers adopts the account, still without a POST.
+            const adopted = await up(rerun, "lost", { ...args, existingAccountId: Number(first.id) });
+            expect(adopted.id).to.equal(first.id);
+            expect(posts()).to.equal(1);
+            expect(emulator.siemAccounts().map((a) => String(a.accountId))).to.deep.equal([first.id]);
+        });
+
+        it("an account of that name made in the UI blocks the create, in a host that never saw it", async () => {
+            const name = uniqueName("handmade");
+            const handmade = seed(name);
+            const h = await freshHost();
+            const urn = urnFor("handmade");
+            const check = await h.check(urn, {}, { __provider: provider, accountName: name, email: "h@example.com" });
+            expect(check.failures.map((f) => f.reason).join("\n")).to.include(`existingAccountId: ${handmade.accountId}`);
+            // Past the check (the engine creates what it checked), the guard before the POST refuses on its own.
+            const err = await hostError(h.create(urn, check.inputs));
+            expect(err.message).to.include(`"${name}" already exists (accountId ${handmade.accountId})`);
+            expect(err.message).to.include(`existingAccountId: ${handmade.accountId}`);
+            expect(posts()).to.equal(0);
+            // One list for the check, one requested after the create was asked for the guard.
+            expect(lists()).to.equal(2);
+            expect(emulator.siemAccounts()).to.have.length(1);
+        });
+
+        it("two concurrent creates of the same name in one host make one account", async () => {
+            const name = uniqueName("twin");
+            const args = { accountName: name, email: "twin@example.com" };
+            const [one, two] = await Promise.allSettled([up(host, "twin-1", args), up(host, "twin-2", args)]);
+            const ok = [one, two].filter((r): r is PromiseFulfilledResult<Managed> => r.status === "fulfilled");
+            const failed = [one, two].filter((r): r is PromiseRejectedResult => r.status === "rejected");
+            expect(ok).to.have.length(1);
+            expect(failed).to.have.length(1);
+            expect(String(failed[0].reason.message)).to.include(`"${name}"`);
+            expect(posts()).to.equal(1);
+            expect(emulator.siemAccounts().map((a) => [String(a.accountId), a.accountName])).to.deep.equal([[ok[0].value.id, name]]);
+        });
+
+        it("each refusal names the other accounts of the run that Logz.io already lists, so one round adopts them all", async () => {
+            const names = [uniqueName("round-a"), uniqueName("round-b")];
+            const h = await freshHost();
+            // Both pass their checks (Logz.io lists neither yet); then both are made in the UI before the creates.
+            const checked = await Promise.all(
+                names.map((n, i) => h.check(urnFor(`round-${i}`), {}, { __provider: provider, accountName: n, email: "r@example.com" })),
+            );
+            for (const c of checked) expect(c.failures).to.deep.equal([]);
+            const [a, b] = names.map((n) => seed(n));
+            const first = await hostError(h.create(urnFor("round-0"), checked[0].inputs));
+            expect(first.message).to.include(`existingAccountId: ${a.accountId}`).and.not.include(String(b.accountId));
+            const second = await hostError(h.create(urnFor("round-1"), checked[1].inputs));
+            const [happened, advice] = second.message.split("\n");
+            expect(happened).to.include(`"${names[1]}" already exists (accountId ${b.accountId})`);
+            // The advice names the one found before it too, with the line that adopts it.
+            expect(advice).to.include(`existingAccountId: ${b.accountId}`).and.include(`"${names[0]}" (existingAccountId: ${a.accountId})`);
+            expect(posts()).to.equal(0);
+        });
+
+        it("a second resource with an accountName this host already created is refused, no second POST", async () => {
+            const name = uniqueName("again");
+            await up(host, "again-1", { accountName: name, email: "a@example.com" });
+            const first = emulator.siemAccounts()[0];
+            const err = await hostError(up(host, "again-2", { accountName: name, email: "a@example.com" }));
+            // Another resource of this stack manages it: named, never offered for adoption (two resources would manage one account).
+            expect(err.message)
+                .to.include(`"${name}"`)
+                .and.include(`SIEM account ${first.accountId}, which another resource of this stack manages`);
+            expect(err.message).to.not.include("existingAccountId");
+            expect(posts()).to.equal(1);
+            expect(emulator.siemAccounts()).to.have.length(1);
         });
     });
 });

@@ -79,7 +79,7 @@ describe("SiemAccountProvider (against the emulator)", function () {
         });
 
         // Two calls that certainly overlap: only here is the in-flight claim's refusal certain (through the host, the
-        // second may arrive after the first is done: test/host/lifecycle.test.ts counts the accounts there).
+        // second may arrive after the first is done: test/host/duplicateNames.test.ts counts the accounts there).
         it("two creates of one name in the same host: one succeeds, the other is refused", async () => {
             const inputs = { accountName: "siem-race", email: "sec@example.com" };
             const results = await Promise.allSettled([provider.create(inputs), provider.create(inputs)]);
