@@ -1,8 +1,9 @@
 // SiemAccountProvider called directly, with a resolver built like runtime.ts's accountFor but pointing at a
-// LogzioEmulator: what only the in-process level can check (the claims a namespace's account holds, two creates that
-// certainly overlap, the POST body against the recorded request, diffs of configNamespace, an adopted account with no
-// createdAt). The lifecycle as the engine calls it (check, create, diff, read, delete, adoption, the duplicate guard,
-// Logz.io's faults) is tested through Pulumi's real host in test/host/.
+// LogzioEmulator: what the in-process level alone can check (the claims a namespace's account holds, two creates that
+// certainly overlap) and what the host-level suites do not repeat (the POST body is state's `requested`, a sub account
+// of the same name, diffs of configNamespace, an adopted account with no createdAt). The lifecycle as the engine calls
+// it (check, create, diff, read, delete, adoption, the duplicate guard, Logz.io's faults) is tested through Pulumi's
+// real host in test/host/.
 import { expect } from "chai";
 import * as E from "fp-ts/Either";
 import { LogzioEmulator, ROUTES } from "../../emulator/server";
