@@ -1,4 +1,4 @@
-// Issue 22, item 2, through the real CLI: what a program gives as a secret (`pulumi.secret(...)`) is nowhere in clear
+// Secret inputs through the real CLI: what a program gives as a secret (`pulumi.secret(...)`) is nowhere in clear
 // in `pulumi stack export`, after `up`, after a rename in the Logz.io UI and `refresh`, and in state written by an
 // earlier version once `up` has run; and nothing the CLI prints shows it, also when preview or up fail because of it
 // (a duplicate name, an invalid email) or destroy is refused.
@@ -30,7 +30,7 @@ function plainOf(value: unknown): unknown {
     return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, plainOf(v)]));
 }
 
-e2eDescribe("secret inputs stay secret (issue 22)", (ctx) => {
+e2eDescribe("secret inputs stay secret", (ctx) => {
     let emulator: LogzioEmulator;
     emulatorPerTest((e) => (emulator = e));
 

@@ -1,8 +1,11 @@
 // Logz.io out of reach, through the real CLI: `pulumi preview` still passes (an outage is not a wrong token), but
 // says once per main account that the token went unchecked, naming the URL; `pulumi up` fails naming the URL and
-// what to check (the proxy variables, region, customApiUrl).
+// what to check (the proxy variables, region, customApiUrl). A Logz.io that never answers costs a preview one token
+// probe, not one per resource.
 import { expect } from "chai";
-import { e2eDescribe, expectFailed, expectOk, startEmulator } from "./support";
+import { ROUTES } from "../../emulator/server";
+import { stepsFor } from "../../harness/e2e/stack";
+import { e2eDescribe, expectFailed, expectOk, initAgainst, startEmulator } from "./support";
 
 const PROGRAM = "test/e2e/programs/siem-accounts";
 const occurrences = (text: string, part: string) => text.split(part).length - 1;
@@ -46,5 +49,30 @@ e2eDescribe("Logz.io unreachable", (ctx) => {
             "set HTTPS_PROXY (and NO_PROXY for hosts to reach directly), and that logzio:region or logzio:customApiUrl",
         );
         expect(up.output).to.not.include(token);
+    });
+
+    it("`pulumi preview` of 25 resources against an API that never answers: one whoami, about one probe budget", async () => {
+        // The default requestTimeoutSeconds (120): before, each check waited for it in turn (25 x 120 s).
+        const accounts = Array.from({ length: 25 }, (_, i) => ({
+            resourceName: `r${i}`,
+            accountName: `outage-${i}`,
+            email: `o${i}@example.com`,
+        }));
+        const emulator = await startEmulator();
+        try {
+            const stack = ctx.project(PROGRAM);
+            await initAgainst(stack, emulator, { accounts: JSON.stringify(accounts) });
+            emulator.injectFaults(ROUTES.whoami, ...Array.from({ length: 100 }, () => ({ kind: "hang" as const })));
+            const started = Date.now();
+            const preview = await stack.preview();
+            const seconds = (Date.now() - started) / 1000;
+            expectOk(preview, "pulumi preview during the outage");
+            expect(stepsFor(preview)).to.have.length(25);
+            expect(emulator.count(ROUTES.whoami), "whoami attempts").to.be.at.most(2);
+            // One probe (5 s) plus the engine's own time; generous for a loaded machine, far below even two checks' 240 s.
+            expect(seconds, "preview seconds").to.be.below(150);
+        } finally {
+            await emulator.close();
+        }
     });
 });

@@ -1,17 +1,18 @@
 // What the provider takes as evidence, through Pulumi's real dynamic-provider host against the emulator:
 // the set-up grace on Logz.io's clock (skewed an hour ahead, a day behind, or not sent), lists that cannot be
-// the whole truth, reads as fresh as the moment they were asked, a create with an unknown outcome holding its
-// name, and the main account each resource belongs to.
+// the whole truth, an id listed with another type, a createdAt without a zone, reads as fresh as the moment they were
+// asked, a create with an unknown outcome holding its name, and the main account each resource belongs to.
 import { expect } from "chai";
 import { EmulatedAccount, LogzioEmulator, ROUTES } from "../../emulator";
 import { ProviderHost, urnFor } from "../../testing/runner/hostDriver";
-import { hostError, serializedProvider, startEmulator, startHost } from "../helpers/support";
+import { createVia, hostError, hostFixtures, serializedProvider, startEmulator, startHost } from "../helpers/support";
 
 type Obj = Record<string, unknown>;
 
 const CREATE = ROUTES.create;
 const LIST = ROUTES.list;
 const OWNER_ID = 100000;
+const GRACE = "logzio-siem:provisioningGraceMinutes";
 const OTHER_OWNER_ID = 200000;
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -306,5 +307,51 @@ describe("evidence: what refresh, delete and create take as proof", function () 
             // Under another main account it is not listed and past its grace: dropped, exactly as before this change.
             expect((await refresh(otherHost, m)).id).to.equal("");
         });
+    });
+});
+
+describe("evidence: absence only from a whole list that shows the id gone", function () {
+    this.timeout(60_000);
+    let emulator: LogzioEmulator;
+    let provider: string;
+    /** A host of its own per test, with its own settings (grace 0, a time zone). */
+    const host = hostFixtures("test", (f) => ({ provider, emulator } = f));
+
+    it("an id listed with another type: refresh and delete refuse, saying so", async () => {
+        const h = await host({ config: { [GRACE]: "0" } });
+        const urn = urnFor("typed");
+        const created = await createVia(h, provider, "typed", { accountName: "typed", email: "t@example.com" });
+        const id = Number(created.id);
+        emulator.deleteAccount(id);
+        emulator.addAccount({ accountId: id, accountName: "typed", type: "SUB_ACCOUNT" });
+        const readErr = await hostError(h.read(created.id, urn, created.properties));
+        expect(readErr.message).to.include(`lists account ${id} as "typed" of type SUB_ACCOUNT, not as a SIEM account`);
+        expect(readErr.message).to.include("stays in state unchanged");
+        const deleteErr = await hostError(h.delete(created.id, urn, created.properties));
+        expect(deleteErr.message).to.include("not confirmed gone");
+    });
+
+    it("a createdAt without an offset is never read in the host's time zone (TZ=Asia/Tokyo): a fresh account is kept", async () => {
+        emulator.setProvisioningMs(60 * 60_000); // not listed for an hour
+        const h = await host({ env: { TZ: "Asia/Tokyo" } });
+        const now = new Date(emulator.nowMs()).toISOString().replace(/\.\d+Z$/, "");
+        // Logz.io's answer, with the account's real id, but createdAt without a zone.
+        emulator.injectFaults(ROUTES.create, {
+            kind: "schemaViolating200",
+            body: {
+                accountId: 100001,
+                accountName: "tokyo",
+                createdAt: now,
+                accountsToScan: [100000],
+                isUsingRepositoryAccount: false,
+            },
+        });
+        const urn = urnFor("tokyo");
+        const created = await createVia(h, provider, "tokyo", { accountName: "tokyo", email: "t@example.com" });
+        expect(created.properties.createdAt).to.equal(now);
+        const read = await h.read(created.id, urn, created.properties);
+        expect(read.id, "kept: it is minutes old, not nine hours").to.equal(created.id);
+        const deleteErr = await hostError(h.delete(created.id, urn, created.properties));
+        expect(deleteErr.message).to.include("cannot be confirmed gone");
     });
 });

@@ -1,10 +1,11 @@
-// Mistakes in the provider's configuration fail `check`, so `pulumi preview` reports them: a missing token,
-// an unknown region or a malformed URL with no HTTP call at all, a token Logz.io refuses with one
-// GET /v2/whoami per host and main account. Through Pulumi's real dynamic-provider host, against the emulator.
+// Mistakes in the provider's configuration fail `check`, so `pulumi preview` reports them: a malformed or unencrypted
+// URL, a namespace without a token, with no HTTP call at all, a token Logz.io refuses with one GET /v2/whoami per host
+// and main account (a missing token and an unknown region, at check and at create: configKeys.test.ts). Through
+// Pulumi's real dynamic-provider host, against the emulator.
 import { expect } from "chai";
 import { LogzioEmulator, ROUTES } from "../../emulator";
 import { ProviderHost, UNKNOWN, urnFor } from "../../testing/runner/hostDriver";
-import { hostFixtures, createVia } from "../helpers/support";
+import { hostFixtures, createVia, hostError } from "../helpers/support";
 
 const WHOAMI = ROUTES.whoami;
 const GOOD = { accountName: "preview-siem", email: "preview@example.com" };
@@ -18,22 +19,6 @@ describe("preview: check reports configuration mistakes", function () {
     const check = (h: ProviderHost, args: Record<string, unknown>, name = "preview") =>
         h.check(urnFor(name), {}, { __provider: provider, ...args });
     const reasons = (r: { failures: { reason: string }[] }) => r.failures.map((f) => f.reason).join("\n");
-
-    it("a missing token fails check naming logzio:apiToken, with no HTTP call", async () => {
-        const h = await hostWith({ bare: true, config: { "logzio:customApiUrl": emulator.url } });
-        const r = await check(h, GOOD);
-        expect(r.failures).to.have.length(1);
-        expect(r.failures[0].reason).to.include("logzio:apiToken").and.include("LOGZIO_API_TOKEN");
-        expect(emulator.requests).to.have.length(0);
-    });
-
-    it("an unknown region fails check naming logzio:region and the valid regions, with no HTTP call", async () => {
-        const h = await hostWith({ bare: true, config: { "logzio:apiToken": emulator.token, "logzio:region": "mars" } });
-        const r = await check(h, GOOD);
-        expect(reasons(r)).to.include("logzio:region").and.include("us, au, ca, eu, uk");
-        expect(reasons(r)).to.not.include(emulator.token);
-        expect(emulator.requests).to.have.length(0);
-    });
 
     it("a malformed URL fails check naming its key, with no HTTP call", async () => {
         const h = await hostWith({ bare: true, config: { "logzio:apiToken": emulator.token, "logzio:customApiUrl": "ftp//nowhere" } });
@@ -61,6 +46,9 @@ describe("preview: check reports configuration mistakes", function () {
         const h = await hostWith();
         const r = await check(h, { ...GOOD, configNamespace: "logzio-eu" });
         expect(reasons(r)).to.include("logzio-eu:apiToken");
+        // Should the engine create anyway: a configuration error naming the namespace, still with no HTTP call.
+        const err = await hostError(h.create(urnFor("preview"), { __provider: provider, ...GOOD, configNamespace: "logzio-eu" }));
+        expect(err.message).to.include("Logz.io provider configuration").and.include("logzio-eu");
         expect(emulator.requests).to.have.length(0);
     });
 
@@ -143,7 +131,12 @@ describe("preview: check reports configuration mistakes", function () {
         expect(r.failures).to.deep.equal([]);
         // Which main account applies is not known yet: nothing to check.
         expect(emulator.requests).to.have.length(0);
-        const known = await check(h, { accountName: UNKNOWN, email: UNKNOWN });
+        const known = await check(h, {
+            accountName: UNKNOWN,
+            email: UNKNOWN,
+            accountsToScan: [UNKNOWN, 5],
+            isUsingRepositoryAccount: UNKNOWN,
+        });
         expect(known.failures).to.deep.equal([]);
         expect(emulator.requests.map((x) => x.path)).to.deep.equal(["/v2/whoami"]);
     });

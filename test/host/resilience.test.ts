@@ -288,7 +288,7 @@ describe("resilience: faults through Pulumi's dynamic-provider host", function (
             expect(err.partialCreate, "ErrorResourceInitFailed").to.not.equal(undefined);
             expect(err.partialCreate!.id).to.equal(String(account.accountId));
             expect(err.partialCreate!.properties).to.include({ accountId: account.accountId, accountName: a.accountName, email: a.email });
-            expectClearError(err, a.accountName, `accountId ${account.accountId}`, "accountName");
+            expectClearError(err, a.accountName, `accountId ${account.accountId}`, "accountName", "pulumi refresh");
             expect(counts()).to.deep.equal({ posts: 1, lists: 2, accounts: 1 });
             // The engine stores these properties as the outputs and refreshes from them: they must load the provider.
             expect(err.partialCreate!.properties.__provider).to.equal(provider);

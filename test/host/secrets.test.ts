@@ -1,4 +1,4 @@
-// Inputs the program marks secret (issue 22, item 2), through Pulumi's real dynamic-provider host against the emulator:
+// Inputs the program marks secret, through Pulumi's real dynamic-provider host against the emulator:
 // the SiemAccount constructor names them in `__secretInputs` (the engine strips the secret markers before the
 // provider sees anything), the provider keeps that name list in state, and no check failure or operation error shows
 // their values, nor a name Logz.io lists for a secret accountName. What the engine stores is tested through the real

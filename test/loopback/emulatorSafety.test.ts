@@ -1,4 +1,4 @@
-// The emulator never loses an account silently (issue 16, item 9): admin `add` validates ids as Logz.io holds them,
+// The emulator never loses an account silently: admin `add` validates ids as Logz.io holds them,
 // a state file it cannot restore stops the command and stays as it was, and one state file has one emulator.
 import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";

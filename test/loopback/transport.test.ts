@@ -37,7 +37,7 @@ describe("transport: LogzioClient against a hostile or broken network", function
         for (const c of clients.splice(0)) c.close();
     });
 
-    describe("1. bounded time, no leaked sockets", () => {
+    describe("bounded time, no leaked sockets", () => {
         it("a body that drips past the attempt's timeout ends with the attempt, its socket destroyed, and the retry recovers", async () => {
             // ~50 bytes at one byte per 200 ms: 10 s for the whole body, far past the 1 s attempt.
             emulator.injectFaults(WHOAMI, { kind: "slowBody", chunkBytes: 1, intervalMs: 200 });
@@ -109,7 +109,7 @@ describe("transport: LogzioClient against a hostile or broken network", function
         });
     });
 
-    describe("2. redirects are never followed", () => {
+    describe("redirects are never followed", () => {
         let recorder: Recorder;
         beforeEach(async () => (recorder = await startRecorder()));
         afterEach(async () => recorder.close());
@@ -143,7 +143,7 @@ describe("transport: LogzioClient against a hostile or broken network", function
         });
     });
 
-    describe("4. every usable id of a created account is kept", () => {
+    describe("every usable id of a created account is kept", () => {
         it("a 200 whose accountId is a numeric string is a result with that id", async () => {
             emulator.injectFaults(CREATE, {
                 kind: "statusAfterCommit",
@@ -192,7 +192,7 @@ describe("transport: LogzioClient against a hostile or broken network", function
         });
     });
 
-    describe("7, 9, 10. hostile bodies: linear, bounded, and a decode failure when they cannot be parsed", () => {
+    describe("hostile bodies: linear, bounded, and a decode failure when they cannot be parsed", () => {
         it("a 2 MB 5xx body of '<' is handled at once and cut to a short message", async function () {
             // Quadratic tag stripping took seconds for 80 KB; over 2 MB it would not finish within this timeout.
             this.timeout(20_000);
@@ -245,7 +245,7 @@ describe("transport: LogzioClient against a hostile or broken network", function
         });
     });
 
-    describe("8. the token, in any form Logz.io may echo it, never reaches a message", () => {
+    describe("the token, in any form Logz.io may echo it, never reaches a message", () => {
         /** Any 8 characters of the token, in any case. */
         const leaks = (text: string) => {
             const lower = text.toLowerCase();

@@ -1,4 +1,4 @@
-// The small rules behind issue 16's evidence and names: when two names are one, what a zone-less createdAt means,
+// The small rules behind evidence and names: when two names are one, what a zone-less createdAt means,
 // which misspelt key was meant, and scrubbing across the decoded view's slices.
 import { expect } from "chai";
 import { probablyMeant } from "../../provider/config/configKeys";

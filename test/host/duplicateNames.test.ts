@@ -1,19 +1,18 @@
-// Names (issue 22): one account per name per main account whatever the tokens, one Unicode identity for names in every
-// comparison, accountName refusals a person can act on, messages that keep their adopt line and never offer an account
-// the stack manages, and the journal of creates whose outcome this machine never learned. Through Pulumi's real
-// dynamic-provider host against the emulator, except the key's property over every code point.
-import { promises as fs } from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
+// The duplicate guard: one account per name per main account, through Pulumi's real dynamic-provider host against the
+// emulator. Whatever the token (claims belong to the main account whoami names), whatever the case, spacing or Unicode
+// form (NFKC, Unicode case folding: check, the create guard and adoption agree), and refusals that keep their adopt
+// line and never offer an account another resource of the stack manages. Across runs: after lost state, an account
+// made in the UI, two concurrent creates, and refusals that name every account of the run Logz.io already lists.
 import { expect } from "chai";
-import { LogzioEmulator } from "../../emulator";
-import { nameKey, sameName } from "../../provider/lifecycle/names";
+import { LogzioEmulator, ROUTES } from "../../emulator";
+import { sameName } from "../../provider/lifecycle/names";
 import { ProviderHost, urnFor } from "../../testing/runner/hostDriver";
+import { Managed, lifecycleHosts } from "../helpers/lifecycleHosts";
 import { HostSetup, createVia, hostError, serializedProvider, startEmulator, startHost } from "../helpers/support";
 
 const LATE = 3_600_000; // Logz.io listing new accounts an hour late: the guard's list shows nothing
 
-describe("names: one account per name, one identity for names, refusals that say what to fix", function () {
+describe("duplicate guard: one account per name per main account, through the host", function () {
     this.timeout(60_000);
     let emulator: LogzioEmulator;
     let provider: string;
@@ -40,7 +39,7 @@ describe("names: one account per name, one identity for names, refusals that say
     const check = (h: ProviderHost, name: string, args: Record<string, unknown>, olds: Record<string, unknown> = {}) =>
         h.check(urnFor(name), olds, { __provider: provider, ...args });
 
-    describe("A. claims belong to the main account whoami names, not to a token", () => {
+    describe("whatever the token: claims belong to the main account whoami names", () => {
         // Two namespaces reach one main account with two different tokens (both accepted by the emulator).
         const twoTokens = (e: LogzioEmulator) => ({
             "logzio-b:customApiUrl": e.url,
@@ -89,18 +88,7 @@ describe("names: one account per name, one identity for names, refusals that say
         });
     });
 
-    describe("B. one identity for names: NFKC, Unicode case folding, spaces", () => {
-        it("every code point's key is its own key and that of its upper and lower case", () => {
-            const bad: string[] = [];
-            for (let cp = 0; cp <= 0x10ffff; cp++) {
-                if (cp >= 0xd800 && cp <= 0xdfff) continue;
-                const c = String.fromCodePoint(cp);
-                const k = nameKey(c);
-                if (nameKey(k) !== k || nameKey(c.toUpperCase()) !== k || nameKey(c.toLowerCase()) !== k) bad.push(cp.toString(16));
-            }
-            expect(bad).to.deep.equal([]);
-        });
-
+    describe("whatever the case, spacing or Unicode form (NFKC, Unicode case folding)", () => {
         // Names Unicode holds as one under case folding (and compatibility forms) that lower case alone keeps apart.
         const PAIRS: [string, string][] = [
             ["STRASSE-siem", "straße-siem"],
@@ -148,44 +136,42 @@ describe("names: one account per name, one identity for names, refusals that say
             const diff = await h.diff(created.id, urnFor("fold"), read.properties, inputs);
             expect(diff.changes).to.equal("none");
         });
-    });
 
-    describe("C. refusals a person can act on", () => {
-        const ROWS: { title: string; name: string; shows: string[] }[] = [
-            {
-                title: "a no-break space",
-                name: "prod\u00a0siem",
-                // The name as given, with the invisible character written out, so it can be seen in the message.
-                shows: ['accountName "prod\\u00a0siem"', "U+00A0 (no-break space) at position 5", 'write it as "prod siem"'],
-            },
-            {
-                title: "a zero-width space",
-                name: "prod\u200bsiem",
-                shows: ['accountName "prod\\u200bsiem"', "U+200B (zero-width space) at position 5", 'write it as "prodsiem"'],
-            },
-            { title: "a tab", name: "prod\tsiem", shows: ["U+0009 (tab) at position 5", 'write it as "prod siem"'] },
-            { title: "an en dash", name: "prod\u2013siem", shows: ["U+2013 (en dash) at position 5", 'write it as "prod-siem"'] },
-            {
-                title: "a slash",
-                name: "prod/siem",
-                shows: ['accountName "prod/siem" may contain only letters', "U+002F (slash) at position 5"],
-            },
-            {
-                title: "a decomposed accent (e + U+0301)",
-                name: "Cafe\u0301-siem",
-                shows: ["U+0301 at position 5", 'write it composed, "Café-siem" (é is U+00E9)'],
-            },
-        ];
-        for (const row of ROWS) {
-            it(`${row.title}: refused at check with its code point and the spelling to use, no HTTP call`, async () => {
+        for (const asked of ["Prod-Siem", " prod-siem ", "PROD-SIEM", "prod-siem  "]) {
+            it(`refuses ${JSON.stringify(asked)} when "prod-siem" exists, without a POST`, async () => {
+                const existing = emulator.addAccount({ accountName: "prod-siem" });
                 const h = await host();
-                const { failures } = await check(h, "bad", { accountName: row.name, email: "b@example.com" });
-                expect(failures.map((f) => f.property)).to.deep.equal(["accountName"]);
-                for (const s of row.shows) expect(failures[0].reason).to.include(s);
-                expect(emulator.requests).to.deep.equal([]);
+                // create as the engine sends it after state loss (check's spacing rule aside: create guards on its own).
+                const err = await hostError(h.create(urnFor("dup"), { __provider: provider, accountName: asked, email: "s@example.com" }));
+                expect(err.message).to.include(`already exists (accountId ${existing.accountId})`);
+                expect(emulator.count(ROUTES.create)).to.equal(0);
+                expect(emulator.siemAccounts()).to.have.length(1);
             });
         }
 
+        it("two resources whose names differ only in case cannot both create in one host", async () => {
+            const h = await host();
+            const [a, b] = await Promise.allSettled([
+                h.create(urnFor("a"), { __provider: provider, accountName: "Team-A", email: "a@example.com" }),
+                h.create(urnFor("b"), { __provider: provider, accountName: "team-a", email: "b@example.com" }),
+            ]);
+            expect([a.status, b.status].sort()).to.deep.equal(["fulfilled", "rejected"]);
+            expect(emulator.siemAccounts()).to.have.length(1);
+        });
+
+        it("adoption takes the account Logz.io holds in another case", async () => {
+            const existing = emulator.addAccount({ accountName: "prod-siem" });
+            const h = await host();
+            const adopted = await createVia(h, provider, "adopt", {
+                accountName: "Prod-Siem",
+                email: "s@example.com",
+                existingAccountId: existing.accountId,
+            });
+            expect(adopted.id).to.equal(String(existing.accountId));
+        });
+    });
+
+    describe("refusals that keep the adopt line and never offer an account the stack manages", () => {
         it("a very long listed name keeps the existingAccountId line, in check and in the create guard", async () => {
             const name = "n".repeat(3000);
             const existing = emulator.addAccount({ accountName: name });
@@ -239,117 +225,104 @@ describe("names: one account per name, one identity for names, refusals that say
             });
         });
     });
+});
 
-    describe("D. the journal of creates whose outcome is unknown", () => {
-        let journal: string;
-        beforeEach(async () => {
-            journal = await fs.mkdtemp(path.join(os.tmpdir(), "names-journal-"));
-        });
-        afterEach(async () => {
-            await fs.rm(journal, { recursive: true, force: true });
-        });
-        const records = async () => (await fs.readdir(journal)).filter((f) => f.endsWith(".json"));
-        const withJournal = (): HostSetup => ({ env: { PULUMI_LOGZIO_SIEM_JOURNAL_DIR: journal } });
+describe("the duplicate guard across runs: one accountName, one account, through the host", function () {
+    const lc = lifecycleHosts(3);
+    let provider: string;
+    let emulator: LogzioEmulator;
+    let host: ProviderHost;
+    before(() => ({ provider, emulator, host } = lc));
+    const { uniqueName, posts, lists, freshHost, up, seed } = lc;
 
-        it("a provider killed mid-POST: the next run is refused while Logz.io does not list the account, with no second POST", async () => {
-            emulator.setProvisioningMs(LATE);
-            // Logz.io holds the POST, then creates the account although nobody is left to hear the answer.
-            emulator.injectFaults("create", { kind: "delay", ms: 1500 });
-            const first = await host(withJournal());
-            const args = { accountName: "killed-siem", email: "k@example.com" };
-            const { inputs } = await check(first, "killed", args);
-            const pending = first.create(urnFor("killed"), inputs).catch(() => undefined);
-            const until = Date.now() + 10_000;
-            while (emulator.inFlightOn("create") === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
-            expect(emulator.inFlightOn("create"), "the POST is in flight").to.equal(1);
-            process.kill(first.pid, "SIGKILL");
-            await pending;
-            const created = Date.now() + 10_000;
-            while (emulator.siemAccounts().length === 0 && Date.now() < created) await new Promise((r) => setTimeout(r, 20));
-            expect(emulator.siemAccounts(), "created, not listed").to.have.length(1);
-            expect(await records(), "written before the POST").to.have.length(1);
-
-            const second = await host(withJournal());
-            const err = await hostError(second.create(urnFor("killed"), (await check(second, "killed", args)).inputs));
-            const [record] = await records();
-            expect(err.message).to.include(`a create of SIEM account "killed-siem" under main account 100000 was sent from this machine`);
-            expect(err.message).to.include("outcome is unknown").and.include(path.join(journal, record));
-            expect(err.message).to.include("existingAccountId: <its id>");
-            expect(posts(), "no second POST").to.equal(1);
-            const text = await fs.readFile(path.join(journal, record), "utf8");
-            expect(text, "no name and no token in the record").to.not.include("killed-siem").and.not.include(emulator.token);
-
-            // Once Logz.io lists it, the ordinary duplicate guard answers, and the record has done its work.
-            emulator.setProvisioningMs(0);
-            const listed = await hostError(second.create(urnFor("killed"), (await check(second, "killed2", args)).inputs));
-            expect(listed.message).to.include(`existingAccountId: ${emulator.siemAccounts()[0].accountId},`);
-            expect(await records()).to.deep.equal([]);
+    describe("duplicate guard: one accountName, one account", () => {
+        it("after lost state a re-run is refused with the id and the existingAccountId line, which then adopts it", async () => {
+            const name = uniqueName("lost");
+            const args = { accountName: name, email: "lost@example.com" };
+            const first = await up(host, "lost", args);
             expect(posts()).to.equal(1);
-        });
 
-        it("a record older than the provisioning grace by Logz.io's clock is settled: the create goes ahead", async () => {
-            // The POST never reached Logz.io's work (it hangs); the provider is killed meanwhile.
-            emulator.injectFaults("create", { kind: "hang" });
-            const first = await host(withJournal());
-            const args = { accountName: "stale-siem", email: "s@example.com" };
-            const pending = first.create(urnFor("stale"), (await check(first, "stale", args)).inputs).catch(() => undefined);
-            const until = Date.now() + 10_000;
-            while (emulator.inFlightOn("create") === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
-            process.kill(first.pid, "SIGKILL");
-            await pending;
-            expect(await records()).to.have.length(1);
-            expect(emulator.siemAccounts()).to.deep.equal([]);
-
-            emulator.advanceClock(16 * 60_000); // past the default grace of 15 minutes: Logz.io would list it by now
-            const second = await host(withJournal());
-            const made = await createVia(second, provider, "stale", args);
-            expect(emulator.siemAccounts().map((a) => String(a.accountId))).to.deep.equal([made.id]);
-            expect(await records(), "only the new create's record, with its id").to.have.length(1);
-            expect((await records())[0]).to.match(new RegExp(`-id${made.id}\\.json$`));
-        });
-
-        it("a killed CLI whose provider host made the account: the next run is refused naming it, with no second POST", async () => {
-            // The host finished the create, but the engine that asked was gone and recorded nothing.
-            emulator.setProvisioningMs(LATE);
-            const first = await host(withJournal());
-            const args = { accountName: "orphan-siem", email: "o@example.com" };
-            const made = await createVia(first, provider, "orphan", args);
-            expect(await records()).to.have.length(1);
-            expect((await records())[0]).to.match(new RegExp(`-id${made.id}\\.json$`));
-
-            const second = await host(withJournal());
-            const err = await hostError(second.create(urnFor("orphan"), (await check(second, "orphan", args)).inputs));
-            expect(err.message).to.include(`and made account ${made.id}`).and.include(`existingAccountId: ${made.id} to the resource args`);
+            // State is lost: a new `pulumi up` (a new host) creates the same resource again. Its check already
+            // fails, so `pulumi preview` shows it; and the guard before the POST refuses it on its own too.
+            const rerun = await freshHost();
+            const urn = urnFor("lost");
+            const check = await rerun.check(urn, {}, { __provider: provider, ...args });
+            expect(check.failures.map((f) => f.reason).join("\n")).to.include(`"${name}" already exists (accountId ${first.id})`);
+            const err = await hostError(rerun.create(urn, check.inputs));
+            expect(err.message).to.include(`"${name}" already exists (accountId ${first.id})`);
+            expect(err.message).to.include(`existingAccountId: ${first.id}`);
+            expect(err.message).to.equal(`provider host create failed: ${check.failures[0].reason}`);
             expect(posts(), "no second POST").to.equal(1);
+            expect(emulator.siemAccounts()).to.have.length(1);
+
+            // The line the message offers adopts the account, still without a POST.
+            const adopted = await up(rerun, "lost", { ...args, existingAccountId: Number(first.id) });
+            expect(adopted.id).to.equal(first.id);
+            expect(posts()).to.equal(1);
+            expect(emulator.siemAccounts().map((a) => String(a.accountId))).to.deep.equal([first.id]);
         });
 
-        it("a record of a create that made an account goes once Pulumi hands its id back; one that made none leaves none", async () => {
-            const h = await host(withJournal());
-            const made = await createVia(h, provider, "known", { accountName: "known-siem", email: "k@example.com" });
-            expect(await records()).to.have.length(1);
-            // The next run's refresh (or diff, or delete) comes with the id from state: Pulumi recorded it.
-            const next = await host(withJournal());
-            await next.read(made.id, urnFor("known"), made.properties);
-            const until = Date.now() + 5000;
-            while ((await records()).length > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-            expect(await records()).to.deep.equal([]);
-            emulator.injectFaults("create", { kind: "status", status: 400, body: '{"message":"no"}' });
-            await hostError(createVia(h, provider, "refused", { accountName: "refused-siem", email: "r@example.com" }));
-            expect(await records()).to.deep.equal([]);
-            expect(posts()).to.equal(2);
+        it("an account of that name made in the UI blocks the create, in a host that never saw it", async () => {
+            const name = uniqueName("handmade");
+            const handmade = seed(name);
+            const h = await freshHost();
+            const urn = urnFor("handmade");
+            const check = await h.check(urn, {}, { __provider: provider, accountName: name, email: "h@example.com" });
+            expect(check.failures.map((f) => f.reason).join("\n")).to.include(`existingAccountId: ${handmade.accountId}`);
+            // Past the check (the engine creates what it checked), the guard before the POST refuses on its own.
+            const err = await hostError(h.create(urn, check.inputs));
+            expect(err.message).to.include(`"${name}" already exists (accountId ${handmade.accountId})`);
+            expect(err.message).to.include(`existingAccountId: ${handmade.accountId}`);
+            expect(posts()).to.equal(0);
+            // One list for the check, one requested after the create was asked for the guard.
+            expect(lists()).to.equal(2);
+            expect(emulator.siemAccounts()).to.have.length(1);
         });
 
-        it("an unwritable journal folder is said once, and creates go on", async () => {
-            const file = path.join(journal, "a-file");
-            await fs.writeFile(file, "");
-            const h = await host({ env: { PULUMI_LOGZIO_SIEM_JOURNAL_DIR: path.join(file, "journal") } });
-            await createVia(h, provider, "one", { accountName: "one-siem", email: "o@example.com" });
-            await createVia(h, provider, "two", { accountName: "two-siem", email: "t@example.com" });
-            expect(posts()).to.equal(2);
-            const until = Date.now() + 5000;
-            const said = "a create interrupted on this machine will not be remembered";
-            while (!h.stderr().includes(said) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-            expect(h.stderr().split(said), h.stderr()).to.have.length(2);
+        it("two concurrent creates of the same name in one host make one account", async () => {
+            const name = uniqueName("twin");
+            const args = { accountName: name, email: "twin@example.com" };
+            const [one, two] = await Promise.allSettled([up(host, "twin-1", args), up(host, "twin-2", args)]);
+            const ok = [one, two].filter((r): r is PromiseFulfilledResult<Managed> => r.status === "fulfilled");
+            const failed = [one, two].filter((r): r is PromiseRejectedResult => r.status === "rejected");
+            expect(ok).to.have.length(1);
+            expect(failed).to.have.length(1);
+            expect(String(failed[0].reason.message)).to.include(`"${name}"`);
+            expect(posts()).to.equal(1);
+            expect(emulator.siemAccounts().map((a) => [String(a.accountId), a.accountName])).to.deep.equal([[ok[0].value.id, name]]);
+        });
+
+        it("each refusal names the other accounts of the run that Logz.io already lists, so one round adopts them all", async () => {
+            const names = [uniqueName("round-a"), uniqueName("round-b")];
+            const h = await freshHost();
+            // Both pass their checks (Logz.io lists neither yet); then both are made in the UI before the creates.
+            const checked = await Promise.all(
+                names.map((n, i) => h.check(urnFor(`round-${i}`), {}, { __provider: provider, accountName: n, email: "r@example.com" })),
+            );
+            for (const c of checked) expect(c.failures).to.deep.equal([]);
+            const [a, b] = names.map((n) => seed(n));
+            const first = await hostError(h.create(urnFor("round-0"), checked[0].inputs));
+            expect(first.message).to.include(`existingAccountId: ${a.accountId}`).and.not.include(String(b.accountId));
+            const second = await hostError(h.create(urnFor("round-1"), checked[1].inputs));
+            const [happened, advice] = second.message.split("\n");
+            expect(happened).to.include(`"${names[1]}" already exists (accountId ${b.accountId})`);
+            // The advice names the one found before it too, with the line that adopts it.
+            expect(advice).to.include(`existingAccountId: ${b.accountId}`).and.include(`"${names[0]}" (existingAccountId: ${a.accountId})`);
+            expect(posts()).to.equal(0);
+        });
+
+        it("a second resource with an accountName this host already created is refused, no second POST", async () => {
+            const name = uniqueName("again");
+            await up(host, "again-1", { accountName: name, email: "a@example.com" });
+            const first = emulator.siemAccounts()[0];
+            const err = await hostError(up(host, "again-2", { accountName: name, email: "a@example.com" }));
+            // Another resource of this stack manages it: named, never offered for adoption (two resources would manage one account).
+            expect(err.message)
+                .to.include(`"${name}"`)
+                .and.include(`SIEM account ${first.accountId}, which another resource of this stack manages`);
+            expect(err.message).to.not.include("existingAccountId");
+            expect(posts()).to.equal(1);
+            expect(emulator.siemAccounts()).to.have.length(1);
         });
     });
 });

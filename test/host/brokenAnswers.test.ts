@@ -1,10 +1,9 @@
-// Hardening through Pulumi's real dynamic-provider host, against the emulator over loopback: stalled answers
-// neither hang the host nor keep its sockets, redirects reach no other host, secret inputs and huge inputs
-// give bounded failures that echo nothing, and messages claim only what is known.
+// Logz.io's answers going wrong, through Pulumi's real dynamic-provider host against the emulator over loopback:
+// stalled answers neither hang the host nor keep its sockets, redirects reach no other host, and an answer lost while
+// Logz.io's list lags gives a message that claims only what is known.
 import { expect } from "chai";
 import { LogzioEmulator, ROUTES } from "../../emulator";
-import { ProviderHost, SECRET_SIG, SIG_KEY, urnFor } from "../../testing/runner/hostDriver";
-import { MAX_MESSAGE_CHARS } from "../../provider/logzio/text";
+import { ProviderHost, urnFor } from "../../testing/runner/hostDriver";
 import {
     Recorder,
     createVia,
@@ -19,7 +18,7 @@ import {
 const CREATE = ROUTES.create;
 const LIST = ROUTES.list;
 
-describe("hardening: through Pulumi's dynamic-provider host", function () {
+describe("answers that stall, redirect or get lost, through the host", function () {
     this.timeout(60_000);
     let emulator: LogzioEmulator;
     let provider: string;
@@ -50,7 +49,7 @@ describe("hardening: through Pulumi's dynamic-provider host", function () {
         expect(host.stdout() + host.stderr(), "the token is in no host log line").to.not.include(emulator.token);
     });
 
-    it("1. stalled list bodies end within requestTimeoutSeconds, free their sockets, and the host serves the next request", async () => {
+    it("stalled list bodies end within requestTimeoutSeconds, free their sockets, and the host serves the next request", async () => {
         const created = await createVia(host, provider, "kept", { accountName: name("kept"), email: "k@example.com" });
         emulator.injectFaults(LIST, ...Array.from({ length: 12 }, () => ({ kind: "slowBody" as const, stallAfterBytes: 4 })));
         // Two refreshes one after the other: each list request stalls after its first bytes, on both slots of the cap.
@@ -68,7 +67,7 @@ describe("hardening: through Pulumi's dynamic-provider host", function () {
         expect(emulator.siemAccounts().map((a) => String(a.accountId))).to.deep.equal([next.id]);
     });
 
-    describe("2. redirects", () => {
+    describe("redirects are never followed", () => {
         let recorder: Recorder;
         beforeEach(async () => (recorder = await startRecorder()));
         afterEach(async () => recorder.close());
@@ -91,38 +90,7 @@ describe("hardening: through Pulumi's dynamic-provider host", function () {
         });
     });
 
-    describe("8, 9. check failures echo no secret and stay bounded", () => {
-        it("a secret-wrapped input value is shown as [secret]", async () => {
-            const checked = await host.check(
-                urnFor("secret"),
-                {},
-                {
-                    __provider: provider,
-                    accountName: { [SIG_KEY]: SECRET_SIG, value: "bad/secret-name" },
-                    email: "s@example.com",
-                },
-            );
-            expect(checked.failures.map((f) => f.property)).to.deep.equal(["accountName"]);
-            expect(checked.failures[0].reason).to.include("[secret]").and.not.include("secret-name");
-        });
-
-        it("100,000 bad accountsToScan entries: one failure of at most 2 KB, and create refuses them the same way", async () => {
-            const args = {
-                accountName: name("many"),
-                email: "m@example.com",
-                accountsToScan: Array.from({ length: 100_000 }, (_, i) => -i - 1),
-            };
-            const checked = await host.check(urnFor("many"), {}, { __provider: provider, ...args });
-            expect(checked.failures).to.have.length(1);
-            expect(checked.failures[0].reason.length).to.be.at.most(MAX_MESSAGE_CHARS);
-            expect(checked.failures[0].reason).to.include("and 99,990 more");
-            const err = await hostError(host.create(urnFor("many"), { __provider: provider, ...args }));
-            expect(err.details.length).to.be.at.most(MAX_MESSAGE_CHARS);
-            expect(emulator.requests).to.have.length(0);
-        });
-    });
-
-    it("10. provisioningGraceMinutes 0 and a list that lags: the error says accounts may exist, not that none was created", async () => {
+    it("provisioningGraceMinutes 0 and a list that lags: the error says accounts may exist, not that none was created", async () => {
         const graceZero = await startHost(emulator, {
             config: {
                 "logzio-siem:provisioningGraceMinutes": "0",
