@@ -149,7 +149,7 @@ export function aimdFigure(f: FleetResult): FleetFigure {
 
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 
-function fleetRows(fs: FleetResult[]): GoalRow[] {
+export function fleetRows(fs: FleetResult[]): GoalRow[] {
     const at = (f: FleetResult) => `${f.plan.latencyMs} ms`;
     return [
         {
@@ -186,7 +186,7 @@ function fleetRows(fs: FleetResult[]): GoalRow[] {
     ];
 }
 
-function fleetNotes(fs: FleetResult[], ones: FleetResult[]): string[] {
+export function fleetNotes(fs: FleetResult[], ones: FleetResult[]): string[] {
     const line = (g: FleetFigure, base: number) =>
         `                ${g.variant.padEnd(15)} ${ms(g.wallMs)} ms [${ms(g.wallMsMin)}–${ms(g.wallMsMax)}] n=${g.runs.length}, ` +
         `${x(g.wallMs / base)} floor, ${pct(g.share429)} x 429 (${g.runs.map((r) => r.rejected429).join(", ")} per run), ` +
