@@ -6,6 +6,8 @@
 //   coldStart       spawn of the host to its first check answer, ours / the minimal provider's
 //   scale           n concurrent creates through one host / the same by a minimal provider with the same cap
 //   refresh         n concurrent reads through one host: how many list calls they cost
+//   fleet           200 creates by 8 hosts (25 each, maxConcurrency 25) against Logz.io's 100 in flight per account:
+//                   wall time / floor, 429s, requests per account, RSS per worker; AIMD against a fixed cap (fleet.ts)
 //   engine*         pulumi up / preview / refresh / destroy (retained) of n SiemAccounts / n minimal resources,
 //                   through the real CLI and engine (skipped, with the reason, where the CLI is not there)
 //
@@ -19,6 +21,7 @@ import { DEFAULTS } from "../provider/config/settings";
 import { RefreshResult, ScalePlan, ScaleResult, measureRefresh, measureScale } from "./atScale";
 import { Comparison, bytes } from "./common";
 import { EngineOp, EnginePlan, EngineRun, EngineSkipped, measureEngine } from "./engine";
+import { FleetPlan, FleetResult, FleetVariant, measureFleet } from "./fleet";
 import { ABPlan, measureColdStart, measureCreateOverhead, measureHostOverhead, serializeProviders } from "./perCreate";
 import { ProfileSummary } from "./profiling/profile";
 import { profileScale } from "./profiling/scaleProfile";
@@ -29,6 +32,7 @@ export { stats } from "./common";
 export type { Comparison, Stats } from "./common";
 export type { CpuUse, RefreshResult, ScaleResult } from "./atScale";
 export type { EngineComparison, EngineOp, EngineRun, EngineSkipped } from "./engine";
+export type { FleetFigure, FleetResult, FleetVariant } from "./fleet";
 export { GOALS, evaluateGoals, formatTable } from "./report";
 export type { GoalRow } from "./report";
 
@@ -52,9 +56,17 @@ interface Plan {
     scale: ScalePlan;
     refresh: ScalePlan;
     engine: EnginePlan;
+    /** The fleet against Logz.io's cap, the variants compared in it, and the latencies it is measured at. */
+    fleet: Omit<FleetPlan, "latencyMs"> & { variants: FleetVariant[]; latenciesMs: number[] };
+    /** One host alone: what starting the adaptive cap at half of the ceiling costs a host that meets no 429. */
+    fleetOfOne: Omit<FleetPlan, "latencyMs"> & { variants: FleetVariant[]; latenciesMs: number[] };
     /** Accounts already under the main account during the create benchmarks (the list each create reads). */
     seededAccounts: number;
 }
+
+// 8 workers x 25 creates, each host capped at 25, against Logz.io's 100 in flight; at 30 ms (the issue's figure) and
+// at 300 ms, where the 8 hosts' requests overlap on a 2-core machine (at 30 ms they are bound by CPU, not by the cap).
+const FLEET = { workers: 8, perWorker: 25, maxConcurrency: 25, maxInFlight: 100, latenciesMs: [30, 300] };
 
 // Samples are A/B pairs (engine: rounds of four commands per side); warm-up ones are run and thrown away.
 const FULL: Plan = {
@@ -64,6 +76,8 @@ const FULL: Plan = {
     scale: { n: 500, runs: 3, latencyMs: 30, maxInFlight: 100 },
     refresh: { n: 500, runs: 3, latencyMs: 30, maxInFlight: 100 },
     engine: { count: 100, warmup: 1, samples: 5, latenciesMs: [30, 150], maxInFlight: 100 },
+    fleet: { ...FLEET, runs: 3, variants: ["aimd", "aimdFromCeiling", "fixed", "noLimit"] },
+    fleetOfOne: { ...FLEET, workers: 1, perWorker: 100, runs: 3, variants: ["aimd", "aimdFromCeiling"] },
     seededAccounts: 25,
 };
 const QUICK: Plan = {
@@ -73,6 +87,8 @@ const QUICK: Plan = {
     scale: { n: 100, runs: 1, latencyMs: 30, maxInFlight: 100 },
     refresh: { n: 100, runs: 1, latencyMs: 30, maxInFlight: 100 },
     engine: { count: 5, warmup: 0, samples: 1, latenciesMs: [30, 150], maxInFlight: 100 },
+    fleet: { ...FLEET, runs: 1, variants: ["aimd", "fixed"] },
+    fleetOfOne: { ...FLEET, workers: 1, perWorker: 50, runs: 1, variants: ["aimd", "aimdFromCeiling"] },
     seededAccounts: 25,
 };
 
@@ -83,6 +99,10 @@ export interface BenchResults {
     coldStart: number;
     scale: ScaleResult;
     refresh: RefreshResult;
+    /** The fleet at each latency: the adaptive cap (aimd) and the variants it is compared with. */
+    fleet: FleetResult[];
+    /** One host alone at each latency, for the cost of the slow start. */
+    fleetOfOne: FleetResult[];
     /**
      * Engine ratios (median ours / median minimal), the worse of the latencies measured; null when the engine part
      * did not run (engine.reason says why).
@@ -140,6 +160,19 @@ export async function runBenchmarks(opts: BenchOptions = {}): Promise<BenchResul
     const scale = await measureScale(providers, plan.scale, opts.scaleConcurrency, cap);
     log(`refresh: ${plan.refresh.runs} run(s) of ${plan.refresh.n} concurrent reads ...`);
     const refresh = await measureRefresh(providers, plan.refresh);
+    const fleets = async (p: Plan["fleet"]): Promise<FleetResult[]> => {
+        const { variants, latenciesMs, ...rest } = p;
+        const out: FleetResult[] = [];
+        for (const latencyMs of latenciesMs) {
+            log(
+                `fleet: ${rest.runs} run(s) of ${rest.workers} host(s) x ${rest.perWorker} creates at ${latencyMs} ms, each of ${variants.join(", ")} ...`,
+            );
+            out.push(await measureFleet(providers.siem, { ...rest, latencyMs }, variants, log));
+        }
+        return out;
+    };
+    const fleet = await fleets(plan.fleet);
+    const fleetOfOne = await fleets(plan.fleetOfOne);
     let scaleProfiles: { siem: ProfileSummary; floor: ProfileSummary } | undefined;
     if (opts.profileDir) {
         log("scale: one more burst of each side with the host under the CPU profiler ...");
@@ -172,6 +205,8 @@ export async function runBenchmarks(opts: BenchOptions = {}): Promise<BenchResul
         coldStart: coldStart.ratio,
         scale,
         refresh,
+        fleet,
+        fleetOfOne,
         engineUp: ratio("engineUp"),
         engineRefresh: ratio("engineRefresh"),
         enginePreview: ratio("enginePreview"),

@@ -2,6 +2,7 @@
 import type { BenchResults } from "./benchmarks";
 import type { CpuUse } from "./atScale";
 import type { Comparison, Stats } from "./common";
+import type { FleetFigure, FleetResult } from "./fleet";
 import { ENGINE_OPS, EngineOp } from "./engine";
 import { formatProfile } from "./profiling/profile";
 
@@ -16,6 +17,10 @@ export const GOALS = {
     scaleListCalls: 5,
     /** Logz.io's own limit on requests in flight per account. */
     scaleMaxInFlight: 100,
+    /** The fleet (8 hosts x 25 creates, maxConcurrency 25 each, Logz.io's 100): wall time at most this many times the floor. */
+    fleetRatioToFloor: 1.3,
+    /** ...and under this share of its requests answered 429. */
+    fleetShare429: 0.05,
     /** 500 lookups at once through one host. */
     refreshListCalls: 3,
     engineUp: 1.1,
@@ -80,6 +85,7 @@ export function evaluateGoals(r: Omit<BenchResults, "goals">): GoalRow[] {
                 s.rejected429 === 0 &&
                 s.maxInFlight <= Math.min(s.cap, GOALS.scaleMaxInFlight),
         },
+        ...fleetRows(r.fleet),
         {
             metric: "refresh",
             value: `${r.refresh.listCalls} list call(s), ${r.refresh.misses} missed`,
@@ -132,6 +138,77 @@ export function evaluateGoals(r: Omit<BenchResults, "goals">): GoalRow[] {
             : null,
     });
     return rows;
+}
+
+/** The adaptive cap's figure in a fleet result. */
+export function aimdFigure(f: FleetResult): FleetFigure {
+    const a = f.figures.find((x) => x.variant === "aimd");
+    if (a === undefined) throw new Error("the fleet was measured without the adaptive cap");
+    return a;
+}
+
+const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+
+export function fleetRows(fs: FleetResult[]): GoalRow[] {
+    const at = (f: FleetResult) => `${f.plan.latencyMs} ms`;
+    return [
+        {
+            metric: "fleet",
+            value: fs
+                .map(
+                    (f) => `${at(f)}: ${x(aimdFigure(f).ratioToFloor)} (${Math.round(aimdFigure(f).wallMs)} / ${Math.round(f.floorMs)} ms)`,
+                )
+                .join(", "),
+            goal: `<= ${GOALS.fleetRatioToFloor}x floor at every latency`,
+            met: fs.every((f) => aimdFigure(f).ratioToFloor <= GOALS.fleetRatioToFloor),
+        },
+        {
+            metric: "fleetCalls",
+            value: fs
+                .map((f) => {
+                    const a = aimdFigure(f);
+                    return `${at(f)}: ${pct(a.share429)} x 429, ${a.requestsPerAccount.toFixed(2)} req/account, max ${a.maxInFlightPerAccount} in flight`;
+                })
+                .join("; "),
+            goal: `< ${pct(GOALS.fleetShare429)} x 429; every variant: 0 failed, 0 dup, 0 POST repeated without a 429, <= cap in flight`,
+            met: fs.every(
+                (f) =>
+                    aimdFigure(f).share429 < GOALS.fleetShare429 &&
+                    f.figures.every(
+                        (g) =>
+                            g.failures === 0 &&
+                            g.duplicates === 0 &&
+                            g.repeatsNot429 === 0 &&
+                            (g.variant === "noLimit" || g.maxInFlightPerAccount <= f.plan.maxInFlight),
+                    ),
+            ),
+        },
+    ];
+}
+
+export function fleetNotes(fs: FleetResult[], ones: FleetResult[]): string[] {
+    const line = (g: FleetFigure, base: number) =>
+        `                ${g.variant.padEnd(15)} ${ms(g.wallMs)} ms [${ms(g.wallMsMin)}–${ms(g.wallMsMax)}] n=${g.runs.length}, ` +
+        `${x(g.wallMs / base)} floor, ${pct(g.share429)} x 429 (${g.runs.map((r) => r.rejected429).join(", ")} per run), ` +
+        `${g.requestsPerAccount.toFixed(2)} requests/account, max ${g.maxInFlightPerAccount} in flight, ` +
+        `RSS ${g.rssMbPerWorker === null ? "?" : g.rssMbPerWorker.toFixed(0)} MB/worker, ${g.failures} failed, ${g.duplicates} dup, ` +
+        `${g.repeatsNot429} repeated${g.firstFailure ? `; first failure: ${g.firstFailure}` : ""}`;
+    const notes: string[] = [];
+    const p = fs[0]?.plan;
+    if (p)
+        notes.push(
+            `fleet           ${p.workers} hosts x ${p.perWorker} creates, logzio-siem:maxConcurrency ${p.maxConcurrency} each, 429 past ${p.maxInFlight} ` +
+                `in flight per main account; floor = latency x (1 list round trip + ${p.workers * p.perWorker} POSTs / ${p.maxInFlight}), no CPU time; ` +
+                `aimd = the adaptive cap (from half), aimdFromCeiling = AIMD from the ceiling, fixed = no adaptation, ` +
+                `noLimit = fixed against a Logz.io without a reachable limit (the hosts, driver and emulator alone)`,
+        );
+    for (const f of fs) notes.push(`  @${f.plan.latencyMs}ms, floor ${ms(f.floorMs)} ms:`, ...f.figures.map((g) => line(g, f.floorMs)));
+    for (const f of ones)
+        notes.push(
+            `fleet of one @${f.plan.latencyMs}ms: 1 host x ${f.plan.perWorker} creates (what the slow start costs a host that meets no 429), floor ${ms(f.floorMs)} ms:`,
+            ...f.figures.map((g) => line(g, f.floorMs)),
+        );
+    return notes;
 }
 
 // ------------------------------------------------------------------------------------------------ the table
@@ -210,6 +287,15 @@ export function formatTable(r: BenchResults): string {
             goal("scaleCalls").goal,
             met("scaleCalls"),
         ],
+        ...r.fleet.map((f) => [
+            `fleet @${f.plan.latencyMs}ms`,
+            `${aimdFigure(f).ratioToFloor.toFixed(3)}x`,
+            `aimd ${ms(aimdFigure(f).wallMs)} ms [${ms(aimdFigure(f).wallMsMin)}–${ms(aimdFigure(f).wallMsMax)}]`,
+            `floor ${ms(f.floorMs)} ms`,
+            goal("fleet").goal,
+            met("fleet"),
+        ]),
+        ["fleetCalls", goal("fleetCalls").value, "", "", goal("fleetCalls").goal, met("fleetCalls")],
         [
             "refresh",
             `${r.refresh.listCalls} list call(s)`,
@@ -246,6 +332,7 @@ export function formatTable(r: BenchResults): string {
         `                CPU during the burst, median run: ${cpuText(medianCpu(s.runs.map((x) => x.cpu)))} (SiemAccount); ` +
             `${cpuText(medianCpu(s.runs.map((x) => x.floorCpu)))} (floor)`,
         `coldStart       A = ${d.coldStart.ourLabel}; B = ${d.coldStart.baselineLabel}; A adds ${ms(d.coldStart.addedMs)} ms`,
+        ...fleetNotes(r.fleet, r.fleetOfOne),
         `refresh         per run list calls: ${r.refresh.runs.map((x) => x.listCalls).join(", ")}; ${r.refresh.misses} read(s) missed their account`,
     ];
     if (e.available) {

@@ -39,6 +39,7 @@ function route(emulator: LogzioEmulator, method: string, path: string, body: unk
         const route = routeKey(decodeURIComponent(count[1]));
         return { status: 200, json: { route, count: emulator.count(route), pendingFaults: emulator.pendingFaults(route) } };
     }
+    if (path === "/stats" && method === "GET") return { status: 200, json: emulator.stats };
     if (path === "/clock" && method === "POST") {
         emulator.advanceClock(nonNegativeInt(field(body, "advanceMs"), "advanceMs"));
         return { status: 204 };

@@ -20,7 +20,8 @@ Serve options (flags win over the environment variables in brackets):
   --token <token>          the API token it accepts in X-API-TOKEN [LOGZIO_EMULATOR_TOKEN] (default emulator-token)
   --state <file>           keep the accounts in this JSON file, so they survive restarts [LOGZIO_EMULATOR_STATE]
   --latency-ms <n>         latency added to every request [LOGZIO_EMULATOR_LATENCY_MS] (default 0)
-  --max-in-flight <n>      answer 429 past this many concurrent requests [LOGZIO_EMULATOR_MAX_IN_FLIGHT]
+  --max-in-flight <n>      answer 429 past this many concurrent requests of the main account, all clients
+                           together [LOGZIO_EMULATOR_MAX_IN_FLIGHT] (default 100, Logz.io's limit)
   --provisioning-ms <n>    hide new SIEM accounts from the account list this long [LOGZIO_EMULATOR_PROVISIONING_MS] (default 0)
 
   Point a stack at it:  pulumi config set logzio:customApiUrl http://127.0.0.1:<port>
@@ -43,6 +44,7 @@ Commands (find the emulator with --port, or --host/--port, or --url; authenticat
                                      delay (needs --ms), resetBeforeCommit, resetAfterCommit, malformed200,
                                      schemaViolating200, hang, hostileList (needs --shape empty|withoutOwner)
   count <route>                      how many requests a route has had, and how many faults still wait for it
+  stats                              requests in flight, their high-water marks, the cap and its 429s (JSON)
   Routes: ${ROUTE_HELP}
   --url <url>                        the emulator's URL [LOGZIO_EMULATOR_URL]
 
@@ -147,7 +149,7 @@ async function serve(values: Values, env: NodeJS.ProcessEnv): Promise<void> {
   pulumi config set logzio-siem:provisioningGraceMinutes 0`);
     const port = new URL(emulator.url).port;
     console.log(
-        `Act on it as in the Logz.io UI: logzio-emulator accounts|delete|rename|add|fault|count ... --port ${port} --token ${emulator.token}`,
+        `Act on it as in the Logz.io UI: logzio-emulator accounts|delete|rename|add|fault|count|stats ... --port ${port} --token ${emulator.token}`,
     );
     console.log("Stop it with Ctrl-C (or SIGTERM).");
 
@@ -238,6 +240,8 @@ async function command(name: string, args: string[], values: Values, env: NodeJS
     switch (name) {
         case "accounts":
             return print(await admin(values, env, "GET", "/accounts"));
+        case "stats":
+            return print(await admin(values, env, "GET", "/stats"));
         case "delete": {
             const gone = (await admin(values, env, "DELETE", `/accounts/${accountId(args[0])}`)) as {
                 accountId: number;

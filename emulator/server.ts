@@ -6,7 +6,7 @@
  * It is a real HTTP server on loopback (node:http, or node:https with the `tls` option) so clients are exercised
  * over real sockets, keep-alive included. Shapes follow Logz.io's public API spec, as summarized in docs/logzio-api.md.
  * Under /__emulator it also serves an admin API (admin.ts): UI-like changes and fault injection.
- * This file is the server and LogzioEmulator's API: the request pipeline (admin, in-flight cap, latency, faults,
+ * This file is the server and LogzioEmulator's API: the request pipeline (admin, in-flight cap per main account, latency, faults,
  * auth), recording, knobs, clock and lifecycle. The accounts are store.ts's, the routes' answers handlers.ts's,
  * what faults do faults.ts's, the load and its cap inFlight.ts's, paced bodies pacing.ts's.
  */
@@ -21,7 +21,7 @@ import { sendPaced } from "./pacing";
 import { FaultQueue, faultAfterHandling, faultBeforeHandling } from "./faults";
 import { Knobs, Route, routeTable } from "./handlers";
 import { routeKey } from "./routes";
-import { InFlight } from "./inFlight";
+import { InFlight, InFlightStats } from "./inFlight";
 import { AccountStore } from "./store";
 import {
     AccountType,
@@ -110,8 +110,8 @@ export class LogzioEmulator {
         return this.store.nextAccountId;
     }
 
-    /** Emulator state as plain numbers, a snapshot. maxInFlight is the high-water mark of accepted requests. */
-    get stats(): { inFlight: number; maxInFlight: number; rejected429: number } {
+    /** Emulator state as plain numbers, a snapshot: requests in flight, their high-water marks, the cap, its 429s. */
+    get stats(): InFlightStats {
         return this.inFlight.stats;
     }
 
@@ -206,6 +206,7 @@ export class LogzioEmulator {
         this.latencyMs = nonNegative(ms, "latency");
     }
 
+    /** Requests in flight per main account past which Logz.io answers 429; undefined: Logz.io's 100. */
     setMaxInFlight(n: number | undefined): void {
         this.inFlight.setLimit(n);
     }
@@ -301,15 +302,18 @@ export class LogzioEmulator {
             });
         };
 
-        // The limit is checked on arrival; rejected requests never count as in flight.
-        if (!this.inFlight.admit()) {
+        // Logz.io's limit is per main account, on arrival; rejected requests never count as in flight. Every token
+        // here is the one main account's; a request with none of them is no account's (it gets its 401).
+        const account = token !== undefined && this.tokens.has(token) ? String(this.store.ownerId) : undefined;
+        if (!this.inFlight.admit(account)) {
             const raw = await readBody(req);
+            // As Logz.io's: plain text, and no Retry-After (Logz.io documents none: a client must not depend on one).
             const tooMany: Reply = { status: 429, body: "Too Many Requests", contentType: "text/plain" };
             record(429, raw, tooMany);
             this.send(res, requestId, tooMany);
             return;
         }
-        this.inFlight.track(res, `${method} ${path}`);
+        this.inFlight.track(res, `${method} ${path}`, account);
         const raw = await readBody(req);
         if (this.latencyMs > 0) await sleep(this.latencyMs, undefined, { signal: this.shutdown.signal });
 

@@ -63,6 +63,7 @@ export interface EmulatorOptions {
     /** The lowest id a new account may get (--state keeps it): ids handed out before, deleted since, stay unused. */
     nextAccountId?: number;
     latencyMs?: number;
+    /** Requests in flight per main account (all its tokens, all clients) past which a request is answered 429. Default 100, Logz.io's. */
     maxInFlight?: number;
     provisioningMs?: number;
     now?: () => number;

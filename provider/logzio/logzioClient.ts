@@ -1,7 +1,7 @@
 // The Logz.io HTTP client: node-fetch over a keep-alive agent (through the environment's proxy, proxy.ts), a
 // per-attempt timeout inside one deadline per operation (deadline.ts), a cap on requests in flight, bodies read
 // up to a cap, and retries (timing: retryTiming.ts; a POST only when postRepeat.ts allows). What an answer or a
-// thrown error comes to is answers.ts's. Results are TaskEither values; nothing here throws.
+// thrown error comes to is answers.ts's; a 429 also narrows the cap (aimd.ts). Results are TaskEither values; nothing here throws.
 import type * as http from "node:http";
 import fetch, { Response } from "node-fetch";
 import * as t from "io-ts";
@@ -12,7 +12,8 @@ import { Answered, MAX_BODY_BYTES, MAX_ERROR_BODY_BYTES, Received, failureOf, in
 import { AssociatedAccounts, AccountView, CreateSiemRequest, CreateSiemResponse, Whoami } from "./codecs";
 import { Deadline } from "./deadline";
 import { Failure, isTransient, scrub } from "./errors";
-import { Limiter } from "./limiter";
+import { Signal } from "./aimd";
+import { Limiter, LimiterOptions } from "./limiter";
 import { safeToRepeatPost } from "./postRepeat";
 import { Proxy, agentFor, proxyFor } from "./proxy";
 import { backoffMs } from "./retryTiming";
@@ -46,11 +47,28 @@ export function newTransport(settings: Settings): Transport {
     const proxy = E.isRight(route) ? route.right : undefined;
     return {
         agent: agentFor(settings.apiUrl, proxy, options),
-        limiter: new Limiter(settings.maxConcurrency),
+        limiter: new Limiter(settings.maxConcurrency, capAdaptation(process.env.PULUMI_LOGZIO_SIEM_CAP)),
         clock: new ServerClock(),
         ...(proxy === undefined ? {} : { proxy }),
         ...(E.isLeft(route) ? { refusal: route.left } : {}),
     };
+}
+
+/**
+ * How the cap adapts (limiter.ts): by default AIMD from half of logzio-siem:maxConcurrency. PULUMI_LOGZIO_SIEM_CAP is
+ * for comparisons (bench/fleet.ts), not a setting: `fixed` (no adaptation), `fromCeiling` (AIMD from the ceiling).
+ */
+export function capAdaptation(value: string | undefined): LimiterOptions {
+    if (value === "fixed") return { adaptive: false };
+    if (value === "fromCeiling") return { startAtCeiling: true };
+    return {};
+}
+
+/** What an attempt's outcome says of Logz.io's room: a 429, an answer, or neither (a 500, a network failure). */
+function signalOf<A>(result: E.Either<Failure, A>): Signal {
+    if (E.isRight(result)) return "answered";
+    const f = result.left;
+    return f.kind === "http" && f.status === 429 ? "tooMany" : "neutral";
 }
 
 export class LogzioClient {
@@ -147,6 +165,7 @@ export class LogzioClient {
                 // Waiting for a slot counts against the operation's time like everything else.
                 deadline.at,
                 late,
+                signalOf,
             );
     }
 

@@ -142,9 +142,11 @@ export class AccountDirectory {
             const started = new Promise<Started>((resolve) => (start = resolve));
             this.next = { started, start, firstJoin: now, lastJoin: now };
         }
-        this.next.lastJoin = now;
+        const pending = this.next;
+        pending.lastJoin = now;
+        // schedule() may start it at once (the host was descheduled past the quiet time since `now`): keep hold of it.
         this.schedule();
-        return this.next.started.then((s) => this.answer(asked, notBefore, s));
+        return pending.started.then((s) => this.answer(asked, notBefore, s));
     }
 
     private start(): Started {

@@ -57,6 +57,8 @@ describe("bench: quick mode of npm run bench", function () {
             "coldStart",
             "scale",
             "scaleCalls",
+            "fleet",
+            "fleetCalls",
             "refresh",
             ...ENGINE_OPS,
             "engineRefreshCalls",
@@ -91,6 +93,25 @@ describe("bench: quick mode of npm run bench", function () {
         // The floor queues through the same cap, so the ratio compares like with like.
         for (const run of s.runs) expect(run.floorMaxInFlight).to.be.at.most(s.cap);
         expect(s.idealMs).to.equal((s.n * s.latencyMs) / s.cap);
+    });
+
+    it(`a fleet of 8 hosts against Logz.io's 100 in flight: every account once, no failure, never above 100, a POST repeated only after a 429`, () => {
+        expect(results.fleet.map((f) => f.plan.latencyMs)).to.deep.equal([30, 300]);
+        for (const f of [...results.fleet, ...results.fleetOfOne]) {
+            expect(f.n).to.equal(f.plan.workers * f.plan.perWorker);
+            expect(f.figures.map((g) => g.variant)).to.include("aimd");
+            for (const g of f.figures) {
+                const at = `${g.variant} @${f.plan.latencyMs}ms`;
+                expect(g.firstFailure, `${at}: first failure`).to.equal(undefined);
+                expect(g.failures, at).to.equal(0);
+                expect(g.duplicates, at).to.equal(0);
+                expect(g.repeatsNot429, `${at}: POSTs repeated without a 429`).to.equal(0);
+                expect(g.share429, at).to.be.at.least(0).and.below(1);
+                expect(g.ratioToFloor, at).to.be.closeTo(g.wallMs / f.floorMs, 1e-9);
+                if (g.variant !== "noLimit") expect(g.maxInFlightPerAccount, at).to.be.at.most(f.plan.maxInFlight);
+            }
+        }
+        expect(results.fleet[0].n).to.equal(200);
     });
 
     it(`through the engine, at each latency: refresh with at most 2 list calls per wave, a no-change preview with at most one token check`, function () {

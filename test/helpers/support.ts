@@ -38,7 +38,7 @@ export function startEmulator(opts: EmulatorOptions = {}): Promise<LogzioEmulato
 
 /**
  * Mocha hooks for one emulator shared by a describe block: started before it, closed after it, and before
- * each test emptied and given back its start-up behaviour (no latency, no in-flight limit, no provisioning delay).
+ * each test emptied and given back its start-up behaviour (no latency, Logz.io's in-flight limit of 100, no provisioning delay).
  */
 export function emulatorPerSuite(opts: EmulatorOptions, use: (emulator: LogzioEmulator) => void): void {
     let emulator: LogzioEmulator | undefined;

@@ -488,6 +488,27 @@ describe("LogzioClient (against the emulator)", function () {
             expect(client.limiter.inFlight).to.equal(0);
         });
 
+        it("a 429 from Logz.io's cap halves the host's slots (from half the ceiling); answers grow them back to the ceiling, never past it", async () => {
+            const client = clientWith({ maxConcurrency: 8, maxRetries: 0 });
+            expect(client.limiter.slots, "slow start: half of logzio-siem:maxConcurrency").to.equal(4);
+            // Another client of the main account holds all of Logz.io's room (3 here) while ours asks.
+            emulator.setMaxInFlight(3);
+            emulator.injectFaults(LIST, { kind: "delay", ms: 300, times: 3 });
+            const others = Array.from({ length: 3 }, () =>
+                fetch(`${emulator.url}/v1/associated-accounts`, { headers: { "x-api-token": TOKEN } }),
+            );
+            const end = Date.now() + 5000;
+            while (emulator.inFlightOn(LIST) < 3 && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
+            const f = await left(client.listAccounts(deadlineIn(5000)));
+            expect(f).to.include({ kind: "http", status: 429 });
+            expect(client.limiter.slots).to.equal(2);
+            await Promise.all(others);
+            emulator.setMaxInFlight(100);
+            await Promise.all(Array.from({ length: 60 }, () => right(client.listAccounts(deadlineIn(8000)))));
+            expect(client.limiter.slots).to.equal(8);
+            expect(client.limiter.inFlight).to.equal(0);
+        });
+
         it("under a server limit equal to the cap, no request is refused with 429", async () => {
             emulator.setLatency(10);
             emulator.setMaxInFlight(5);

@@ -67,6 +67,25 @@ describe("account directory: fresh lists, shared, without waiting for the one in
     const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
     const names = (r: E.Either<Failure, Listing>) => (E.isRight(r) ? r.right.accounts.map((a) => a.accountName) : []);
 
+    it("a caller whose gathering list starts at once (its host paused past the quiet time) gets that list, not an error", async () => {
+        // The directory's clock moves 10 ms at each reading, as if the host were descheduled between two readings.
+        const account = new HostAccounts().accountOf(testSettings(emulator, { maxRetries: 0 }));
+        clients.push(account.client);
+        let clock = 0;
+        const fetchList = (): TE.TaskEither<Failure, Listing> =>
+            pipe(
+                account.client.listAccounts(deadlineIn(5000)),
+                TE.map((accounts) => ({ accounts })),
+            );
+        const directory = new AccountDirectory(fetchList, 2, () => (clock += 10));
+        const first = directory.list(directory.now(), deadlineIn(5000))();
+        const second = directory.list(directory.now(), deadlineIn(5000))();
+        const [a, b] = await Promise.all([first, second]);
+        expect(names(a)).to.include("main-account");
+        expect(names(b)).to.include("main-account");
+        expect(emulator.count(LIST), "the second caller's own list, started at once").to.equal(2);
+    });
+
     /** The freshness rule, for every lookup seen on the channel. */
     function expectAllFresh(n: number): void {
         expect(records, "every lookup published").to.have.length(n);

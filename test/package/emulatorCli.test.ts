@@ -149,6 +149,24 @@ describe("logzio-emulator command", function () {
         expect(bad.stderr).to.include(`unknown fault kind "explode"`);
     });
 
+    it("--max-in-flight sets Logz.io's cap per main account (default 100); stats shows it with the 429s answered", async () => {
+        const byDefault = await serve("--token", TOKEN);
+        running.push(byDefault.proc);
+        const stats = (url: string) => {
+            const r = run("stats", "--url", url, "--token", TOKEN);
+            expect(r.status, r.stderr).to.equal(0);
+            return JSON.parse(r.stdout) as Record<string, number>;
+        };
+        expect(stats(byDefault.url)).to.include({ maxInFlightLimit: 100, rejected429: 0 });
+        const capped = await serve("--token", TOKEN, "--max-in-flight", "0");
+        running.push(capped.proc);
+        const refused = await postSiem(capped.url, "refused");
+        expect(refused.status).to.equal(429);
+        expect(await refused.text()).to.equal("Too Many Requests");
+        expect(stats(capped.url)).to.include({ maxInFlightLimit: 0, rejected429: 1, maxInFlightPerAccount: 0 });
+        expect(run("--help").stdout).to.include("--max-in-flight <n>").and.include("default 100");
+    });
+
     it("up -> delete in the 'UI' -> refresh -> destroy, through Pulumi's dynamic-provider host", async () => {
         const { proc, url } = await serve("--token", TOKEN, "--state", path.join(tmp, "loop.json"));
         running.push(proc);
