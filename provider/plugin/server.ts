@@ -99,6 +99,20 @@ function imported(id: string, read: Props): { props: Props; inputs: Props } {
     return { props, inputs: { accountName: read.accountName, existingAccountId: accountId } };
 }
 
+/**
+ * An account adopted by id whose email nobody gave: what `pulumi import` checks (olds and news are the inputs its
+ * Read recorded), and a program that keeps those inputs. Logz.io never returns an email, so none is required there;
+ * a create (state lost) still needs one, and says so.
+ */
+function emailUnknown(olds: Props, news: Props): boolean {
+    return (
+        news.email === undefined &&
+        olds.email === undefined &&
+        typeof news.existingAccountId === "number" &&
+        news.existingAccountId === olds.existingAccountId
+    );
+}
+
 /** The olds a diff compares: state this plugin imported has no `requested`; the inputs last given stand for it. */
 function withRequested(olds: Props, oldInputs: Props): Props {
     if (olds.requested !== undefined || typeof oldInputs.email !== "string" || typeof oldInputs.accountName !== "string") return olds;
@@ -190,10 +204,12 @@ export function service(s: Stubs, provider: PluginProvider, schema: string, plug
 
         check: unary(async (req) => {
             const news = forCore(toJs(req.getNews()));
-            const result = await provider.core.check(forCore(toJs(req.getOlds())), news);
+            const olds = forCore(toJs(req.getOlds()));
+            const result = await provider.core.check(olds, news);
             const inputs = result.inputs ?? {};
+            const failures = (result.failures ?? []).filter((f) => !(f.property === "email" && emailUnknown(olds, news)));
             const res = new s.prov.CheckResponse().setInputs(struct(forEngine(inputs, secretKeys(news), false)));
-            for (const f of result.failures ?? []) res.addFailures(new s.prov.CheckFailure().setProperty(f.property).setReason(f.reason));
+            for (const f of failures) res.addFailures(new s.prov.CheckFailure().setProperty(f.property).setReason(f.reason));
             return res;
         }),
         diff: unary(async (req) => {
