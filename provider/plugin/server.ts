@@ -124,7 +124,8 @@ function withRequested(olds: Props, oldInputs: Props): Props {
 
 function version(): string {
     try {
-        return (require("../../../package.json") as { version: string }).version;
+        // The package's own name resolves to itself (package.json `exports`), installed or in this repository.
+        return (require("pulumi-logzio-siem/package.json") as { version: string }).version;
     } catch {
         return "0.0.0";
     }

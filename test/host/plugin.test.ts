@@ -1,6 +1,7 @@
 // Host level for the resource provider plugin: the launcher `bin/pulumi-resource-logzio-siem` started as the engine
 // starts it, and driven over gRPC as the engine drives it (CheckConfig, Configure with a secret token, Check, Diff,
 // Create, Read, Delete), against the emulator over loopback HTTP.
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
 import { LogzioEmulator } from "../../emulator";
@@ -40,7 +41,8 @@ describe("host: the logzio-siem resource provider plugin", function () {
 
     it("serves the package schema, with apiToken secret", async () => {
         const schema = await plugin.getSchema();
-        expect(schema).to.deep.equal(JSON.parse(JSON.stringify(packageSchema(schema.version as string))));
+        const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { version: string };
+        expect(schema).to.deep.equal(JSON.parse(JSON.stringify(packageSchema(pkg.version))));
         const config = (schema.config as { variables: Record<string, { secret?: boolean }> }).variables;
         expect(config.apiToken.secret).to.equal(true);
     });
