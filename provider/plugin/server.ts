@@ -184,7 +184,8 @@ export function service(s: Stubs, provider: PluginProvider, schema: string, plug
             return res;
         }),
         diffConfig: unary((req) => {
-            const olds = configValues(toJs(req.getOldInputs()) ?? toJs(req.getOlds()));
+            // The inputs last given (older engines send only the olds).
+            const olds = configValues(toJs(req.getOldInputs() ?? req.getOlds()));
             const news = configValues(toJs(req.getNews()));
             const keys = new Set([...olds.keys(), ...news.keys()]);
             const changed = [...keys].filter((k) => olds.get(k) !== news.get(k));
