@@ -66,7 +66,7 @@ export function duplicateName(existing: AccountView): string {
 
 /** Appended to a duplicate refusal's advice: the other SiemAccounts of the run whose names Logz.io already lists. */
 export function alsoListed(others: readonly AccountView[]): string {
-    const names = others.map((a) => `"${a.accountName}" (existingAccountId: ${a.accountId})`);
+    const names = others.map((a) => `"${a.accountName}" (${neutral ? "id" : "existingAccountId:"} ${a.accountId})`);
     return (
         `Logz.io also lists accounts under the names of other SiemAccounts of this stack, found in this run: ` +
         `${summarise(names)}; adopt them the same way in this change, so that one \`pulumi up\` takes them all.`
