@@ -31,7 +31,8 @@ const ONE_ACCOUNT = `resources:
     type: ${TYPE}
     properties:
       accountName: YAML Ops
-      email: ops@example.com
+      email:
+        fn::secret: ops@example.com
 outputs:
   accountId: \${ops.accountId}
   mainAccountId: \${ops.mainAccountId}
@@ -97,6 +98,11 @@ e2eDescribe("a YAML program through the resource provider plugin", (ctx) => {
         expect(typeof outputs.mainAccountId).to.equal("number");
 
         expectOk(await stack.preview({ expectNoChanges: true }), "pulumi preview --expect-no-changes");
+        // A secret input stays secret in state: encrypted wherever it is kept (the email, and what the program asked for).
+        const created = (await stack.exportState()).deployment.resources.find((r: { type: string }) => r.type === TYPE);
+        expect(created.outputs.email).to.have.property("ciphertext");
+        expect(created.outputs.requested).to.have.property("ciphertext");
+        expect(JSON.stringify(created)).to.not.include("ops@example.com");
 
         emulator.renameAccount(account.accountId, "Renamed In UI");
         const refresh = await stack.refresh();
@@ -118,6 +124,15 @@ e2eDescribe("a YAML program through the resource provider plugin", (ctx) => {
         expectOk(await stack.destroy(), "pulumi destroy once the account is deleted");
         expect(emulator.count(ROUTES.create)).to.equal(1);
         await expectNoToken(stack, emulator.token);
+    });
+
+    it("a bad config value fails the preview naming its key, before any call to Logz.io", async () => {
+        const stack = await yamlStack(ONE_ACCOUNT, { "logzio-siem:region": "mars" });
+        const preview = await stack.preview();
+        expectFailed(preview, "pulumi preview with logzio-siem:region mars");
+        expect(preview.output).to.include("logzio-siem:region (or LOGZIO_REGION) is not a Logz.io region");
+        expect(preview.output).to.not.include(emulator.token);
+        expect(emulator.requests).to.deep.equal([]);
     });
 
     it("an explicit provider with its own token reaches its own main account; neither token is in clear anywhere", async () => {
