@@ -186,4 +186,14 @@ describe("host: the logzio-siem resource provider plugin", function () {
         expect(next.replaces).to.deep.equal(["email"]);
         expect(emulator.count(CREATE)).to.equal(0);
     });
+
+    it("an import of an id Logz.io does not list records nothing; of an account of another type, is refused", async () => {
+        const missing = await plugin.read("424242", urn("missing"), {});
+        expect(missing.id).to.equal("");
+        expect(missing.properties).to.deep.equal({});
+        const general = emulator.addAccount({ accountName: "Logs", type: "SUB_ACCOUNT" });
+        const refused = await hostError(plugin.read(String(general.accountId), urn("general"), {}));
+        expect(refused.details).to.match(/not as a SIEM account/);
+        expect(emulator.count(CREATE)).to.equal(0);
+    });
 });
