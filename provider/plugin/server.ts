@@ -13,7 +13,6 @@ import { HostAccounts } from "../host/hostAccounts";
 import { proxyFor } from "../logzio/proxy";
 import { Settings, DEFAULT_NAMESPACE } from "../config/settings";
 import { Account, SiemAccountProvider } from "../lifecycle/siemAccountProvider";
-import { SECRET_INPUTS } from "../program/state";
 import { PACKAGE, configValues, fromVariables, keyOf, pluginSettings } from "./config";
 import { packageSchema } from "./schema";
 import { Props, conceal, forCore, forEngine, revealProps, secretKeys } from "./values";
@@ -279,6 +278,3 @@ export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<{ por
     );
     return { port, stop: () => server.forceShutdown() };
 }
-
-// SECRET_INPUTS is state the core keeps; named here so a reader of this file finds where it is written.
-void SECRET_INPUTS;
