@@ -10,6 +10,8 @@ import { expect } from "chai";
 import { LogzioEmulator } from "../../emulator";
 import { ROUTES } from "../../emulator/server";
 import { E2EStack, stepsFor } from "../../harness/e2e/stack";
+import { pluginBundle } from "../../scripts/pluginBundle";
+import { tempDir, versionOf } from "../../harness/packed";
 import { GRACE_KEY, e2eDescribe, emulatorPerTest, expectFailed, expectOk, startEmulator } from "./support";
 
 const TYPE = "logzio-siem:index:SiemAccount";
@@ -60,13 +62,13 @@ e2eDescribe("a YAML program through the resource provider plugin", (ctx) => {
         expect(fs.existsSync(launcher), "npm install puts the plugin on node_modules/.bin").to.equal(true);
     });
 
-    async function yamlStack(body: string, extra: Record<string, string> = {}): Promise<E2EStack> {
+    async function yamlStack(body: string, extra: Record<string, string> = {}, pulumiYaml?: string): Promise<E2EStack> {
         const env: Record<string, string> =
             hostDir === ctx.cli.binDir ? {} : { PATH: `${ctx.cli.binDir}${path.delimiter}${hostDir}${path.delimiter}${process.env.PATH}` };
         // A YAML project needs no node_modules: nothing links the consumer install.
         const stack = new E2EStack({
             cli: ctx.cli,
-            files: { "Pulumi.yaml": project("yaml-siem", pluginDir, body) },
+            files: { "Pulumi.yaml": pulumiYaml ?? project("yaml-siem", pluginDir, body) },
             ownInstall: true,
             env,
         });
@@ -208,5 +210,26 @@ resources:
         expectOk(await stack.up(), "pulumi up after import");
         expect(emulator.count(ROUTES.create)).to.equal(0);
         await expectNoToken(stack, emulator.token);
+    });
+
+    it("installed by `pulumi plugin install --file` from the bundle `npm run plugin-bundle` makes, it runs a program with no plugin path", async () => {
+        const version = versionOf("pulumi-logzio-siem");
+        const bundle = pluginBundle(path.join(tempDir("bundle"), `pulumi-resource-logzio-siem-v${version}.tar.gz`));
+        try {
+            const stack = await yamlStack(ONE_ACCOUNT, {}, `name: yaml-siem\nruntime: yaml\n${ONE_ACCOUNT}`);
+            expectOk(
+                await stack.pulumi(["plugin", "install", "resource", "logzio-siem", version, "--file", bundle]),
+                "pulumi plugin install",
+            );
+            expectOk(await stack.up(), "pulumi up");
+            expect(emulator.siemAccounts().map((a) => a.accountName)).to.deep.equal(["YAML Ops"]);
+            expectOk(await stack.preview({ expectNoChanges: true }), "pulumi preview --expect-no-changes");
+            // It ran from the plugin folder under PULUMI_HOME, not from a path of this repository.
+            expect(
+                fs.existsSync(path.join(stack.home, "plugins", `resource-logzio-siem-v${version}`, "pulumi-resource-logzio-siem")),
+            ).to.equal(true);
+        } finally {
+            fs.rmSync(path.dirname(bundle), { recursive: true, force: true });
+        }
     });
 });
