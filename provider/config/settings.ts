@@ -109,21 +109,28 @@ export function resolveSettings(
     env: NodeJS.ProcessEnv,
     /** Every key of the stack config, when known: keys no one reads are problems too (configKeys.ts). */
     configKeys: readonly string[] = [],
+    /**
+     * The namespace whose environment variables stand in for the connection keys (apiToken, region, customApiUrl):
+     * the plugin reads `logzio-siem:apiToken` but, like the dynamic provider, LOGZIO_API_TOKEN.
+     */
+    connectionEnv: string = namespace,
 ): E.Either<string[], Settings> {
     const invalid = namespaceProblem(namespace);
     if (invalid !== undefined) return E.left([invalid]);
     const problems: string[] = [...unknownKeys(namespace, configKeys)];
     const present = (v: string | undefined): v is string => v !== undefined && v !== "";
+    const connection: readonly string[] = [...CONNECTION_KEYS, ...Object.keys(RENAMED_CONNECTION)];
+    const envOf = (ns: string, setting: string) => envName(ns === namespace && connection.includes(setting) ? connectionEnv : ns, setting);
     const fromNamespace = (ns: string, setting: string) => {
         const fromConfig = config(`${ns}:${setting}`);
         if (present(fromConfig)) return fromConfig;
-        const fromEnv = env[envName(ns, setting)];
+        const fromEnv = env[envOf(ns, setting)];
         return present(fromEnv) ? fromEnv : undefined;
     };
-    const where = (ns: string, setting: string) => `${ns}:${setting} (or ${envName(ns, setting)})`;
+    const where = (ns: string, setting: string) => `${ns}:${setting} (or ${envOf(ns, setting)})`;
 
     for (const [old, now] of Object.entries(RENAMED_CONNECTION)) {
-        if (present(config(`${namespace}:${old}`)) || present(env[envName(namespace, old)])) {
+        if (present(config(`${namespace}:${old}`)) || present(env[envOf(namespace, old)])) {
             problems.push(`${where(namespace, old)} is no longer read: use ${where(namespace, now)}`);
         }
     }
@@ -161,7 +168,7 @@ export function resolveSettings(
     if (!apiToken) {
         problems.push(
             `no Logz.io API token: set it with \`pulumi config set --secret ${namespace}:apiToken <token>\` ` +
-                `or the environment variable ${envName(namespace, "apiToken")}`,
+                `or the environment variable ${envOf(namespace, "apiToken")}`,
         );
     } else if (!/^[\x21-\x7e]+$/.test(apiToken)) {
         problems.push(

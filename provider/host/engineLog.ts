@@ -25,10 +25,20 @@ let engine: Engine | null | undefined;
 /** The engine the host was started for: its address is the host's first argument (cmd/dynamic-provider). */
 function connect(): Engine | null {
     const [script, address] = process.argv.slice(1);
-    if (!script || !address || !/dynamic-provider/.test(script) || !/^[\w.[\]:-]+:\d+$/.test(address)) return null;
+    if (!script || !/dynamic-provider/.test(script)) return null;
+    // The host's own copies: the modules it already loaded, whatever this package's node_modules holds.
+    return engineAt(address, script);
+}
+
+/** The plugin (plugin/main.ts) names the engine itself: its first argument too, with @pulumi/pulumi's modules. */
+export function connectEngine(address: string): void {
+    engine = engineAt(address, require.resolve("@pulumi/pulumi/package.json"));
+}
+
+function engineAt(address: string | undefined, from: string): Engine | null {
+    if (!address || !/^[\w.[\]:-]+:\d+$/.test(address)) return null;
     try {
-        // The host's own copies: the modules it already loaded, whatever this package's node_modules holds.
-        const load = createRequire(script);
+        const load = createRequire(from);
         const grpc = load("@grpc/grpc-js") as { credentials: { createInsecure(): unknown } };
         const rpc = load("@pulumi/pulumi/proto/engine_grpc_pb") as { EngineClient: new (a: string, c: unknown) => EngineClient };
         const proto = load("@pulumi/pulumi/proto/engine_pb") as {

@@ -35,17 +35,25 @@ export function changedProperties(id: string, olds: Props, news: Props): string[
         if (requested) return !drifted && next === requested.accountName;
         return typeof next === "string" && typeof olds.accountName === "string" && sameName(next, olds.accountName);
     });
-    differs("email", (next) => next === (requested ? requested.email : olds.email));
-    differs("accountsToScan", (next) =>
-        requested?.accountsToScan !== undefined ? sameSet(requested.accountsToScan, next) : sameScan(olds.accountsToScan, next, main),
+    // Logz.io's list has no email, scan list or repository setting: state that never learned them from a program (an
+    // import by the plugin records none) takes the program's first values as no change, rather than replace a billed
+    // account over values nobody knows.
+    const unlearned = requested === undefined && (olds.email === undefined || olds.email === "");
+    differs("email", (next) => unlearned || next === (requested ? requested.email : olds.email));
+    differs(
+        "accountsToScan",
+        (next) =>
+            unlearned ||
+            (requested?.accountsToScan !== undefined ? sameSet(requested.accountsToScan, next) : sameScan(olds.accountsToScan, next, main)),
     );
     differs(
         "isUsingRepositoryAccount",
         (next) =>
+            unlearned ||
             next ===
-            (requested?.isUsingRepositoryAccount !== undefined
-                ? requested.isUsingRepositoryAccount
-                : (olds.isUsingRepositoryAccount ?? false)),
+                (requested?.isUsingRepositoryAccount !== undefined
+                    ? requested.isUsingRepositoryAccount
+                    : (olds.isUsingRepositoryAccount ?? false)),
     );
     // Adding the id of the account already managed here is not a change; pointing at another one is.
     differs("existingAccountId", (next) => String(next) === id);

@@ -4,6 +4,7 @@
 import { ACCOUNT_NAME_PATTERN, EMAIL_PATTERN } from "../logzio/codecs";
 import { accountNameProblem } from "./names";
 import { SECRET_INPUTS } from "./secrecy";
+import { tokenKey } from "./messages";
 import { MAX_MESSAGE_CHARS, SECRET_SHOWN, bounded, excerpt, sentence, summarise } from "../logzio/text";
 
 /** The engine's placeholder for a value not known until apply (preview). */
@@ -102,7 +103,7 @@ export function checkInputs(news: Record<string, unknown>): { inputs: Record<str
         if (TOKEN_KEYS.test(key)) {
             failures.push({
                 property: key,
-                reason: `${key}: the Logz.io token is never a resource input; set it with \`pulumi config set --secret logzio:apiToken <token>\``,
+                reason: `${key}: the Logz.io token is never a resource input; set it with \`pulumi config set --secret ${tokenKey()} <token>\``,
             });
             continue; // dropped, so it cannot be stored
         }

@@ -14,6 +14,29 @@ type Props = Record<string, unknown>;
 
 export const refused = (message: string): Failure => ({ kind: "refused", message });
 
+// --- wording: the dynamic provider's users write TypeScript; the plugin's write any language -------------------
+
+let neutral = false;
+/** For the plugin (plugin/main.ts): advice names options and properties as every language reads them, not as TypeScript. */
+export function useNeutralWording(on = true): void {
+    neutral = on;
+}
+/** Python spells properties and options in snake_case, Go and .NET in PascalCase. */
+const spellings = (name: string) =>
+    `${name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)} in Python, ${name[0].toUpperCase()}${name.slice(1)} in Go and .NET`;
+/** "set the resource option ..." */
+const retainOption = () =>
+    neutral ? `the resource option retainOnDelete (${spellings("retainOnDelete")}) to true` : "the resource option `retainOnDelete: true`";
+/** "give the new one ..." */
+const aliasOption = () =>
+    neutral ? "the resource option aliases with an alias of its old name" : 'the resource option  aliases: [{ name: "<its old name>" }]';
+/** A resource's property with a value, as advice writes it. */
+const property = (name: string, value: string | number) => (neutral ? `${name} (${spellings(name)}) set to ${value}` : `${name}: ${value}`);
+/** The config key of the token: the plugin's package is `logzio-siem`; the dynamic provider shares `logzio:`. */
+export const tokenKey = (): string => (neutral ? "logzio-siem:apiToken" : "logzio:apiToken");
+/** What the program gives a resource. */
+const args = () => (neutral ? "properties" : "args");
+
 /** The config key of the provisioning grace. */
 export const graceKey = (settings: Settings): string => tuningKey(settings.namespace, "provisioningGraceMinutes");
 
@@ -35,15 +58,15 @@ export function duplicateName(existing: AccountView): string {
     return (
         `a SIEM account named "${shortName(existing.accountName)}" already exists (accountId ${existing.accountId}), so none was created: ` +
         `another would be a second billed account with the same name.\n` +
-        `If this stack already manages it as a resource you renamed in the program, add the resource option  aliases: [{ name: "<its old name>" }]  ` +
-        `to this resource instead. To manage the existing account with this resource, add to its args:  existingAccountId: ${existing.accountId},  ` +
+        `If this stack already manages it as a resource you renamed in the program, add ${aliasOption()}${neutral ? " " : "  "}` +
+        `to this resource instead. To manage the existing account with this resource, add to its ${args()}:  ${property("existingAccountId", existing.accountId)}${neutral ? ";" : ","}  ` +
         `or choose another accountName.`
     );
 }
 
 /** Appended to a duplicate refusal's advice: the other SiemAccounts of the run whose names Logz.io already lists. */
 export function alsoListed(others: readonly AccountView[]): string {
-    const names = others.map((a) => `"${a.accountName}" (existingAccountId: ${a.accountId})`);
+    const names = others.map((a) => `"${a.accountName}" (${neutral ? "id" : "existingAccountId:"} ${a.accountId})`);
     return (
         `Logz.io also lists accounts under the names of other SiemAccounts of this stack, found in this run: ` +
         `${summarise(names)}; adopt them the same way in this change, so that one \`pulumi up\` takes them all.`
@@ -61,7 +84,7 @@ export function unsettledClaim(name: string): string {
     return (
         `another SiemAccount in this run already tried to create accountName "${name}" under the same Logz.io account, and its ` +
         `outcome is unknown: Logz.io may have created it, and a second POST could make a second billed account, so none was sent.\n` +
-        `Check Logz.io under Settings > Manage accounts: if "${name}" exists, adopt it with existingAccountId: <its id>, then run \`pulumi up\` again.`
+        `Check Logz.io under Settings > Manage accounts: if "${name}" exists, adopt it with ${property("existingAccountId", "<its id>")}, then run \`pulumi up\` again.`
     );
 }
 
@@ -147,11 +170,11 @@ export function stillExists(
             `To keep it, ${keepWays(r)}. Only if you want a new account in its place: ${byHand}`
         );
     }
-    const retain = `set the resource option \`retainOnDelete: true\`, run \`pulumi up\`, then remove the resource`;
+    const retain = `set ${retainOption()}, run \`pulumi up\`, then remove the resource`;
     if (context?.programRan) {
         return (
             `${head}, so the resource that left the program was not deleted.\n` +
-            `To keep it: if you renamed the resource, give the new one the resource option  aliases: [{ name: "<its old name>" }]; ` +
+            `To keep it: if you renamed the resource, give the new one ${aliasOption()}; ` +
             `to keep the account but stop managing it, restore the resource and ${retain}. Only if you mean to delete it: ${byHand}`
         );
     }
@@ -171,7 +194,7 @@ export function switchedMainAccount(
         `nothing was planned, dropped or created.\n` +
         `To keep managing it, restore ${settings.namespace}:apiToken (and region or customApiUrl) for ${named(state.mainAccountId, undefined)}. ` +
         `To move the stack to ${named(current.mainAccountId, undefined)} instead, run \`pulumi state delete\` with this resource's URN ` +
-        `(the account stays in Logz.io), then adopt that main account's SIEM account with existingAccountId: <its id>.`
+        `(the account stays in Logz.io), then adopt that main account's SIEM account with ${property("existingAccountId", "<its id>")}.`
     );
 }
 
@@ -179,7 +202,7 @@ export function stillProvisioning(settings: Settings, id: string, state: Props):
     return (
         `SIEM account ${id} ("${String(state.accountName)}") was created at ${String(state.createdAt)} and Logz.io does not list it yet ` +
         `(new accounts take a few minutes to set up), so it cannot be confirmed gone.\nRetry once it is older than ` +
-        `${graceKey(settings)} by Logz.io's clock, or set the resource option \`retainOnDelete: true\` to drop it from the stack without deleting it.`
+        `${graceKey(settings)} by Logz.io's clock, or set ${retainOption()} to drop it from the stack without deleting it.`
     );
 }
 
@@ -193,7 +216,7 @@ export function ageUnknown(settings: Settings, id: string, state: Props, doing: 
         `(${graceKey(settings)}); the local clock is not trusted for this.\n` +
         (doing === "refresh"
             ? "It stays in state unchanged; run `pulumi refresh` again later."
-            : "It is not confirmed gone; retry later, or set the resource option `retainOnDelete: true` to drop it from the stack without deleting it.")
+            : `It is not confirmed gone; retry later, or set ${retainOption()} to drop it from the stack without deleting it.`)
     );
 }
 
@@ -205,7 +228,7 @@ export function listedAsOtherType(id: string, state: Props, listed: AccountView,
         (doing === "refresh"
             ? "it stays in state unchanged. Check the account in Logz.io (Settings > Manage accounts) and run `pulumi refresh` again"
             : "it is not confirmed gone and stays in state. Check the account in Logz.io (Settings > Manage accounts); " +
-              "to drop it from the stack without deleting anything, set the resource option `retainOnDelete: true`")
+              `to drop it from the stack without deleting anything, set ${retainOption()}`)
     );
 }
 
@@ -275,7 +298,7 @@ export function unsettled(inputs: SiemAccountInputs, failure: Failure, lookupFai
     const wait = settings ? `wait ${Math.ceil(settings.provisioningGraceMs / 60_000)} minutes (${graceKey(settings)}), then ` : "";
     return (
         `could not establish whether SIEM account "${inputs.accountName}" was created: ${cause}${lookup}.\n` +
-        `Check Logz.io under Settings > Manage accounts: if "${inputs.accountName}" exists, add existingAccountId: <its id> to the resource args ` +
+        `Check Logz.io under Settings > Manage accounts: if "${inputs.accountName}" exists, add ${property("existingAccountId", "<its id>")} to the resource ${args()} ` +
         `and run \`pulumi up\` again; if it does not, ${wait}run \`pulumi up\` again (the duplicate-name guard stops a second account once it is listed).`
     );
 }
@@ -310,7 +333,7 @@ export function adoptNotSiem(id: number, match: AccountView): string {
 export function adoptOtherName(id: number, match: AccountView, wanted: string): string {
     return (
         `existingAccountId ${id}: the SIEM account is named "${match.accountName}" in Logz.io but accountName is "${wanted}".\n` +
-        `Set accountName: "${match.accountName}" to adopt it (there is no rename API).`
+        `Set ${property("accountName", JSON.stringify(match.accountName))} to adopt it (there is no rename API).`
     );
 }
 
@@ -356,15 +379,15 @@ export function unknownOutcome(name: string, mainAccountId: number, record: { fi
             `${sent} and made account ${record.accountId}, but the run that sent it may have ended before Pulumi recorded it, and ` +
             `Logz.io does not list it yet (a new account can take minutes to be listed), so none was sent.\n` +
             `Check Logz.io under Settings > Manage accounts: if account ${record.accountId} exists and no other resource manages it, add ` +
-            `existingAccountId: ${record.accountId} to the resource args and run \`pulumi up\` again; if it does not, remove the record with ` +
+            `${property("existingAccountId", record.accountId)} to the resource ${args()} and run \`pulumi up\` again; if it does not, remove the record with ` +
             `\`${remove}\` and run \`pulumi up\` again.`
         );
     }
     return (
         `${sent} and its outcome is unknown (the provider stopped before Logz.io answered, or the answer was lost); Logz.io does not ` +
         `list it now, but a new account can take minutes to be listed, so none was sent.\n` +
-        `Check Logz.io under Settings > Manage accounts: if "${shortName(name)}" exists, add existingAccountId: <its id> to the resource ` +
-        `args and run \`pulumi up\` again; if it does not, remove the record with \`${remove}\` and run \`pulumi up\` again.`
+        `Check Logz.io under Settings > Manage accounts: if "${shortName(name)}" exists, add ${property("existingAccountId", "<its id>")} to the resource ` +
+        `${args()} and run \`pulumi up\` again; if it does not, remove the record with \`${remove}\` and run \`pulumi up\` again.`
     );
 }
 

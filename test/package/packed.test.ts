@@ -29,6 +29,8 @@ function expectedTarballFiles(): string[] {
     return [
         "CHANGELOG.md",
         "LICENSE",
+        // The resource provider plugin's launcher (package.json `bin`).
+        "bin/pulumi-resource-logzio-siem",
         "README.md",
         "package.json",
         ...shipped.flatMap((m) => [`dist/${m}.js`, `dist/${m}.d.ts`, `dist/${m}.js.map`]),
@@ -191,6 +193,20 @@ describe("packed: the npm package installed into a copied-out example", function
         }
     });
 
+    it("starts the resource provider plugin from node_modules/.bin, as Pulumi does, and it serves its schema", async () => {
+        const plugin = await ProviderHost.start({
+            cwd: dir,
+            plugin: path.join(dir, "node_modules", ".bin", "pulumi-resource-logzio-siem"),
+        });
+        try {
+            const schema = await plugin.getSchema();
+            expect(schema.name).to.equal("logzio-siem");
+            expect(Object.keys(schema.resources as object)).to.deep.equal(["logzio-siem:index:SiemAccount"]);
+        } finally {
+            await plugin.stop();
+        }
+    });
+
     it("runs the standalone emulator command from the installed package", async () => {
         const bin = path.join(dir, "node_modules", ".bin", "logzio-emulator");
         expect(spawnSync(bin, ["--help"], { encoding: "utf8" }).stdout).to.include("--state <file>");
@@ -341,7 +357,7 @@ export const tries = retries;
 describe("packed: the layout shows what ships", () => {
     it("`files` in package.json names the shipped folders (and the changelog), not file lists", () => {
         const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { files: string[] };
-        expect(pkg.files).to.deep.equal([...SHIPPED_FOLDERS.map((d) => `dist/${d}/`), "CHANGELOG.md"]);
+        expect(pkg.files).to.deep.equal([...SHIPPED_FOLDERS.map((d) => `dist/${d}/`), "bin/", "CHANGELOG.md"]);
     });
 
     it("no shipped module imports from outside the shipped folders (harness/ and test/ stay in the repository)", () => {

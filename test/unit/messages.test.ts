@@ -44,7 +44,8 @@ const scanChanged = {
     news: { accountName: "platform-siem", email: "new@example.com", accountsToScan: [3] },
 };
 
-const messages: Record<string, string> = {
+/** Every message, as the current wording (TypeScript, or neutral for the plugin) writes it. */
+const allMessages = (): Record<string, string> => ({
     duplicateName: msg.duplicateName(live),
     "duplicateName with others found in the run": `${msg.duplicateName(live)} ${msg.alsoListed([
         { ...live, accountId: 7 as t.Int, accountName: "siem-eu" },
@@ -88,7 +89,8 @@ const messages: Record<string, string> = {
         sentAt: "2026-12-01T10:00:00.000Z",
         accountId: 123456,
     }),
-};
+});
+const messages = allMessages();
 
 /** The sentences of a text, for finding one said twice. */
 const sentencesOf = (text: string) =>
@@ -96,6 +98,39 @@ const sentencesOf = (text: string) =>
         .split(/(?<=[.!?])\s+/)
         .map((s) => s.trim())
         .filter((s) => s.length > 0);
+
+describe("messages: neutral wording for the plugin, read from every language", () => {
+    let neutral: Record<string, string> = {};
+    before(() => {
+        msg.useNeutralWording(true);
+        try {
+            neutral = allMessages();
+        } finally {
+            msg.useNeutralWording(false);
+        }
+    });
+
+    it("no TypeScript syntax in any message, and the same sentences rules", () => {
+        for (const [name, text] of Object.entries(neutral)) {
+            expect(text, name).to.not.match(/retainOnDelete: true|aliases: \[\{|existingAccountId: [<\d]|resource args|its args/);
+            const lines = text.split("\n");
+            expect(lines.length, name).to.be.within(1, 2);
+            for (const line of lines) expect(line, line).to.match(/\S[.!?]$/);
+        }
+    });
+
+    it("names each option and property as Python, Go and .NET spell it, where advice names one", () => {
+        expect(neutral.stillExists).to.include("retainOnDelete (retain_on_delete in Python, RetainOnDelete in Go and .NET) to true");
+        expect(neutral.duplicateName).to.include(
+            "existingAccountId (existing_account_id in Python, ExistingAccountId in Go and .NET) set to 123456",
+        );
+        expect(neutral["stillExists (a resource leaving the program)"]).to.include(
+            "the resource option aliases with an alias of its old name",
+        );
+        // The dynamic provider's wording is unchanged.
+        expect(messages.stillExists).to.include("`retainOnDelete: true`");
+    });
+});
 
 describe("messages: whole sentences, each said once", () => {
     for (const [name, text] of Object.entries(messages)) {

@@ -27,6 +27,11 @@ export interface HostOptions {
     env?: Record<string, string | undefined>;
     /** Extra node flags before the host script (opt-in, e.g. the benchmark's CPU-profile preload). */
     nodeArgs?: string[];
+    /**
+     * A resource provider plugin's launcher (`bin/pulumi-resource-logzio-siem`, a node script) to start instead of
+     * the dynamic-provider host: the same protocol, the package's own schema and config.
+     */
+    plugin?: string;
 }
 
 export interface PartialCreate {
@@ -129,8 +134,9 @@ export class ProviderHost {
     }
 
     static async start(opts: HostOptions): Promise<ProviderHost> {
-        const script = resolveHostScript(opts.cwd);
-        const s = stubsFor(script);
+        const hostScript = resolveHostScript(opts.cwd);
+        const script = opts.plugin ?? hostScript;
+        const s = stubsFor(hostScript);
         const env: Record<string, string> = {};
         for (const [k, v] of Object.entries({ ...process.env, ...opts.env })) if (v !== undefined) env[k] = v;
         // The host's Config.get("key") prefixes the project read from here.
@@ -239,6 +245,42 @@ export class ProviderHost {
         await this.rpc("configure", req);
     }
 
+    /** A provider's config as the engine checks it (keys without their namespace: `apiToken`). */
+    async checkConfig(news: Obj, olds: Obj = {}): Promise<{ inputs: Obj; failures: { property: string; reason: string }[] }> {
+        const req = new this.s.prov.CheckRequest();
+        req.setUrn(urnFor("default", "pulumi:providers:logzio-siem"));
+        req.setOlds(this.struct(olds));
+        req.setNews(this.struct(news));
+        const res = await this.rpc("checkConfig", req);
+        const failures = (res.getFailuresList() as Js[]).map((f) => ({
+            property: f.getProperty() as string,
+            reason: f.getReason() as string,
+        }));
+        return { inputs: toJs(res.getInputs()), failures };
+    }
+
+    async diffConfig(olds: Obj, news: Obj): Promise<{ changes: "none" | "some" | "unknown"; replaces: string[]; diffs: string[] }> {
+        const req = new this.s.prov.DiffRequest();
+        req.setUrn(urnFor("default", "pulumi:providers:logzio-siem"));
+        req.setOlds(this.struct(olds));
+        req.setOldInputs(this.struct(olds));
+        req.setNews(this.struct(news));
+        const res = await this.rpc("diffConfig", req);
+        const C = this.s.prov.DiffResponse.DiffChanges;
+        const c = res.getChanges();
+        return {
+            changes: c === C.DIFF_SOME ? "some" : c === C.DIFF_NONE ? "none" : "unknown",
+            replaces: res.getReplacesList(),
+            diffs: res.getDiffsList(),
+        };
+    }
+
+    /** The package schema the provider serves (GetSchema), parsed. */
+    async getSchema(): Promise<Obj> {
+        const res = await this.rpc("getSchema", new this.s.prov.GetSchemaRequest());
+        return JSON.parse(res.getSchema() as string) as Obj;
+    }
+
     async check(urn: string, olds: Obj, news: Obj): Promise<{ inputs: Obj; failures: { property: string; reason: string }[] }> {
         const req = new this.s.prov.CheckRequest();
         addressed(req, urn);
@@ -258,12 +300,14 @@ export class ProviderHost {
         urn: string,
         olds: Obj,
         news: Obj,
+        oldInputs?: Obj,
     ): Promise<{ changes: "none" | "some" | "unknown"; replaces: string[]; deleteBeforeReplace: boolean }> {
         const req = new this.s.prov.DiffRequest();
         req.setId(id);
         addressed(req, urn);
         req.setOlds(this.struct(olds));
         req.setNews(this.struct(news));
+        if (oldInputs) req.setOldInputs(this.struct(oldInputs));
         const res = await this.rpc("diff", req);
         const C = this.s.prov.DiffResponse.DiffChanges;
         const c = res.getChanges();
