@@ -367,8 +367,9 @@ export function nameHeldInStack(existing: AccountView, nameInState: string): str
 }
 
 /**
- * A create of this name from this machine whose outcome Pulumi may never have learned (createJournal.ts): the provider
- * stopped before Logz.io answered, or the answer was lost, or it made account `accountId` but the run that asked ended
+ * A create of this name from this machine whose outcome Pulumi may never have learned (createJournal.ts): another run
+ * (a parallel worker sharing this Pulumi home) may still be waiting for the answer, or the provider stopped before
+ * Logz.io answered, or the answer was lost, or it made account `accountId` but the run that asked ended
  * before recording it.
  */
 export function unknownOutcome(name: string, mainAccountId: number, record: { file: string; sentAt: string; accountId?: number }): string {
@@ -384,9 +385,10 @@ export function unknownOutcome(name: string, mainAccountId: number, record: { fi
         );
     }
     return (
-        `${sent} and its outcome is unknown (the provider stopped before Logz.io answered, or the answer was lost); Logz.io does not ` +
-        `list it now, but a new account can take minutes to be listed, so none was sent.\n` +
-        `Check Logz.io under Settings > Manage accounts: if "${shortName(name)}" exists, add ${property("existingAccountId", "<its id>")} to the resource ` +
+        `${sent} and its outcome is unknown: another run on this machine may still be waiting for Logz.io's answer, or the run ` +
+        `that sent it stopped before Logz.io answered, or the answer was lost; Logz.io does not list it now, but a new account ` +
+        `can take minutes to be listed, so none was sent.\n` +
+        `Wait until no other run on this machine is creating it, then check Logz.io under Settings > Manage accounts: if "${shortName(name)}" exists, add ${property("existingAccountId", "<its id>")} to the resource ` +
         `${args()} and run \`pulumi up\` again; if it does not, remove the record with \`${remove}\` and run \`pulumi up\` again.`
     );
 }

@@ -246,6 +246,9 @@ e2eDescribe("fleet: Automation API workers on one PostgreSQL backend", (ctx) => 
             expect(second.code, second.output).to.not.equal(0);
             expect(second.output).to.include('a create of SIEM account "siem-acme" under main account');
             expect(second.output).to.include("was sent from this machine");
+            // It may be this very run still waiting: the advice waits for it before anything else.
+            expect(second.output).to.include("another run on this machine may still be waiting for Logz.io's answer");
+            expect(second.output).to.include("Wait until no other run on this machine is creating it");
             const firstRun = await first.done;
             expect(firstRun.code, firstRun.output).to.equal(0);
             expect(main.siemAccounts().map((a) => a.accountName)).to.deep.equal(["siem-acme"]);
