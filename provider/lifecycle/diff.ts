@@ -4,7 +4,7 @@
 // optional input left out (Logz.io's default). siemAccountProvider.ts's diff and read call these.
 import { isUnknown } from "./inputs";
 import { sameName } from "./names";
-import { SECRET_INPUTS } from "./secrecy";
+import { SECRET_INPUTS } from "../program/state";
 import { DEFAULT_NAMESPACE } from "../config/settings";
 
 type Props = Record<string, unknown>;

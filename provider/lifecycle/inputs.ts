@@ -3,7 +3,7 @@
 // touches the network.
 import { ACCOUNT_NAME_PATTERN, EMAIL_PATTERN } from "../logzio/codecs";
 import { accountNameProblem } from "./names";
-import { SECRET_INPUTS } from "./secrecy";
+import { SECRET_INPUTS } from "../program/state";
 import { tokenKey } from "./messages";
 import { MAX_MESSAGE_CHARS, SECRET_SHOWN, bounded, excerpt, sentence, summarise } from "../logzio/text";
 

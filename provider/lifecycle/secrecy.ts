@@ -4,8 +4,6 @@
 // delete find it. The engine itself keeps the values secret in state (same-named outputs, additionalSecretOutputs).
 import { SECRET_INPUTS } from "../program/state";
 
-export { SECRET_INPUTS };
-
 type Props = Record<string, unknown>;
 
 const isRecord = (v: unknown): v is Props => typeof v === "object" && v !== null && !Array.isArray(v);

@@ -23,10 +23,14 @@ import * as msg from "./messages";
 import { hasLooseSpaces, sameName } from "./names";
 import { warn } from "../host/engineLog";
 import { duplicateAtCheck, heldByAnother, holds, replacementOf, runMemory } from "./previewGuard";
-import { SECRET_INPUTS, hiddenValues, nameIsSecret, secretKeysOf } from "./secrecy";
+import { hiddenValues, nameIsSecret, secretKeysOf } from "./secrecy";
+import { SECRET_INPUTS } from "../program/state";
 import { bounded, hideValues } from "../logzio/text";
 import { DEFAULT_NAMESPACE } from "../config/settings";
 import { sentence } from "../logzio/text";
+
+/** Built once: a create decodes its inputs with it. */
+const decodeInputs = decodeWith(SiemAccountInputs, "the inputs");
 
 export type { Account, AccountResolver } from "./account";
 
@@ -150,7 +154,7 @@ export class SiemAccountProvider implements dynamic.ResourceProvider<Props, Siem
             problems.length > 0
                 ? E.left<Failure, SiemAccountInputs>({ kind: "input", problems })
                 : pipe(
-                      decodeWith(SiemAccountInputs, "the inputs")(checked.inputs),
+                      decodeInputs(checked.inputs),
                       E.mapLeft((detail): Failure => ({ kind: "input", problems: [detail] })),
                   ),
         );

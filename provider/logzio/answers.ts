@@ -7,11 +7,11 @@ import * as t from "io-ts";
 import * as E from "fp-ts/Either";
 import { pipe } from "fp-ts/function";
 import { ErrorBody, accountIdIn, decodeWith } from "./codecs";
-import { Failure, scrub } from "./errors";
+import { Failure } from "./errors";
 import { PROXY_REFUSED, Proxy, withoutCredentials } from "./proxy";
 import { parseRetryAfter } from "./retryTiming";
 import type { Settings } from "../config/settings";
-import { excerpt, stripHtml } from "./text";
+import { excerpt, scrub, stripHtml } from "./text";
 
 // Failures that mean the request never reached Logz.io, so even a POST may be sent again (postRepeat.ts).
 const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", PROXY_REFUSED]);

@@ -5,8 +5,6 @@
 import { expectEcho } from "../host/hostEcho";
 import { MAX_MESSAGE_CHARS, bounded, hideValues, scrub, sentence, summarise } from "./text";
 
-export { scrub };
-
 export type Failure =
     /** Bad provider settings (missing token, unknown region). */
     | { readonly kind: "config"; readonly problems: readonly string[] }

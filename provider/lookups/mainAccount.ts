@@ -7,9 +7,9 @@ import type * as TE from "fp-ts/TaskEither";
 import { isAnswer, withinDeadline } from "./accountDirectory";
 import { Whoami } from "../logzio/codecs";
 import { Deadline } from "../logzio/deadline";
-import { Failure, describeFailure, scrub, unreachableAdvice } from "../logzio/errors";
+import { Failure, describeFailure, unreachableAdvice } from "../logzio/errors";
 import type { Settings } from "../config/settings";
-import { bounded, headline } from "../logzio/text";
+import { bounded, headline, scrub } from "../logzio/text";
 
 /** How long a token probe's outage (no answer, or a transient failure) is remembered for the next checks. */
 export const PROBE_OUTAGE_MEMORY_MS = 10 * 60_000;
