@@ -143,7 +143,7 @@ if ! python_ok; then
     [ -f "$dir/python/go.mod" ] || printf 'module pulumi-logzio-siem.invalid/python\n\ngo 1.25\n' >"$dir/python/go.mod"
     python_host_source
     build python "the Python language host $py_ver" "$py_mod" "$py_pkg" "$bin/pulumi-language-python" "$py_ver"
-    cp "$py_exec" "$bin/pulumi-language-python-exec" && chmod +x "$bin/pulumi-language-python-exec"
+    install -m 755 "$py_exec" "$bin/pulumi-language-python-exec"
 fi
 
 provide_launcher
