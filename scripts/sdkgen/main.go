@@ -105,6 +105,9 @@ func run(schemaPath, out string, languages []string, goSDK, goModule string) err
 	if err := json.Unmarshal(raw, &spec); err != nil {
 		return fmt.Errorf("%s is not a package schema: %w", schemaPath, err)
 	}
+	if err := versionSDKs(&spec); err != nil {
+		return err
+	}
 	loader := noReferences{}
 	for _, lang := range languages {
 		// Each generator imports its language section into the bound package: bind afresh for each.
@@ -137,6 +140,32 @@ func run(schemaPath, out string, languages []string, goSDK, goModule string) err
 		if err := write(filepath.Join(out, lang), files); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// versionSDKs makes each SDK carry the schema's version (its package version, and the plugin version it asks the
+// engine for), as `respectSchemaVersion` does; without it the generators write 0.0.0 and leave the version out.
+func versionSDKs(spec *schema.PackageSpec) error {
+	if spec.Version == "" {
+		return nil
+	}
+	if spec.Language == nil {
+		spec.Language = map[string]schema.RawMessage{}
+	}
+	for _, lang := range []string{"python", "go", "csharp", "nodejs"} {
+		section := map[string]any{}
+		if raw, ok := spec.Language[lang]; ok {
+			if err := json.Unmarshal(raw, &section); err != nil {
+				return fmt.Errorf("the schema's language.%s: %w", lang, err)
+			}
+		}
+		section["respectSchemaVersion"] = true
+		raw, err := json.Marshal(section)
+		if err != nil {
+			return err
+		}
+		spec.Language[lang] = raw
 	}
 	return nil
 }

@@ -10,19 +10,19 @@ using Pulumi.Serialization;
 namespace Pulumi.LogzioSiem
 {
     /// <summary>
-    /// The provider type for the logzio-siem package. An explicit provider instance, with its own `apiToken`, manages the SIEM accounts of another main account.
+    /// The logzio-siem provider. An explicit provider instance, with its own apiToken and region, manages the SIEM accounts of another Logz.io main account.
     /// </summary>
     [LogzioSiemResourceType("pulumi:providers:logzio-siem")]
     public partial class Provider : global::Pulumi.ProviderResource
     {
         /// <summary>
-        /// An API URL to use instead of the region's (https, or http to this machine only). Falls back to `LOGZIO_CUSTOM_API_URL`.
+        /// An API URL to use instead of the region's: https, or http to this machine only (an emulator). Falls back to `LOGZIO_CUSTOM_API_URL`.
         /// </summary>
         [Output("customApiUrl")]
         public Output<string?> CustomApiUrl { get; private set; } = null!;
 
         /// <summary>
-        /// The Logz.io region of the main account: one of `us` (the default), `au`, `ca`, `eu`, `uk`, `nl`, `wa`. Falls back to `LOGZIO_REGION`.
+        /// The Logz.io region of the main account: one of `us`, `au`, `ca`, `eu`, `uk`, `nl`, `wa` (default `us`). Falls back to `LOGZIO_REGION`.
         /// </summary>
         [Output("region")]
         public Output<string?> Region { get; private set; } = null!;
@@ -59,7 +59,7 @@ namespace Pulumi.LogzioSiem
         private Input<string>? _apiToken;
 
         /// <summary>
-        /// The Logz.io API token of the main account that owns the SIEM accounts. Falls back to the environment variable `LOGZIO_API_TOKEN`. Never stored in state in clear text.
+        /// The API token of the Logz.io main account that owns the SIEM accounts. Falls back to the environment variable `LOGZIO_API_TOKEN`. Kept secret: never stored in state in clear text.
         /// </summary>
         public Input<string>? ApiToken
         {
@@ -72,49 +72,49 @@ namespace Pulumi.LogzioSiem
         }
 
         /// <summary>
-        /// An API URL to use instead of the region's (https, or http to this machine only). Falls back to `LOGZIO_CUSTOM_API_URL`.
+        /// An API URL to use instead of the region's: https, or http to this machine only (an emulator). Falls back to `LOGZIO_CUSTOM_API_URL`.
         /// </summary>
         [Input("customApiUrl")]
         public Input<string>? CustomApiUrl { get; set; }
 
         /// <summary>
-        /// The most requests in flight to Logz.io per main account, 1 to 100 (default 25).
+        /// The most requests in flight to Logz.io per main account, 1 to 100 (default 25). Falls back to `LOGZIO_SIEM_MAX_CONCURRENCY`.
         /// </summary>
         [Input("maxConcurrency", json: true)]
         public Input<int>? MaxConcurrency { get; set; }
 
         /// <summary>
-        /// How many times a failed request is retried, 0 to 20 (default 5).
+        /// How many times a failed request that is safe to repeat is retried, 0 to 20 (default 5). Falls back to `LOGZIO_SIEM_MAX_RETRIES`.
         /// </summary>
         [Input("maxRetries", json: true)]
         public Input<int>? MaxRetries { get; set; }
 
         /// <summary>
-        /// How long after its creation an account missing from Logz.io's list is taken to be still provisioning, in minutes (default 15).
+        /// How long after its creation an account that Logz.io does not list yet is taken to be still setting up, in minutes, 0 to 1440 (default 15). Falls back to `LOGZIO_SIEM_PROVISIONING_GRACE_MINUTES`.
         /// </summary>
         [Input("provisioningGraceMinutes", json: true)]
         public Input<double>? ProvisioningGraceMinutes { get; set; }
 
         /// <summary>
-        /// The Logz.io region of the main account: one of `us` (the default), `au`, `ca`, `eu`, `uk`, `nl`, `wa`. Falls back to `LOGZIO_REGION`.
+        /// The Logz.io region of the main account: one of `us`, `au`, `ca`, `eu`, `uk`, `nl`, `wa` (default `us`). Falls back to `LOGZIO_REGION`.
         /// </summary>
         [Input("region")]
         public Input<string>? Region { get; set; }
 
         /// <summary>
-        /// How long one operation may take against Logz.io, in seconds (default 120).
+        /// How long one operation may take against Logz.io, retries included, in seconds, 1 to 3600 (default 120). Falls back to `LOGZIO_SIEM_REQUEST_TIMEOUT_SECONDS`.
         /// </summary>
         [Input("requestTimeoutSeconds", json: true)]
         public Input<double>? RequestTimeoutSeconds { get; set; }
 
         /// <summary>
-        /// The base delay of the retries' exponential backoff, in milliseconds (default 250).
+        /// The first step of the retries' exponential backoff, in milliseconds, 0 to 60000 (default 250). Falls back to `LOGZIO_SIEM_RETRY_BASE_MS`.
         /// </summary>
         [Input("retryBaseMs", json: true)]
         public Input<double>? RetryBaseMs { get; set; }
 
         /// <summary>
-        /// How long the API token check may take at preview, in seconds (default 5).
+        /// How long the API token check at preview may take, in seconds, 1 to 120 (default 5). Falls back to `LOGZIO_SIEM_TOKEN_CHECK_TIMEOUT_SECONDS`.
         /// </summary>
         [Input("tokenCheckTimeoutSeconds", json: true)]
         public Input<double>? TokenCheckTimeoutSeconds { get; set; }

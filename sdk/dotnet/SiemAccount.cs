@@ -10,61 +10,61 @@ using Pulumi.Serialization;
 namespace Pulumi.LogzioSiem
 {
     /// <summary>
-    /// A Logz.io Cloud SIEM account. Logz.io has no call to delete one, so destroying the resource is refused while the account exists: to keep the account, set the `retainOnDelete` resource option; to end it, delete it in the Logz.io UI first.
+    /// A Logz.io Cloud SIEM account. Logz.io has no call that updates or deletes one: a change of any input replaces the account, and a delete is refused while the account exists. To keep the account and drop it from the stack, set the retainOnDelete resource option; to end it, delete it in the Logz.io UI first. Adopt an existing account with existingAccountId or `pulumi import`.
     /// </summary>
     [LogzioSiemResourceType("logzio-siem:index:SiemAccount")]
     public partial class SiemAccount : global::Pulumi.CustomResource
     {
         /// <summary>
-        /// The SIEM account's id at Logz.io.
+        /// The SIEM account's id at Logz.io (also the resource's id).
         /// </summary>
         [Output("accountId")]
         public Output<int> AccountId { get; private set; } = null!;
 
         /// <summary>
-        /// The SIEM account's name: letters, digits, `-`, `.`, `_` and spaces. Changing it replaces the account.
+        /// The SIEM account's name: letters, digits, `-`, `.`, `_` and spaces. Logz.io has no call that changes an account, so changing it replaces the account; a rename made in the Logz.io UI is seen by refresh.
         /// </summary>
         [Output("accountName")]
         public Output<string> AccountName { get; private set; } = null!;
 
         /// <summary>
-        /// Ids of the log accounts the SIEM account scans.
+        /// Ids of the log accounts the SIEM account scans; Logz.io defaults to the main account. A set: order is ignored.
         /// </summary>
         [Output("accountsToScan")]
         public Output<ImmutableArray<int>> AccountsToScan { get; private set; } = null!;
 
         /// <summary>
-        /// The Logz.io API URL the main account was reached at.
+        /// The Logz.io API URL the main account is reached at.
         /// </summary>
         [Output("apiUrl")]
         public Output<string> ApiUrl { get; private set; } = null!;
 
         /// <summary>
-        /// When the account was created or adopted (ISO 8601).
+        /// When Logz.io created the account (ISO 8601); empty for an account that was imported or adopted.
         /// </summary>
         [Output("createdAt")]
         public Output<string> CreatedAt { get; private set; } = null!;
 
         /// <summary>
-        /// The SIEM account's email address. Changing it replaces the account.
+        /// The email address of the SIEM account. Changing it replaces the account. Logz.io does not return it: an imported account has none recorded, and the first one given is taken as the account's.
         /// </summary>
         [Output("email")]
-        public Output<string> Email { get; private set; } = null!;
+        public Output<string?> Email { get; private set; } = null!;
 
         /// <summary>
-        /// Adopt the existing SIEM account with this id instead of creating one: no account is created.
+        /// Adopt the existing SIEM account with this id instead of creating one: nothing is created, and its accountName must be the name Logz.io lists. `pulumi import` records it.
         /// </summary>
         [Output("existingAccountId")]
         public Output<int?> ExistingAccountId { get; private set; } = null!;
 
         /// <summary>
-        /// Whether the account uses a shared Repository account.
+        /// Whether the SIEM account uses a shared Repository account.
         /// </summary>
         [Output("isUsingRepositoryAccount")]
-        public Output<bool> IsUsingRepositoryAccount { get; private set; } = null!;
+        public Output<bool?> IsUsingRepositoryAccount { get; private set; } = null!;
 
         /// <summary>
-        /// The id of the main account that owns the SIEM account.
+        /// The id of the Logz.io main account that owns the SIEM account.
         /// </summary>
         [Output("mainAccountId")]
         public Output<int> MainAccountId { get; private set; } = null!;
@@ -115,7 +115,7 @@ namespace Pulumi.LogzioSiem
     public sealed class SiemAccountArgs : global::Pulumi.ResourceArgs
     {
         /// <summary>
-        /// The SIEM account's name: letters, digits, `-`, `.`, `_` and spaces. Changing it replaces the account.
+        /// The SIEM account's name: letters, digits, `-`, `.`, `_` and spaces. Logz.io has no call that changes an account, so changing it replaces the account; a rename made in the Logz.io UI is seen by refresh.
         /// </summary>
         [Input("accountName", required: true)]
         public Input<string> AccountName { get; set; } = null!;
@@ -133,19 +133,19 @@ namespace Pulumi.LogzioSiem
         }
 
         /// <summary>
-        /// The SIEM account's email address. Changing it replaces the account.
+        /// The email address of the SIEM account. Changing it replaces the account. Logz.io does not return it: an imported account has none recorded, and the first one given is taken as the account's.
         /// </summary>
         [Input("email", required: true)]
         public Input<string> Email { get; set; } = null!;
 
         /// <summary>
-        /// Adopt the existing SIEM account with this id instead of creating one: no account is created.
+        /// Adopt the existing SIEM account with this id instead of creating one: nothing is created, and its accountName must be the name Logz.io lists. `pulumi import` records it.
         /// </summary>
         [Input("existingAccountId")]
         public Input<int>? ExistingAccountId { get; set; }
 
         /// <summary>
-        /// Whether the account uses a shared Repository account.
+        /// Whether the SIEM account uses a shared Repository account.
         /// </summary>
         [Input("isUsingRepositoryAccount")]
         public Input<bool>? IsUsingRepositoryAccount { get; set; }

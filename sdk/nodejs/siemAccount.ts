@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as utilities from "./utilities";
 
 /**
- * A Logz.io Cloud SIEM account. Logz.io has no call to delete one, so destroying the resource is refused while the account exists: to keep the account, set the `retainOnDelete` resource option; to end it, delete it in the Logz.io UI first.
+ * A Logz.io Cloud SIEM account. Logz.io has no call that updates or deletes one: a change of any input replaces the account, and a delete is refused while the account exists. To keep the account and drop it from the stack, set the retainOnDelete resource option; to end it, delete it in the Logz.io UI first. Adopt an existing account with existingAccountId or `pulumi import`.
  */
 export class SiemAccount extends pulumi.CustomResource {
     /**
@@ -35,39 +35,39 @@ export class SiemAccount extends pulumi.CustomResource {
     }
 
     /**
-     * The SIEM account's id at Logz.io.
+     * The SIEM account's id at Logz.io (also the resource's id).
      */
     declare public /*out*/ readonly accountId: pulumi.Output<number>;
     /**
-     * The SIEM account's name: letters, digits, `-`, `.`, `_` and spaces. Changing it replaces the account.
+     * The SIEM account's name: letters, digits, `-`, `.`, `_` and spaces. Logz.io has no call that changes an account, so changing it replaces the account; a rename made in the Logz.io UI is seen by refresh.
      */
     declare public readonly accountName: pulumi.Output<string>;
     /**
-     * Ids of the log accounts the SIEM account scans.
+     * Ids of the log accounts the SIEM account scans; Logz.io defaults to the main account. A set: order is ignored.
      */
-    declare public readonly accountsToScan: pulumi.Output<number[]>;
+    declare public readonly accountsToScan: pulumi.Output<number[] | undefined>;
     /**
-     * The Logz.io API URL the main account was reached at.
+     * The Logz.io API URL the main account is reached at.
      */
     declare public /*out*/ readonly apiUrl: pulumi.Output<string>;
     /**
-     * When the account was created or adopted (ISO 8601).
+     * When Logz.io created the account (ISO 8601); empty for an account that was imported or adopted.
      */
     declare public /*out*/ readonly createdAt: pulumi.Output<string>;
     /**
-     * The SIEM account's email address. Changing it replaces the account.
+     * The email address of the SIEM account. Changing it replaces the account. Logz.io does not return it: an imported account has none recorded, and the first one given is taken as the account's.
      */
-    declare public readonly email: pulumi.Output<string>;
+    declare public readonly email: pulumi.Output<string | undefined>;
     /**
-     * Adopt the existing SIEM account with this id instead of creating one: no account is created.
+     * Adopt the existing SIEM account with this id instead of creating one: nothing is created, and its accountName must be the name Logz.io lists. `pulumi import` records it.
      */
     declare public readonly existingAccountId: pulumi.Output<number | undefined>;
     /**
-     * Whether the account uses a shared Repository account.
+     * Whether the SIEM account uses a shared Repository account.
      */
-    declare public readonly isUsingRepositoryAccount: pulumi.Output<boolean>;
+    declare public readonly isUsingRepositoryAccount: pulumi.Output<boolean | undefined>;
     /**
-     * The id of the main account that owns the SIEM account.
+     * The id of the Logz.io main account that owns the SIEM account.
      */
     declare public /*out*/ readonly mainAccountId: pulumi.Output<number>;
 
@@ -118,7 +118,7 @@ export class SiemAccount extends pulumi.CustomResource {
  */
 export interface SiemAccountArgs {
     /**
-     * The SIEM account's name: letters, digits, `-`, `.`, `_` and spaces. Changing it replaces the account.
+     * The SIEM account's name: letters, digits, `-`, `.`, `_` and spaces. Logz.io has no call that changes an account, so changing it replaces the account; a rename made in the Logz.io UI is seen by refresh.
      */
     accountName: pulumi.Input<string>;
     /**
@@ -126,15 +126,15 @@ export interface SiemAccountArgs {
      */
     accountsToScan?: pulumi.Input<pulumi.Input<number>[]>;
     /**
-     * The SIEM account's email address. Changing it replaces the account.
+     * The email address of the SIEM account. Changing it replaces the account. Logz.io does not return it: an imported account has none recorded, and the first one given is taken as the account's.
      */
     email: pulumi.Input<string>;
     /**
-     * Adopt the existing SIEM account with this id instead of creating one: no account is created.
+     * Adopt the existing SIEM account with this id instead of creating one: nothing is created, and its accountName must be the name Logz.io lists. `pulumi import` records it.
      */
     existingAccountId?: pulumi.Input<number>;
     /**
-     * Whether the account uses a shared Repository account.
+     * Whether the SIEM account uses a shared Repository account.
      */
     isUsingRepositoryAccount?: pulumi.Input<boolean>;
 }

@@ -34,7 +34,7 @@ namespace Pulumi.LogzioSiem
 
         private static readonly __Value<string?> _apiToken = new __Value<string?>(() => __config.Get("apiToken"));
         /// <summary>
-        /// The Logz.io API token of the main account that owns the SIEM accounts. Falls back to the environment variable `LOGZIO_API_TOKEN`. Never stored in state in clear text.
+        /// The API token of the Logz.io main account that owns the SIEM accounts. Falls back to the environment variable `LOGZIO_API_TOKEN`. Kept secret: never stored in state in clear text.
         /// </summary>
         public static string? ApiToken
         {
@@ -44,7 +44,7 @@ namespace Pulumi.LogzioSiem
 
         private static readonly __Value<string?> _customApiUrl = new __Value<string?>(() => __config.Get("customApiUrl"));
         /// <summary>
-        /// An API URL to use instead of the region's (https, or http to this machine only). Falls back to `LOGZIO_CUSTOM_API_URL`.
+        /// An API URL to use instead of the region's: https, or http to this machine only (an emulator). Falls back to `LOGZIO_CUSTOM_API_URL`.
         /// </summary>
         public static string? CustomApiUrl
         {
@@ -54,7 +54,7 @@ namespace Pulumi.LogzioSiem
 
         private static readonly __Value<int?> _maxConcurrency = new __Value<int?>(() => __config.GetInt32("maxConcurrency"));
         /// <summary>
-        /// The most requests in flight to Logz.io per main account, 1 to 100 (default 25).
+        /// The most requests in flight to Logz.io per main account, 1 to 100 (default 25). Falls back to `LOGZIO_SIEM_MAX_CONCURRENCY`.
         /// </summary>
         public static int? MaxConcurrency
         {
@@ -64,7 +64,7 @@ namespace Pulumi.LogzioSiem
 
         private static readonly __Value<int?> _maxRetries = new __Value<int?>(() => __config.GetInt32("maxRetries"));
         /// <summary>
-        /// How many times a failed request is retried, 0 to 20 (default 5).
+        /// How many times a failed request that is safe to repeat is retried, 0 to 20 (default 5). Falls back to `LOGZIO_SIEM_MAX_RETRIES`.
         /// </summary>
         public static int? MaxRetries
         {
@@ -74,7 +74,7 @@ namespace Pulumi.LogzioSiem
 
         private static readonly __Value<double?> _provisioningGraceMinutes = new __Value<double?>(() => __config.GetDouble("provisioningGraceMinutes"));
         /// <summary>
-        /// How long after its creation an account missing from Logz.io's list is taken to be still provisioning, in minutes (default 15).
+        /// How long after its creation an account that Logz.io does not list yet is taken to be still setting up, in minutes, 0 to 1440 (default 15). Falls back to `LOGZIO_SIEM_PROVISIONING_GRACE_MINUTES`.
         /// </summary>
         public static double? ProvisioningGraceMinutes
         {
@@ -84,7 +84,7 @@ namespace Pulumi.LogzioSiem
 
         private static readonly __Value<string?> _region = new __Value<string?>(() => __config.Get("region"));
         /// <summary>
-        /// The Logz.io region of the main account: one of `us` (the default), `au`, `ca`, `eu`, `uk`, `nl`, `wa`. Falls back to `LOGZIO_REGION`.
+        /// The Logz.io region of the main account: one of `us`, `au`, `ca`, `eu`, `uk`, `nl`, `wa` (default `us`). Falls back to `LOGZIO_REGION`.
         /// </summary>
         public static string? Region
         {
@@ -94,7 +94,7 @@ namespace Pulumi.LogzioSiem
 
         private static readonly __Value<double?> _requestTimeoutSeconds = new __Value<double?>(() => __config.GetDouble("requestTimeoutSeconds"));
         /// <summary>
-        /// How long one operation may take against Logz.io, in seconds (default 120).
+        /// How long one operation may take against Logz.io, retries included, in seconds, 1 to 3600 (default 120). Falls back to `LOGZIO_SIEM_REQUEST_TIMEOUT_SECONDS`.
         /// </summary>
         public static double? RequestTimeoutSeconds
         {
@@ -104,7 +104,7 @@ namespace Pulumi.LogzioSiem
 
         private static readonly __Value<double?> _retryBaseMs = new __Value<double?>(() => __config.GetDouble("retryBaseMs"));
         /// <summary>
-        /// The base delay of the retries' exponential backoff, in milliseconds (default 250).
+        /// The first step of the retries' exponential backoff, in milliseconds, 0 to 60000 (default 250). Falls back to `LOGZIO_SIEM_RETRY_BASE_MS`.
         /// </summary>
         public static double? RetryBaseMs
         {
@@ -114,7 +114,7 @@ namespace Pulumi.LogzioSiem
 
         private static readonly __Value<double?> _tokenCheckTimeoutSeconds = new __Value<double?>(() => __config.GetDouble("tokenCheckTimeoutSeconds"));
         /// <summary>
-        /// How long the API token check may take at preview, in seconds (default 5).
+        /// How long the API token check at preview may take, in seconds, 1 to 120 (default 5). Falls back to `LOGZIO_SIEM_TOKEN_CHECK_TIMEOUT_SECONDS`.
         /// </summary>
         public static double? TokenCheckTimeoutSeconds
         {

@@ -1,2 +1,2 @@
-// Logz.io Cloud SIEM accounts: create, adopt, refresh and guard them against accidental deletion.
+// Logz.io Cloud SIEM accounts: create, adopt, import and refresh them, guarded against duplicates and accidental deletion.
 package logziosiem

@@ -11,13 +11,13 @@ import (
 	"pulumi-logzio-siem/sdk/go/logziosiem/internal"
 )
 
-// The provider type for the logzio-siem package. An explicit provider instance, with its own `apiToken`, manages the SIEM accounts of another main account.
+// The logzio-siem provider. An explicit provider instance, with its own apiToken and region, manages the SIEM accounts of another Logz.io main account.
 type Provider struct {
 	pulumi.ProviderResourceState
 
-	// An API URL to use instead of the region's (https, or http to this machine only). Falls back to `LOGZIO_CUSTOM_API_URL`.
+	// An API URL to use instead of the region's: https, or http to this machine only (an emulator). Falls back to `LOGZIO_CUSTOM_API_URL`.
 	CustomApiUrl pulumi.StringPtrOutput `pulumi:"customApiUrl"`
-	// The Logz.io region of the main account: one of `us` (the default), `au`, `ca`, `eu`, `uk`, `nl`, `wa`. Falls back to `LOGZIO_REGION`.
+	// The Logz.io region of the main account: one of `us`, `au`, `ca`, `eu`, `uk`, `nl`, `wa` (default `us`). Falls back to `LOGZIO_REGION`.
 	Region pulumi.StringPtrOutput `pulumi:"region"`
 }
 
@@ -41,45 +41,45 @@ func NewProvider(ctx *pulumi.Context,
 }
 
 type providerArgs struct {
-	// The Logz.io API token of the main account that owns the SIEM accounts. Falls back to the environment variable `LOGZIO_API_TOKEN`. Never stored in state in clear text.
+	// The API token of the Logz.io main account that owns the SIEM accounts. Falls back to the environment variable `LOGZIO_API_TOKEN`. Kept secret: never stored in state in clear text.
 	ApiToken *string `pulumi:"apiToken"`
-	// An API URL to use instead of the region's (https, or http to this machine only). Falls back to `LOGZIO_CUSTOM_API_URL`.
+	// An API URL to use instead of the region's: https, or http to this machine only (an emulator). Falls back to `LOGZIO_CUSTOM_API_URL`.
 	CustomApiUrl *string `pulumi:"customApiUrl"`
-	// The most requests in flight to Logz.io per main account, 1 to 100 (default 25).
+	// The most requests in flight to Logz.io per main account, 1 to 100 (default 25). Falls back to `LOGZIO_SIEM_MAX_CONCURRENCY`.
 	MaxConcurrency *int `pulumi:"maxConcurrency"`
-	// How many times a failed request is retried, 0 to 20 (default 5).
+	// How many times a failed request that is safe to repeat is retried, 0 to 20 (default 5). Falls back to `LOGZIO_SIEM_MAX_RETRIES`.
 	MaxRetries *int `pulumi:"maxRetries"`
-	// How long after its creation an account missing from Logz.io's list is taken to be still provisioning, in minutes (default 15).
+	// How long after its creation an account that Logz.io does not list yet is taken to be still setting up, in minutes, 0 to 1440 (default 15). Falls back to `LOGZIO_SIEM_PROVISIONING_GRACE_MINUTES`.
 	ProvisioningGraceMinutes *float64 `pulumi:"provisioningGraceMinutes"`
-	// The Logz.io region of the main account: one of `us` (the default), `au`, `ca`, `eu`, `uk`, `nl`, `wa`. Falls back to `LOGZIO_REGION`.
+	// The Logz.io region of the main account: one of `us`, `au`, `ca`, `eu`, `uk`, `nl`, `wa` (default `us`). Falls back to `LOGZIO_REGION`.
 	Region *string `pulumi:"region"`
-	// How long one operation may take against Logz.io, in seconds (default 120).
+	// How long one operation may take against Logz.io, retries included, in seconds, 1 to 3600 (default 120). Falls back to `LOGZIO_SIEM_REQUEST_TIMEOUT_SECONDS`.
 	RequestTimeoutSeconds *float64 `pulumi:"requestTimeoutSeconds"`
-	// The base delay of the retries' exponential backoff, in milliseconds (default 250).
+	// The first step of the retries' exponential backoff, in milliseconds, 0 to 60000 (default 250). Falls back to `LOGZIO_SIEM_RETRY_BASE_MS`.
 	RetryBaseMs *float64 `pulumi:"retryBaseMs"`
-	// How long the API token check may take at preview, in seconds (default 5).
+	// How long the API token check at preview may take, in seconds, 1 to 120 (default 5). Falls back to `LOGZIO_SIEM_TOKEN_CHECK_TIMEOUT_SECONDS`.
 	TokenCheckTimeoutSeconds *float64 `pulumi:"tokenCheckTimeoutSeconds"`
 }
 
 // The set of arguments for constructing a Provider resource.
 type ProviderArgs struct {
-	// The Logz.io API token of the main account that owns the SIEM accounts. Falls back to the environment variable `LOGZIO_API_TOKEN`. Never stored in state in clear text.
+	// The API token of the Logz.io main account that owns the SIEM accounts. Falls back to the environment variable `LOGZIO_API_TOKEN`. Kept secret: never stored in state in clear text.
 	ApiToken pulumi.StringPtrInput
-	// An API URL to use instead of the region's (https, or http to this machine only). Falls back to `LOGZIO_CUSTOM_API_URL`.
+	// An API URL to use instead of the region's: https, or http to this machine only (an emulator). Falls back to `LOGZIO_CUSTOM_API_URL`.
 	CustomApiUrl pulumi.StringPtrInput
-	// The most requests in flight to Logz.io per main account, 1 to 100 (default 25).
+	// The most requests in flight to Logz.io per main account, 1 to 100 (default 25). Falls back to `LOGZIO_SIEM_MAX_CONCURRENCY`.
 	MaxConcurrency pulumi.IntPtrInput
-	// How many times a failed request is retried, 0 to 20 (default 5).
+	// How many times a failed request that is safe to repeat is retried, 0 to 20 (default 5). Falls back to `LOGZIO_SIEM_MAX_RETRIES`.
 	MaxRetries pulumi.IntPtrInput
-	// How long after its creation an account missing from Logz.io's list is taken to be still provisioning, in minutes (default 15).
+	// How long after its creation an account that Logz.io does not list yet is taken to be still setting up, in minutes, 0 to 1440 (default 15). Falls back to `LOGZIO_SIEM_PROVISIONING_GRACE_MINUTES`.
 	ProvisioningGraceMinutes pulumi.Float64PtrInput
-	// The Logz.io region of the main account: one of `us` (the default), `au`, `ca`, `eu`, `uk`, `nl`, `wa`. Falls back to `LOGZIO_REGION`.
+	// The Logz.io region of the main account: one of `us`, `au`, `ca`, `eu`, `uk`, `nl`, `wa` (default `us`). Falls back to `LOGZIO_REGION`.
 	Region pulumi.StringPtrInput
-	// How long one operation may take against Logz.io, in seconds (default 120).
+	// How long one operation may take against Logz.io, retries included, in seconds, 1 to 3600 (default 120). Falls back to `LOGZIO_SIEM_REQUEST_TIMEOUT_SECONDS`.
 	RequestTimeoutSeconds pulumi.Float64PtrInput
-	// The base delay of the retries' exponential backoff, in milliseconds (default 250).
+	// The first step of the retries' exponential backoff, in milliseconds, 0 to 60000 (default 250). Falls back to `LOGZIO_SIEM_RETRY_BASE_MS`.
 	RetryBaseMs pulumi.Float64PtrInput
-	// How long the API token check may take at preview, in seconds (default 5).
+	// How long the API token check at preview may take, in seconds, 1 to 120 (default 5). Falls back to `LOGZIO_SIEM_TOKEN_CHECK_TIMEOUT_SECONDS`.
 	TokenCheckTimeoutSeconds pulumi.Float64PtrInput
 }
 
@@ -120,12 +120,12 @@ func (o ProviderOutput) ToProviderOutputWithContext(ctx context.Context) Provide
 	return o
 }
 
-// An API URL to use instead of the region's (https, or http to this machine only). Falls back to `LOGZIO_CUSTOM_API_URL`.
+// An API URL to use instead of the region's: https, or http to this machine only (an emulator). Falls back to `LOGZIO_CUSTOM_API_URL`.
 func (o ProviderOutput) CustomApiUrl() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Provider) pulumi.StringPtrOutput { return v.CustomApiUrl }).(pulumi.StringPtrOutput)
 }
 
-// The Logz.io region of the main account: one of `us` (the default), `au`, `ca`, `eu`, `uk`, `nl`, `wa`. Falls back to `LOGZIO_REGION`.
+// The Logz.io region of the main account: one of `us`, `au`, `ca`, `eu`, `uk`, `nl`, `wa` (default `us`). Falls back to `LOGZIO_REGION`.
 func (o ProviderOutput) Region() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Provider) pulumi.StringPtrOutput { return v.Region }).(pulumi.StringPtrOutput)
 }

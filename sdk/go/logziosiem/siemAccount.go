@@ -12,27 +12,27 @@ import (
 	"pulumi-logzio-siem/sdk/go/logziosiem/internal"
 )
 
-// A Logz.io Cloud SIEM account. Logz.io has no call to delete one, so destroying the resource is refused while the account exists: to keep the account, set the `retainOnDelete` resource option; to end it, delete it in the Logz.io UI first.
+// A Logz.io Cloud SIEM account. Logz.io has no call that updates or deletes one: a change of any input replaces the account, and a delete is refused while the account exists. To keep the account and drop it from the stack, set the retainOnDelete resource option; to end it, delete it in the Logz.io UI first. Adopt an existing account with existingAccountId or `pulumi import`.
 type SiemAccount struct {
 	pulumi.CustomResourceState
 
-	// The SIEM account's id at Logz.io.
+	// The SIEM account's id at Logz.io (also the resource's id).
 	AccountId pulumi.IntOutput `pulumi:"accountId"`
-	// The SIEM account's name: letters, digits, `-`, `.`, `_` and spaces. Changing it replaces the account.
+	// The SIEM account's name: letters, digits, `-`, `.`, `_` and spaces. Logz.io has no call that changes an account, so changing it replaces the account; a rename made in the Logz.io UI is seen by refresh.
 	AccountName pulumi.StringOutput `pulumi:"accountName"`
-	// Ids of the log accounts the SIEM account scans.
+	// Ids of the log accounts the SIEM account scans; Logz.io defaults to the main account. A set: order is ignored.
 	AccountsToScan pulumi.IntArrayOutput `pulumi:"accountsToScan"`
-	// The Logz.io API URL the main account was reached at.
+	// The Logz.io API URL the main account is reached at.
 	ApiUrl pulumi.StringOutput `pulumi:"apiUrl"`
-	// When the account was created or adopted (ISO 8601).
+	// When Logz.io created the account (ISO 8601); empty for an account that was imported or adopted.
 	CreatedAt pulumi.StringOutput `pulumi:"createdAt"`
-	// The SIEM account's email address. Changing it replaces the account.
-	Email pulumi.StringOutput `pulumi:"email"`
-	// Adopt the existing SIEM account with this id instead of creating one: no account is created.
+	// The email address of the SIEM account. Changing it replaces the account. Logz.io does not return it: an imported account has none recorded, and the first one given is taken as the account's.
+	Email pulumi.StringPtrOutput `pulumi:"email"`
+	// Adopt the existing SIEM account with this id instead of creating one: nothing is created, and its accountName must be the name Logz.io lists. `pulumi import` records it.
 	ExistingAccountId pulumi.IntPtrOutput `pulumi:"existingAccountId"`
-	// Whether the account uses a shared Repository account.
-	IsUsingRepositoryAccount pulumi.BoolOutput `pulumi:"isUsingRepositoryAccount"`
-	// The id of the main account that owns the SIEM account.
+	// Whether the SIEM account uses a shared Repository account.
+	IsUsingRepositoryAccount pulumi.BoolPtrOutput `pulumi:"isUsingRepositoryAccount"`
+	// The id of the Logz.io main account that owns the SIEM account.
 	MainAccountId pulumi.IntOutput `pulumi:"mainAccountId"`
 }
 
@@ -82,29 +82,29 @@ func (SiemAccountState) ElementType() reflect.Type {
 }
 
 type siemAccountArgs struct {
-	// The SIEM account's name: letters, digits, `-`, `.`, `_` and spaces. Changing it replaces the account.
+	// The SIEM account's name: letters, digits, `-`, `.`, `_` and spaces. Logz.io has no call that changes an account, so changing it replaces the account; a rename made in the Logz.io UI is seen by refresh.
 	AccountName string `pulumi:"accountName"`
 	// Ids of the log accounts the SIEM account scans; Logz.io defaults to the main account. A set: order is ignored.
 	AccountsToScan []int `pulumi:"accountsToScan"`
-	// The SIEM account's email address. Changing it replaces the account.
+	// The email address of the SIEM account. Changing it replaces the account. Logz.io does not return it: an imported account has none recorded, and the first one given is taken as the account's.
 	Email string `pulumi:"email"`
-	// Adopt the existing SIEM account with this id instead of creating one: no account is created.
+	// Adopt the existing SIEM account with this id instead of creating one: nothing is created, and its accountName must be the name Logz.io lists. `pulumi import` records it.
 	ExistingAccountId *int `pulumi:"existingAccountId"`
-	// Whether the account uses a shared Repository account.
+	// Whether the SIEM account uses a shared Repository account.
 	IsUsingRepositoryAccount *bool `pulumi:"isUsingRepositoryAccount"`
 }
 
 // The set of arguments for constructing a SiemAccount resource.
 type SiemAccountArgs struct {
-	// The SIEM account's name: letters, digits, `-`, `.`, `_` and spaces. Changing it replaces the account.
+	// The SIEM account's name: letters, digits, `-`, `.`, `_` and spaces. Logz.io has no call that changes an account, so changing it replaces the account; a rename made in the Logz.io UI is seen by refresh.
 	AccountName pulumi.StringInput
 	// Ids of the log accounts the SIEM account scans; Logz.io defaults to the main account. A set: order is ignored.
 	AccountsToScan pulumi.IntArrayInput
-	// The SIEM account's email address. Changing it replaces the account.
+	// The email address of the SIEM account. Changing it replaces the account. Logz.io does not return it: an imported account has none recorded, and the first one given is taken as the account's.
 	Email pulumi.StringInput
-	// Adopt the existing SIEM account with this id instead of creating one: no account is created.
+	// Adopt the existing SIEM account with this id instead of creating one: nothing is created, and its accountName must be the name Logz.io lists. `pulumi import` records it.
 	ExistingAccountId pulumi.IntPtrInput
-	// Whether the account uses a shared Repository account.
+	// Whether the SIEM account uses a shared Repository account.
 	IsUsingRepositoryAccount pulumi.BoolPtrInput
 }
 
@@ -195,47 +195,47 @@ func (o SiemAccountOutput) ToSiemAccountOutputWithContext(ctx context.Context) S
 	return o
 }
 
-// The SIEM account's id at Logz.io.
+// The SIEM account's id at Logz.io (also the resource's id).
 func (o SiemAccountOutput) AccountId() pulumi.IntOutput {
 	return o.ApplyT(func(v *SiemAccount) pulumi.IntOutput { return v.AccountId }).(pulumi.IntOutput)
 }
 
-// The SIEM account's name: letters, digits, `-`, `.`, `_` and spaces. Changing it replaces the account.
+// The SIEM account's name: letters, digits, `-`, `.`, `_` and spaces. Logz.io has no call that changes an account, so changing it replaces the account; a rename made in the Logz.io UI is seen by refresh.
 func (o SiemAccountOutput) AccountName() pulumi.StringOutput {
 	return o.ApplyT(func(v *SiemAccount) pulumi.StringOutput { return v.AccountName }).(pulumi.StringOutput)
 }
 
-// Ids of the log accounts the SIEM account scans.
+// Ids of the log accounts the SIEM account scans; Logz.io defaults to the main account. A set: order is ignored.
 func (o SiemAccountOutput) AccountsToScan() pulumi.IntArrayOutput {
 	return o.ApplyT(func(v *SiemAccount) pulumi.IntArrayOutput { return v.AccountsToScan }).(pulumi.IntArrayOutput)
 }
 
-// The Logz.io API URL the main account was reached at.
+// The Logz.io API URL the main account is reached at.
 func (o SiemAccountOutput) ApiUrl() pulumi.StringOutput {
 	return o.ApplyT(func(v *SiemAccount) pulumi.StringOutput { return v.ApiUrl }).(pulumi.StringOutput)
 }
 
-// When the account was created or adopted (ISO 8601).
+// When Logz.io created the account (ISO 8601); empty for an account that was imported or adopted.
 func (o SiemAccountOutput) CreatedAt() pulumi.StringOutput {
 	return o.ApplyT(func(v *SiemAccount) pulumi.StringOutput { return v.CreatedAt }).(pulumi.StringOutput)
 }
 
-// The SIEM account's email address. Changing it replaces the account.
-func (o SiemAccountOutput) Email() pulumi.StringOutput {
-	return o.ApplyT(func(v *SiemAccount) pulumi.StringOutput { return v.Email }).(pulumi.StringOutput)
+// The email address of the SIEM account. Changing it replaces the account. Logz.io does not return it: an imported account has none recorded, and the first one given is taken as the account's.
+func (o SiemAccountOutput) Email() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *SiemAccount) pulumi.StringPtrOutput { return v.Email }).(pulumi.StringPtrOutput)
 }
 
-// Adopt the existing SIEM account with this id instead of creating one: no account is created.
+// Adopt the existing SIEM account with this id instead of creating one: nothing is created, and its accountName must be the name Logz.io lists. `pulumi import` records it.
 func (o SiemAccountOutput) ExistingAccountId() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *SiemAccount) pulumi.IntPtrOutput { return v.ExistingAccountId }).(pulumi.IntPtrOutput)
 }
 
-// Whether the account uses a shared Repository account.
-func (o SiemAccountOutput) IsUsingRepositoryAccount() pulumi.BoolOutput {
-	return o.ApplyT(func(v *SiemAccount) pulumi.BoolOutput { return v.IsUsingRepositoryAccount }).(pulumi.BoolOutput)
+// Whether the SIEM account uses a shared Repository account.
+func (o SiemAccountOutput) IsUsingRepositoryAccount() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *SiemAccount) pulumi.BoolPtrOutput { return v.IsUsingRepositoryAccount }).(pulumi.BoolPtrOutput)
 }
 
-// The id of the main account that owns the SIEM account.
+// The id of the Logz.io main account that owns the SIEM account.
 func (o SiemAccountOutput) MainAccountId() pulumi.IntOutput {
 	return o.ApplyT(func(v *SiemAccount) pulumi.IntOutput { return v.MainAccountId }).(pulumi.IntOutput)
 }

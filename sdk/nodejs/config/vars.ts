@@ -8,7 +8,7 @@ declare var exports: any;
 const __config = new pulumi.Config("logzio-siem");
 
 /**
- * The Logz.io API token of the main account that owns the SIEM accounts. Falls back to the environment variable `LOGZIO_API_TOKEN`. Never stored in state in clear text.
+ * The API token of the Logz.io main account that owns the SIEM accounts. Falls back to the environment variable `LOGZIO_API_TOKEN`. Kept secret: never stored in state in clear text.
  */
 export declare const apiToken: string | undefined;
 Object.defineProperty(exports, "apiToken", {
@@ -19,7 +19,7 @@ Object.defineProperty(exports, "apiToken", {
 });
 
 /**
- * An API URL to use instead of the region's (https, or http to this machine only). Falls back to `LOGZIO_CUSTOM_API_URL`.
+ * An API URL to use instead of the region's: https, or http to this machine only (an emulator). Falls back to `LOGZIO_CUSTOM_API_URL`.
  */
 export declare const customApiUrl: string | undefined;
 Object.defineProperty(exports, "customApiUrl", {
@@ -30,7 +30,7 @@ Object.defineProperty(exports, "customApiUrl", {
 });
 
 /**
- * The most requests in flight to Logz.io per main account, 1 to 100 (default 25).
+ * The most requests in flight to Logz.io per main account, 1 to 100 (default 25). Falls back to `LOGZIO_SIEM_MAX_CONCURRENCY`.
  */
 export declare const maxConcurrency: number | undefined;
 Object.defineProperty(exports, "maxConcurrency", {
@@ -41,7 +41,7 @@ Object.defineProperty(exports, "maxConcurrency", {
 });
 
 /**
- * How many times a failed request is retried, 0 to 20 (default 5).
+ * How many times a failed request that is safe to repeat is retried, 0 to 20 (default 5). Falls back to `LOGZIO_SIEM_MAX_RETRIES`.
  */
 export declare const maxRetries: number | undefined;
 Object.defineProperty(exports, "maxRetries", {
@@ -52,7 +52,7 @@ Object.defineProperty(exports, "maxRetries", {
 });
 
 /**
- * How long after its creation an account missing from Logz.io's list is taken to be still provisioning, in minutes (default 15).
+ * How long after its creation an account that Logz.io does not list yet is taken to be still setting up, in minutes, 0 to 1440 (default 15). Falls back to `LOGZIO_SIEM_PROVISIONING_GRACE_MINUTES`.
  */
 export declare const provisioningGraceMinutes: number | undefined;
 Object.defineProperty(exports, "provisioningGraceMinutes", {
@@ -63,7 +63,7 @@ Object.defineProperty(exports, "provisioningGraceMinutes", {
 });
 
 /**
- * The Logz.io region of the main account: one of `us` (the default), `au`, `ca`, `eu`, `uk`, `nl`, `wa`. Falls back to `LOGZIO_REGION`.
+ * The Logz.io region of the main account: one of `us`, `au`, `ca`, `eu`, `uk`, `nl`, `wa` (default `us`). Falls back to `LOGZIO_REGION`.
  */
 export declare const region: string | undefined;
 Object.defineProperty(exports, "region", {
@@ -74,7 +74,7 @@ Object.defineProperty(exports, "region", {
 });
 
 /**
- * How long one operation may take against Logz.io, in seconds (default 120).
+ * How long one operation may take against Logz.io, retries included, in seconds, 1 to 3600 (default 120). Falls back to `LOGZIO_SIEM_REQUEST_TIMEOUT_SECONDS`.
  */
 export declare const requestTimeoutSeconds: number | undefined;
 Object.defineProperty(exports, "requestTimeoutSeconds", {
@@ -85,7 +85,7 @@ Object.defineProperty(exports, "requestTimeoutSeconds", {
 });
 
 /**
- * The base delay of the retries' exponential backoff, in milliseconds (default 250).
+ * The first step of the retries' exponential backoff, in milliseconds, 0 to 60000 (default 250). Falls back to `LOGZIO_SIEM_RETRY_BASE_MS`.
  */
 export declare const retryBaseMs: number | undefined;
 Object.defineProperty(exports, "retryBaseMs", {
@@ -96,7 +96,7 @@ Object.defineProperty(exports, "retryBaseMs", {
 });
 
 /**
- * How long the API token check may take at preview, in seconds (default 5).
+ * How long the API token check at preview may take, in seconds, 1 to 120 (default 5). Falls back to `LOGZIO_SIEM_TOKEN_CHECK_TIMEOUT_SECONDS`.
  */
 export declare const tokenCheckTimeoutSeconds: number | undefined;
 Object.defineProperty(exports, "tokenCheckTimeoutSeconds", {

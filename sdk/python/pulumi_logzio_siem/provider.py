@@ -31,15 +31,15 @@ class ProviderArgs:
         """
         The set of arguments for constructing a Provider resource.
 
-        :param pulumi.Input[_builtins.str] api_token: The Logz.io API token of the main account that owns the SIEM accounts. Falls back to the environment variable `LOGZIO_API_TOKEN`. Never stored in state in clear text.
-        :param pulumi.Input[_builtins.str] custom_api_url: An API URL to use instead of the region's (https, or http to this machine only). Falls back to `LOGZIO_CUSTOM_API_URL`.
-        :param pulumi.Input[_builtins.int] max_concurrency: The most requests in flight to Logz.io per main account, 1 to 100 (default 25).
-        :param pulumi.Input[_builtins.int] max_retries: How many times a failed request is retried, 0 to 20 (default 5).
-        :param pulumi.Input[_builtins.float] provisioning_grace_minutes: How long after its creation an account missing from Logz.io's list is taken to be still provisioning, in minutes (default 15).
-        :param pulumi.Input[_builtins.str] region: The Logz.io region of the main account: one of `us` (the default), `au`, `ca`, `eu`, `uk`, `nl`, `wa`. Falls back to `LOGZIO_REGION`.
-        :param pulumi.Input[_builtins.float] request_timeout_seconds: How long one operation may take against Logz.io, in seconds (default 120).
-        :param pulumi.Input[_builtins.float] retry_base_ms: The base delay of the retries' exponential backoff, in milliseconds (default 250).
-        :param pulumi.Input[_builtins.float] token_check_timeout_seconds: How long the API token check may take at preview, in seconds (default 5).
+        :param pulumi.Input[_builtins.str] api_token: The API token of the Logz.io main account that owns the SIEM accounts. Falls back to the environment variable `LOGZIO_API_TOKEN`. Kept secret: never stored in state in clear text.
+        :param pulumi.Input[_builtins.str] custom_api_url: An API URL to use instead of the region's: https, or http to this machine only (an emulator). Falls back to `LOGZIO_CUSTOM_API_URL`.
+        :param pulumi.Input[_builtins.int] max_concurrency: The most requests in flight to Logz.io per main account, 1 to 100 (default 25). Falls back to `LOGZIO_SIEM_MAX_CONCURRENCY`.
+        :param pulumi.Input[_builtins.int] max_retries: How many times a failed request that is safe to repeat is retried, 0 to 20 (default 5). Falls back to `LOGZIO_SIEM_MAX_RETRIES`.
+        :param pulumi.Input[_builtins.float] provisioning_grace_minutes: How long after its creation an account that Logz.io does not list yet is taken to be still setting up, in minutes, 0 to 1440 (default 15). Falls back to `LOGZIO_SIEM_PROVISIONING_GRACE_MINUTES`.
+        :param pulumi.Input[_builtins.str] region: The Logz.io region of the main account: one of `us`, `au`, `ca`, `eu`, `uk`, `nl`, `wa` (default `us`). Falls back to `LOGZIO_REGION`.
+        :param pulumi.Input[_builtins.float] request_timeout_seconds: How long one operation may take against Logz.io, retries included, in seconds, 1 to 3600 (default 120). Falls back to `LOGZIO_SIEM_REQUEST_TIMEOUT_SECONDS`.
+        :param pulumi.Input[_builtins.float] retry_base_ms: The first step of the retries' exponential backoff, in milliseconds, 0 to 60000 (default 250). Falls back to `LOGZIO_SIEM_RETRY_BASE_MS`.
+        :param pulumi.Input[_builtins.float] token_check_timeout_seconds: How long the API token check at preview may take, in seconds, 1 to 120 (default 5). Falls back to `LOGZIO_SIEM_TOKEN_CHECK_TIMEOUT_SECONDS`.
         """
         if api_token is not None:
             pulumi.set(__self__, "api_token", api_token)
@@ -64,7 +64,7 @@ class ProviderArgs:
     @pulumi.getter(name="apiToken")
     def api_token(self) -> Optional[pulumi.Input[_builtins.str]]:
         """
-        The Logz.io API token of the main account that owns the SIEM accounts. Falls back to the environment variable `LOGZIO_API_TOKEN`. Never stored in state in clear text.
+        The API token of the Logz.io main account that owns the SIEM accounts. Falls back to the environment variable `LOGZIO_API_TOKEN`. Kept secret: never stored in state in clear text.
         """
         return pulumi.get(self, "api_token")
 
@@ -76,7 +76,7 @@ class ProviderArgs:
     @pulumi.getter(name="customApiUrl")
     def custom_api_url(self) -> Optional[pulumi.Input[_builtins.str]]:
         """
-        An API URL to use instead of the region's (https, or http to this machine only). Falls back to `LOGZIO_CUSTOM_API_URL`.
+        An API URL to use instead of the region's: https, or http to this machine only (an emulator). Falls back to `LOGZIO_CUSTOM_API_URL`.
         """
         return pulumi.get(self, "custom_api_url")
 
@@ -88,7 +88,7 @@ class ProviderArgs:
     @pulumi.getter(name="maxConcurrency")
     def max_concurrency(self) -> Optional[pulumi.Input[_builtins.int]]:
         """
-        The most requests in flight to Logz.io per main account, 1 to 100 (default 25).
+        The most requests in flight to Logz.io per main account, 1 to 100 (default 25). Falls back to `LOGZIO_SIEM_MAX_CONCURRENCY`.
         """
         return pulumi.get(self, "max_concurrency")
 
@@ -100,7 +100,7 @@ class ProviderArgs:
     @pulumi.getter(name="maxRetries")
     def max_retries(self) -> Optional[pulumi.Input[_builtins.int]]:
         """
-        How many times a failed request is retried, 0 to 20 (default 5).
+        How many times a failed request that is safe to repeat is retried, 0 to 20 (default 5). Falls back to `LOGZIO_SIEM_MAX_RETRIES`.
         """
         return pulumi.get(self, "max_retries")
 
@@ -112,7 +112,7 @@ class ProviderArgs:
     @pulumi.getter(name="provisioningGraceMinutes")
     def provisioning_grace_minutes(self) -> Optional[pulumi.Input[_builtins.float]]:
         """
-        How long after its creation an account missing from Logz.io's list is taken to be still provisioning, in minutes (default 15).
+        How long after its creation an account that Logz.io does not list yet is taken to be still setting up, in minutes, 0 to 1440 (default 15). Falls back to `LOGZIO_SIEM_PROVISIONING_GRACE_MINUTES`.
         """
         return pulumi.get(self, "provisioning_grace_minutes")
 
@@ -124,7 +124,7 @@ class ProviderArgs:
     @pulumi.getter
     def region(self) -> Optional[pulumi.Input[_builtins.str]]:
         """
-        The Logz.io region of the main account: one of `us` (the default), `au`, `ca`, `eu`, `uk`, `nl`, `wa`. Falls back to `LOGZIO_REGION`.
+        The Logz.io region of the main account: one of `us`, `au`, `ca`, `eu`, `uk`, `nl`, `wa` (default `us`). Falls back to `LOGZIO_REGION`.
         """
         return pulumi.get(self, "region")
 
@@ -136,7 +136,7 @@ class ProviderArgs:
     @pulumi.getter(name="requestTimeoutSeconds")
     def request_timeout_seconds(self) -> Optional[pulumi.Input[_builtins.float]]:
         """
-        How long one operation may take against Logz.io, in seconds (default 120).
+        How long one operation may take against Logz.io, retries included, in seconds, 1 to 3600 (default 120). Falls back to `LOGZIO_SIEM_REQUEST_TIMEOUT_SECONDS`.
         """
         return pulumi.get(self, "request_timeout_seconds")
 
@@ -148,7 +148,7 @@ class ProviderArgs:
     @pulumi.getter(name="retryBaseMs")
     def retry_base_ms(self) -> Optional[pulumi.Input[_builtins.float]]:
         """
-        The base delay of the retries' exponential backoff, in milliseconds (default 250).
+        The first step of the retries' exponential backoff, in milliseconds, 0 to 60000 (default 250). Falls back to `LOGZIO_SIEM_RETRY_BASE_MS`.
         """
         return pulumi.get(self, "retry_base_ms")
 
@@ -160,7 +160,7 @@ class ProviderArgs:
     @pulumi.getter(name="tokenCheckTimeoutSeconds")
     def token_check_timeout_seconds(self) -> Optional[pulumi.Input[_builtins.float]]:
         """
-        How long the API token check may take at preview, in seconds (default 5).
+        How long the API token check at preview may take, in seconds, 1 to 120 (default 5). Falls back to `LOGZIO_SIEM_TOKEN_CHECK_TIMEOUT_SECONDS`.
         """
         return pulumi.get(self, "token_check_timeout_seconds")
 
@@ -186,20 +186,20 @@ class Provider(pulumi.ProviderResource):
                  token_check_timeout_seconds: Optional[pulumi.Input[_builtins.float]] = None,
                  __props__=None):
         """
-        The provider type for the logzio-siem package. An explicit provider instance, with its own `apiToken`, manages the SIEM accounts of another main account.
+        The logzio-siem provider. An explicit provider instance, with its own apiToken and region, manages the SIEM accounts of another Logz.io main account.
 
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
-        :param pulumi.Input[_builtins.str] api_token: The Logz.io API token of the main account that owns the SIEM accounts. Falls back to the environment variable `LOGZIO_API_TOKEN`. Never stored in state in clear text.
-        :param pulumi.Input[_builtins.str] custom_api_url: An API URL to use instead of the region's (https, or http to this machine only). Falls back to `LOGZIO_CUSTOM_API_URL`.
-        :param pulumi.Input[_builtins.int] max_concurrency: The most requests in flight to Logz.io per main account, 1 to 100 (default 25).
-        :param pulumi.Input[_builtins.int] max_retries: How many times a failed request is retried, 0 to 20 (default 5).
-        :param pulumi.Input[_builtins.float] provisioning_grace_minutes: How long after its creation an account missing from Logz.io's list is taken to be still provisioning, in minutes (default 15).
-        :param pulumi.Input[_builtins.str] region: The Logz.io region of the main account: one of `us` (the default), `au`, `ca`, `eu`, `uk`, `nl`, `wa`. Falls back to `LOGZIO_REGION`.
-        :param pulumi.Input[_builtins.float] request_timeout_seconds: How long one operation may take against Logz.io, in seconds (default 120).
-        :param pulumi.Input[_builtins.float] retry_base_ms: The base delay of the retries' exponential backoff, in milliseconds (default 250).
-        :param pulumi.Input[_builtins.float] token_check_timeout_seconds: How long the API token check may take at preview, in seconds (default 5).
+        :param pulumi.Input[_builtins.str] api_token: The API token of the Logz.io main account that owns the SIEM accounts. Falls back to the environment variable `LOGZIO_API_TOKEN`. Kept secret: never stored in state in clear text.
+        :param pulumi.Input[_builtins.str] custom_api_url: An API URL to use instead of the region's: https, or http to this machine only (an emulator). Falls back to `LOGZIO_CUSTOM_API_URL`.
+        :param pulumi.Input[_builtins.int] max_concurrency: The most requests in flight to Logz.io per main account, 1 to 100 (default 25). Falls back to `LOGZIO_SIEM_MAX_CONCURRENCY`.
+        :param pulumi.Input[_builtins.int] max_retries: How many times a failed request that is safe to repeat is retried, 0 to 20 (default 5). Falls back to `LOGZIO_SIEM_MAX_RETRIES`.
+        :param pulumi.Input[_builtins.float] provisioning_grace_minutes: How long after its creation an account that Logz.io does not list yet is taken to be still setting up, in minutes, 0 to 1440 (default 15). Falls back to `LOGZIO_SIEM_PROVISIONING_GRACE_MINUTES`.
+        :param pulumi.Input[_builtins.str] region: The Logz.io region of the main account: one of `us`, `au`, `ca`, `eu`, `uk`, `nl`, `wa` (default `us`). Falls back to `LOGZIO_REGION`.
+        :param pulumi.Input[_builtins.float] request_timeout_seconds: How long one operation may take against Logz.io, retries included, in seconds, 1 to 3600 (default 120). Falls back to `LOGZIO_SIEM_REQUEST_TIMEOUT_SECONDS`.
+        :param pulumi.Input[_builtins.float] retry_base_ms: The first step of the retries' exponential backoff, in milliseconds, 0 to 60000 (default 250). Falls back to `LOGZIO_SIEM_RETRY_BASE_MS`.
+        :param pulumi.Input[_builtins.float] token_check_timeout_seconds: How long the API token check at preview may take, in seconds, 1 to 120 (default 5). Falls back to `LOGZIO_SIEM_TOKEN_CHECK_TIMEOUT_SECONDS`.
         """
         ...
     @overload
@@ -208,7 +208,7 @@ class Provider(pulumi.ProviderResource):
                  args: Optional[ProviderArgs] = None,
                  opts: Optional[pulumi.ResourceOptions] = None):
         """
-        The provider type for the logzio-siem package. An explicit provider instance, with its own `apiToken`, manages the SIEM accounts of another main account.
+        The logzio-siem provider. An explicit provider instance, with its own apiToken and region, manages the SIEM accounts of another Logz.io main account.
 
 
         :param str resource_name: The name of the resource.
@@ -263,7 +263,7 @@ class Provider(pulumi.ProviderResource):
     @pulumi.getter(name="customApiUrl")
     def custom_api_url(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        An API URL to use instead of the region's (https, or http to this machine only). Falls back to `LOGZIO_CUSTOM_API_URL`.
+        An API URL to use instead of the region's: https, or http to this machine only (an emulator). Falls back to `LOGZIO_CUSTOM_API_URL`.
         """
         return pulumi.get(self, "custom_api_url")
 
@@ -271,7 +271,7 @@ class Provider(pulumi.ProviderResource):
     @pulumi.getter
     def region(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        The Logz.io region of the main account: one of `us` (the default), `au`, `ca`, `eu`, `uk`, `nl`, `wa`. Falls back to `LOGZIO_REGION`.
+        The Logz.io region of the main account: one of `us`, `au`, `ca`, `eu`, `uk`, `nl`, `wa` (default `us`). Falls back to `LOGZIO_REGION`.
         """
         return pulumi.get(self, "region")
 

@@ -27,11 +27,11 @@ class SiemAccountArgs:
         """
         The set of arguments for constructing a SiemAccount resource.
 
-        :param pulumi.Input[_builtins.str] account_name: The SIEM account's name: letters, digits, `-`, `.`, `_` and spaces. Changing it replaces the account.
-        :param pulumi.Input[_builtins.str] email: The SIEM account's email address. Changing it replaces the account.
+        :param pulumi.Input[_builtins.str] account_name: The SIEM account's name: letters, digits, `-`, `.`, `_` and spaces. Logz.io has no call that changes an account, so changing it replaces the account; a rename made in the Logz.io UI is seen by refresh.
+        :param pulumi.Input[_builtins.str] email: The email address of the SIEM account. Changing it replaces the account. Logz.io does not return it: an imported account has none recorded, and the first one given is taken as the account's.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.int]]] accounts_to_scan: Ids of the log accounts the SIEM account scans; Logz.io defaults to the main account. A set: order is ignored.
-        :param pulumi.Input[_builtins.int] existing_account_id: Adopt the existing SIEM account with this id instead of creating one: no account is created.
-        :param pulumi.Input[_builtins.bool] is_using_repository_account: Whether the account uses a shared Repository account.
+        :param pulumi.Input[_builtins.int] existing_account_id: Adopt the existing SIEM account with this id instead of creating one: nothing is created, and its accountName must be the name Logz.io lists. `pulumi import` records it.
+        :param pulumi.Input[_builtins.bool] is_using_repository_account: Whether the SIEM account uses a shared Repository account.
         """
         pulumi.set(__self__, "account_name", account_name)
         pulumi.set(__self__, "email", email)
@@ -46,7 +46,7 @@ class SiemAccountArgs:
     @pulumi.getter(name="accountName")
     def account_name(self) -> pulumi.Input[_builtins.str]:
         """
-        The SIEM account's name: letters, digits, `-`, `.`, `_` and spaces. Changing it replaces the account.
+        The SIEM account's name: letters, digits, `-`, `.`, `_` and spaces. Logz.io has no call that changes an account, so changing it replaces the account; a rename made in the Logz.io UI is seen by refresh.
         """
         return pulumi.get(self, "account_name")
 
@@ -58,7 +58,7 @@ class SiemAccountArgs:
     @pulumi.getter
     def email(self) -> pulumi.Input[_builtins.str]:
         """
-        The SIEM account's email address. Changing it replaces the account.
+        The email address of the SIEM account. Changing it replaces the account. Logz.io does not return it: an imported account has none recorded, and the first one given is taken as the account's.
         """
         return pulumi.get(self, "email")
 
@@ -82,7 +82,7 @@ class SiemAccountArgs:
     @pulumi.getter(name="existingAccountId")
     def existing_account_id(self) -> Optional[pulumi.Input[_builtins.int]]:
         """
-        Adopt the existing SIEM account with this id instead of creating one: no account is created.
+        Adopt the existing SIEM account with this id instead of creating one: nothing is created, and its accountName must be the name Logz.io lists. `pulumi import` records it.
         """
         return pulumi.get(self, "existing_account_id")
 
@@ -94,7 +94,7 @@ class SiemAccountArgs:
     @pulumi.getter(name="isUsingRepositoryAccount")
     def is_using_repository_account(self) -> Optional[pulumi.Input[_builtins.bool]]:
         """
-        Whether the account uses a shared Repository account.
+        Whether the SIEM account uses a shared Repository account.
         """
         return pulumi.get(self, "is_using_repository_account")
 
@@ -116,16 +116,16 @@ class SiemAccount(pulumi.CustomResource):
                  is_using_repository_account: Optional[pulumi.Input[_builtins.bool]] = None,
                  __props__=None):
         """
-        A Logz.io Cloud SIEM account. Logz.io has no call to delete one, so destroying the resource is refused while the account exists: to keep the account, set the `retainOnDelete` resource option; to end it, delete it in the Logz.io UI first.
+        A Logz.io Cloud SIEM account. Logz.io has no call that updates or deletes one: a change of any input replaces the account, and a delete is refused while the account exists. To keep the account and drop it from the stack, set the retainOnDelete resource option; to end it, delete it in the Logz.io UI first. Adopt an existing account with existingAccountId or `pulumi import`.
 
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
-        :param pulumi.Input[_builtins.str] account_name: The SIEM account's name: letters, digits, `-`, `.`, `_` and spaces. Changing it replaces the account.
+        :param pulumi.Input[_builtins.str] account_name: The SIEM account's name: letters, digits, `-`, `.`, `_` and spaces. Logz.io has no call that changes an account, so changing it replaces the account; a rename made in the Logz.io UI is seen by refresh.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.int]]] accounts_to_scan: Ids of the log accounts the SIEM account scans; Logz.io defaults to the main account. A set: order is ignored.
-        :param pulumi.Input[_builtins.str] email: The SIEM account's email address. Changing it replaces the account.
-        :param pulumi.Input[_builtins.int] existing_account_id: Adopt the existing SIEM account with this id instead of creating one: no account is created.
-        :param pulumi.Input[_builtins.bool] is_using_repository_account: Whether the account uses a shared Repository account.
+        :param pulumi.Input[_builtins.str] email: The email address of the SIEM account. Changing it replaces the account. Logz.io does not return it: an imported account has none recorded, and the first one given is taken as the account's.
+        :param pulumi.Input[_builtins.int] existing_account_id: Adopt the existing SIEM account with this id instead of creating one: nothing is created, and its accountName must be the name Logz.io lists. `pulumi import` records it.
+        :param pulumi.Input[_builtins.bool] is_using_repository_account: Whether the SIEM account uses a shared Repository account.
         """
         ...
     @overload
@@ -134,7 +134,7 @@ class SiemAccount(pulumi.CustomResource):
                  args: SiemAccountArgs,
                  opts: Optional[pulumi.ResourceOptions] = None):
         """
-        A Logz.io Cloud SIEM account. Logz.io has no call to delete one, so destroying the resource is refused while the account exists: to keep the account, set the `retainOnDelete` resource option; to end it, delete it in the Logz.io UI first.
+        A Logz.io Cloud SIEM account. Logz.io has no call that updates or deletes one: a change of any input replaces the account, and a delete is refused while the account exists. To keep the account and drop it from the stack, set the retainOnDelete resource option; to end it, delete it in the Logz.io UI first. Adopt an existing account with existingAccountId or `pulumi import`.
 
 
         :param str resource_name: The name of the resource.
@@ -216,7 +216,7 @@ class SiemAccount(pulumi.CustomResource):
     @pulumi.getter(name="accountId")
     def account_id(self) -> pulumi.Output[_builtins.int]:
         """
-        The SIEM account's id at Logz.io.
+        The SIEM account's id at Logz.io (also the resource's id).
         """
         return pulumi.get(self, "account_id")
 
@@ -224,15 +224,15 @@ class SiemAccount(pulumi.CustomResource):
     @pulumi.getter(name="accountName")
     def account_name(self) -> pulumi.Output[_builtins.str]:
         """
-        The SIEM account's name: letters, digits, `-`, `.`, `_` and spaces. Changing it replaces the account.
+        The SIEM account's name: letters, digits, `-`, `.`, `_` and spaces. Logz.io has no call that changes an account, so changing it replaces the account; a rename made in the Logz.io UI is seen by refresh.
         """
         return pulumi.get(self, "account_name")
 
     @_builtins.property
     @pulumi.getter(name="accountsToScan")
-    def accounts_to_scan(self) -> pulumi.Output[Sequence[_builtins.int]]:
+    def accounts_to_scan(self) -> pulumi.Output[Optional[Sequence[_builtins.int]]]:
         """
-        Ids of the log accounts the SIEM account scans.
+        Ids of the log accounts the SIEM account scans; Logz.io defaults to the main account. A set: order is ignored.
         """
         return pulumi.get(self, "accounts_to_scan")
 
@@ -240,7 +240,7 @@ class SiemAccount(pulumi.CustomResource):
     @pulumi.getter(name="apiUrl")
     def api_url(self) -> pulumi.Output[_builtins.str]:
         """
-        The Logz.io API URL the main account was reached at.
+        The Logz.io API URL the main account is reached at.
         """
         return pulumi.get(self, "api_url")
 
@@ -248,15 +248,15 @@ class SiemAccount(pulumi.CustomResource):
     @pulumi.getter(name="createdAt")
     def created_at(self) -> pulumi.Output[_builtins.str]:
         """
-        When the account was created or adopted (ISO 8601).
+        When Logz.io created the account (ISO 8601); empty for an account that was imported or adopted.
         """
         return pulumi.get(self, "created_at")
 
     @_builtins.property
     @pulumi.getter
-    def email(self) -> pulumi.Output[_builtins.str]:
+    def email(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        The SIEM account's email address. Changing it replaces the account.
+        The email address of the SIEM account. Changing it replaces the account. Logz.io does not return it: an imported account has none recorded, and the first one given is taken as the account's.
         """
         return pulumi.get(self, "email")
 
@@ -264,15 +264,15 @@ class SiemAccount(pulumi.CustomResource):
     @pulumi.getter(name="existingAccountId")
     def existing_account_id(self) -> pulumi.Output[Optional[_builtins.int]]:
         """
-        Adopt the existing SIEM account with this id instead of creating one: no account is created.
+        Adopt the existing SIEM account with this id instead of creating one: nothing is created, and its accountName must be the name Logz.io lists. `pulumi import` records it.
         """
         return pulumi.get(self, "existing_account_id")
 
     @_builtins.property
     @pulumi.getter(name="isUsingRepositoryAccount")
-    def is_using_repository_account(self) -> pulumi.Output[_builtins.bool]:
+    def is_using_repository_account(self) -> pulumi.Output[Optional[_builtins.bool]]:
         """
-        Whether the account uses a shared Repository account.
+        Whether the SIEM account uses a shared Repository account.
         """
         return pulumi.get(self, "is_using_repository_account")
 
@@ -280,7 +280,7 @@ class SiemAccount(pulumi.CustomResource):
     @pulumi.getter(name="mainAccountId")
     def main_account_id(self) -> pulumi.Output[_builtins.int]:
         """
-        The id of the main account that owns the SIEM account.
+        The id of the Logz.io main account that owns the SIEM account.
         """
         return pulumi.get(self, "main_account_id")
 

@@ -23,63 +23,63 @@ class _ExportableConfig(types.ModuleType):
     @_builtins.property
     def api_token(self) -> Optional[str]:
         """
-        The Logz.io API token of the main account that owns the SIEM accounts. Falls back to the environment variable `LOGZIO_API_TOKEN`. Never stored in state in clear text.
+        The API token of the Logz.io main account that owns the SIEM accounts. Falls back to the environment variable `LOGZIO_API_TOKEN`. Kept secret: never stored in state in clear text.
         """
         return __config__.get('apiToken')
 
     @_builtins.property
     def custom_api_url(self) -> Optional[str]:
         """
-        An API URL to use instead of the region's (https, or http to this machine only). Falls back to `LOGZIO_CUSTOM_API_URL`.
+        An API URL to use instead of the region's: https, or http to this machine only (an emulator). Falls back to `LOGZIO_CUSTOM_API_URL`.
         """
         return __config__.get('customApiUrl')
 
     @_builtins.property
     def max_concurrency(self) -> Optional[int]:
         """
-        The most requests in flight to Logz.io per main account, 1 to 100 (default 25).
+        The most requests in flight to Logz.io per main account, 1 to 100 (default 25). Falls back to `LOGZIO_SIEM_MAX_CONCURRENCY`.
         """
         return __config__.get_int('maxConcurrency')
 
     @_builtins.property
     def max_retries(self) -> Optional[int]:
         """
-        How many times a failed request is retried, 0 to 20 (default 5).
+        How many times a failed request that is safe to repeat is retried, 0 to 20 (default 5). Falls back to `LOGZIO_SIEM_MAX_RETRIES`.
         """
         return __config__.get_int('maxRetries')
 
     @_builtins.property
     def provisioning_grace_minutes(self) -> Optional[float]:
         """
-        How long after its creation an account missing from Logz.io's list is taken to be still provisioning, in minutes (default 15).
+        How long after its creation an account that Logz.io does not list yet is taken to be still setting up, in minutes, 0 to 1440 (default 15). Falls back to `LOGZIO_SIEM_PROVISIONING_GRACE_MINUTES`.
         """
         return __config__.get_float('provisioningGraceMinutes')
 
     @_builtins.property
     def region(self) -> Optional[str]:
         """
-        The Logz.io region of the main account: one of `us` (the default), `au`, `ca`, `eu`, `uk`, `nl`, `wa`. Falls back to `LOGZIO_REGION`.
+        The Logz.io region of the main account: one of `us`, `au`, `ca`, `eu`, `uk`, `nl`, `wa` (default `us`). Falls back to `LOGZIO_REGION`.
         """
         return __config__.get('region')
 
     @_builtins.property
     def request_timeout_seconds(self) -> Optional[float]:
         """
-        How long one operation may take against Logz.io, in seconds (default 120).
+        How long one operation may take against Logz.io, retries included, in seconds, 1 to 3600 (default 120). Falls back to `LOGZIO_SIEM_REQUEST_TIMEOUT_SECONDS`.
         """
         return __config__.get_float('requestTimeoutSeconds')
 
     @_builtins.property
     def retry_base_ms(self) -> Optional[float]:
         """
-        The base delay of the retries' exponential backoff, in milliseconds (default 250).
+        The first step of the retries' exponential backoff, in milliseconds, 0 to 60000 (default 250). Falls back to `LOGZIO_SIEM_RETRY_BASE_MS`.
         """
         return __config__.get_float('retryBaseMs')
 
     @_builtins.property
     def token_check_timeout_seconds(self) -> Optional[float]:
         """
-        How long the API token check may take at preview, in seconds (default 5).
+        How long the API token check at preview may take, in seconds, 1 to 120 (default 5). Falls back to `LOGZIO_SIEM_TOKEN_CHECK_TIMEOUT_SECONDS`.
         """
         return __config__.get_float('tokenCheckTimeoutSeconds')
 
