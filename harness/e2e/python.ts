@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-const REPO_ROOT = path.resolve(__dirname, "..", "..");
+const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
 
 export type PythonLookup = { ok: true; hostDir: string; venv: string } | { ok: false; reason: string };
 
@@ -45,6 +45,8 @@ export function providePython(binDir: string, cliVersion: string): PythonLookup 
     if (!python) return { ok: false, reason: "python3 is not installed" };
 
     const files = sdkFiles();
+    if (!files.some((f) => f.endsWith("pyproject.toml")))
+        throw new Error(`no sdk/python/pyproject.toml in ${REPO_ROOT}: run scripts/gen-sdks.sh`);
     const hash = createHash("sha256");
     for (const f of files)
         hash.update(f)
