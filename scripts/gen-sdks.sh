@@ -8,20 +8,22 @@
 #   bash scripts/gen-sdks.sh --check   regenerate into a temporary folder and fail if sdk/ differs (CI)
 #
 # Environment: LOGZIO_SIEM_SCHEMA (default: schema.json at the repository's root), PULUMI_GO_SDK_VERSION (the
-# github.com/pulumi/pulumi/sdk/v3 the Go SDK requires; default the pinned @pulumi/pulumi), PULUMI_LOGZIO_SIEM_CACHE.
+# github.com/pulumi/pulumi/sdk/v3 the Go SDK requires; default the generators' own, from scripts/sdkgen/go.mod: a
+# minimum that Go's version selection raises in a user's module, and that moving the CLI leaves alone),
+# PULUMI_LOGZIO_SIEM_CACHE.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 log() { printf '%s\n' "gen-sdks: $*" >&2; }
 
 schema=${LOGZIO_SIEM_SCHEMA:-$root/schema.json}
-pinned=$(node -p 'require(process.argv[1]).packages["node_modules/@pulumi/pulumi"].version' "$root/package-lock.json")
-go_sdk=${PULUMI_GO_SDK_VERSION:-v$pinned}
+go_sdk=${PULUMI_GO_SDK_VERSION:-$(awk '$1 == "github.com/pulumi/pulumi/sdk/v3" { print $2 }' "$root/scripts/sdkgen/go.mod")}
 cache=${PULUMI_LOGZIO_SIEM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-logzio-siem}
 languages=(python go dotnet nodejs)
 
 command -v go >/dev/null || { log "Go is not installed: cannot build the SDK generator"; exit 3; }
 [ -f "$schema" ] || { log "no schema at $schema"; exit 1; }
+case "$go_sdk" in v3.*) ;; *) log "no github.com/pulumi/pulumi/sdk/v3 version for the Go SDK (scripts/sdkgen/go.mod names none)"; exit 1 ;; esac
 
 # The generator's build is keyed by its sources: a change to them builds a new one.
 src="$root/scripts/sdkgen"

@@ -3,7 +3,7 @@
 // would; the language hosts that would run them cannot be had here (the Python host served has no
 // GeneratePackage; the Go and .NET hosts are not served). scripts/gen-sdks.sh builds and runs it.
 //
-//	sdkgen -schema schema.json -out sdk [-languages python,go,dotnet,nodejs] [-go-sdk v3.248.0]
+//	sdkgen -schema schema.json -out sdk [-languages python,go,dotnet,nodejs] [-go-sdk v3.224.0]
 //
 // Each language's folder under -out is emptied, then written: what is there is exactly what the schema makes.
 package main
@@ -87,7 +87,7 @@ func main() {
 	schemaPath := flag.String("schema", "schema.json", "the package schema (JSON)")
 	out := flag.String("out", "sdk", "the folder that receives one folder per language")
 	languages := flag.String("languages", "python,go,dotnet,nodejs", "comma-separated languages to generate")
-	goSDK := flag.String("go-sdk", "v3.248.0", "the github.com/pulumi/pulumi/sdk/v3 version the Go SDK's go.mod requires")
+	goSDK := flag.String("go-sdk", "v3.224.0", "the github.com/pulumi/pulumi/sdk/v3 version the Go SDK's go.mod requires")
 	goModule := flag.String("go-module", "", "the Go SDK's module path (default: the schema's go importBasePath without its last element)")
 	flag.Parse()
 	if err := run(*schemaPath, *out, strings.Split(*languages, ","), *goSDK, *goModule); err != nil {
