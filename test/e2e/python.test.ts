@@ -2,8 +2,8 @@
 // the SDK generated in sdk/python installed by pip into a venv beside `pulumi==<the CLI's version>`, and the
 // resource provider plugin from the installed package (`node_modules/.bin/pulumi-resource-logzio-siem`, named by
 // `plugins.providers[].path` in Pulumi.yaml): up, a no-change preview, a rename in the UI seen by refresh, destroy
-// refused while the account lives and clean once it is deleted, an explicit provider with its own token, and no
-// token in clear in state or output.
+// refused while the account lives and clean once it is deleted, `pulumi import` with no POST, an explicit provider
+// with its own token, and no token in clear in state or output.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
@@ -103,6 +103,42 @@ e2eDescribe("a Python program through the resource provider plugin and the gener
         emulator.deleteAccount(account.accountId);
         expectOk(await stack.destroy(), "pulumi destroy once the account is deleted");
         expect(emulator.count(ROUTES.create)).to.equal(1);
+        await expectNoToken(stack, emulator.token);
+    });
+
+    it("`pulumi import` adopts by id with no POST, and a Python program declaring it, with the email added, previews with no change", async () => {
+        const existing = emulator.addAccount({ accountName: "Imported SIEM", type: "SECURITY_ACCOUNT" });
+        const stack = await pythonStack("import pulumi\n");
+        // The v3.68 Python host built here has no GenerateProgram, so the CLI cannot print the Python: the program
+        // below declares the recorded inputs (test/e2e/yaml.test.ts checks the code the CLI prints), with the email added.
+        const imported = await stack.pulumi([
+            "import",
+            TYPE,
+            "imported",
+            String(existing.accountId),
+            "--yes",
+            "--protect=false",
+            "--generate-code=false",
+        ]);
+        expectOk(imported, "pulumi import");
+        expect(emulator.count(ROUTES.create)).to.equal(0);
+        const state = await stack.exportState();
+        const resource = state.deployment.resources.find((r: { type: string }) => r.type === TYPE);
+        expect(resource.inputs).to.deep.equal({ accountName: "Imported SIEM", existingAccountId: existing.accountId });
+
+        stack.writeFile(
+            "__main__.py",
+            `import pulumi
+import pulumi_logzio_siem as logzio_siem
+
+imported = logzio_siem.SiemAccount(
+    "imported", account_name="Imported SIEM", email="owner@example.com", existing_account_id=${existing.accountId}
+)
+`,
+        );
+        expectOk(await stack.preview({ expectNoChanges: true }), "pulumi preview --expect-no-changes after import");
+        expectOk(await stack.up(), "pulumi up after import");
+        expect(emulator.count(ROUTES.create)).to.equal(0);
         await expectNoToken(stack, emulator.token);
     });
 
