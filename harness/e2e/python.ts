@@ -1,5 +1,7 @@
 // The Python side of the end-to-end tests: the Python language host (built beside the CLI by scripts/pulumi-cli.sh)
-// and a virtualenv holding the `pulumi` package at the CLI's version (from PyPI) and the generated SDK in sdk/python
+// and a virtualenv holding the `pulumi` package (from PyPI: the newest release not newer than the CLI, which is the
+// CLI's own version when PyPI has it; PyPI lags the Go proxy, 3.276.0 was not there on 2026-12-04) and the generated
+// SDK in sdk/python
 // (`pip install`, from a copy, so that pip's build/ and *.egg-info never land in the work tree). The venv is kept
 // in the cache folder beside the CLI, one per CLI version and SDK content: built once (pip needs PyPI then), reused.
 // The v3.68 Python host ignores `runtime.options.virtualenv`, so a project runs with the venv's bin first on PATH.
@@ -11,7 +13,7 @@ import * as path from "node:path";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
 
-export type PythonLookup = { ok: true; hostDir: string; venv: string } | { ok: false; reason: string };
+export type PythonLookup = { ok: true; hostDir: string; venv: string; pulumiVersion: string } | { ok: false; reason: string };
 
 const onPath = (name: string): string | undefined => {
     const r = spawnSync("sh", ["-c", `command -v ${name}`], { encoding: "utf8" });
@@ -34,7 +36,7 @@ function sdkFiles(): string[] {
 }
 
 /**
- * The Python language host next to `pulumi` (or on PATH) and a venv with `pulumi==<the CLI's version>` and the SDK,
+ * The Python language host next to `pulumi` (or on PATH) and a venv with `pulumi<=<the CLI's version>` and the SDK,
  * or why they cannot be had (no host, no python3: the tests skip, saying so). A pip failure throws: the tests fail.
  * `cliVersion` is what `pulumi version` prints (v3.248.0).
  */
@@ -54,10 +56,10 @@ export function providePython(binDir: string, cliVersion: string): PythonLookup 
             .update(fs.readFileSync(path.join(REPO_ROOT, f)))
             .update("\0");
     const version = cliVersion.replace(/^v/, "");
-    const venv = path.join(cacheRoot(), "python", `pulumi-${version}-sdk-${hash.digest("hex").slice(0, 12)}`);
+    const venv = path.join(cacheRoot(), "python", `cli-${version}-sdk-${hash.digest("hex").slice(0, 12)}`);
     // `.ready` is written last: a venv an interrupted build left behind is made again, not reused.
     const ready = path.join(venv, ".ready");
-    if (fs.existsSync(ready)) return { ok: true, hostDir, venv };
+    if (fs.existsSync(ready)) return { ok: true, hostDir, venv, pulumiVersion: fs.readFileSync(ready, "utf8").trim() };
     fs.rmSync(venv, { recursive: true, force: true });
     const sdkCopy = fs.mkdtempSync(path.join(os.tmpdir(), "logzio-siem-python-sdk-"));
     try {
@@ -68,22 +70,16 @@ export function providePython(binDir: string, cliVersion: string): PythonLookup 
         }
         const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { stdio: ["ignore", "ignore", "inherit"] });
         run(python, ["-m", "venv", venv]);
-        run(path.join(venv, "bin", "python"), [
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            `pulumi==${version}`,
-            sdkCopy,
-        ]);
-        fs.writeFileSync(ready, `pulumi==${version} and sdk/python (${files.length} files)\n`);
+        const py = path.join(venv, "bin", "python");
+        run(py, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", `pulumi<=${version}`, sdkCopy]);
+        const installed = execFileSync(py, ["-c", "import importlib.metadata as m; print(m.version('pulumi'))"], { encoding: "utf8" });
+        fs.writeFileSync(ready, `${installed.trim()}\n`);
     } catch (e) {
         // A failure, not a skip: an SDK that pip cannot install is what the Python tests are there to catch.
         fs.rmSync(venv, { recursive: true, force: true });
-        throw new Error(`the Python venv could not be made (pip install pulumi==${version} ./sdk/python): ${(e as Error).message}`);
+        throw new Error(`the Python venv could not be made (pip install "pulumi<=${version}" ./sdk/python): ${(e as Error).message}`);
     } finally {
         fs.rmSync(sdkCopy, { recursive: true, force: true });
     }
-    return { ok: true, hostDir, venv };
+    return { ok: true, hostDir, venv, pulumiVersion: fs.readFileSync(ready, "utf8").trim() };
 }

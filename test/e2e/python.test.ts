@@ -1,9 +1,10 @@
 // A Python program (test/e2e/programs/python/__main__.py) through the real CLI and the Python language host, with
-// the SDK generated in sdk/python installed by pip into a venv beside `pulumi==<the CLI's version>`, and the
-// resource provider plugin from the installed package (`node_modules/.bin/pulumi-resource-logzio-siem`, named by
-// `plugins.providers[].path` in Pulumi.yaml): up, a no-change preview, a rename in the UI seen by refresh, destroy
-// refused while the account lives and clean once it is deleted, `pulumi import` with no POST, an explicit provider
-// with its own token, and no token in clear in state or output.
+// the SDK generated in sdk/python installed by pip into a venv beside `pulumi` (the CLI's version, or the newest
+// release before it that PyPI has), and the resource provider plugin from the installed package
+// (`node_modules/.bin/pulumi-resource-logzio-siem`, named by `plugins.providers[].path` in Pulumi.yaml): up, a
+// no-change preview, a rename in the UI seen by refresh, destroy refused while the account lives and clean once it is
+// deleted, `pulumi import` with no POST, an explicit provider with its own token, and no token in clear in state or
+// output.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
@@ -41,6 +42,7 @@ e2eDescribe("a Python program through the resource provider plugin and the gener
             console.log(`      (skipped: ${python.reason})`);
             this.skip();
         }
+        console.log(`      Python SDK pulumi ${python.pulumiVersion} and sdk/python in ${python.venv}`);
         pluginDir = path.join(ctx.consumer, "node_modules", ".bin");
         const launcher = path.join(pluginDir, "pulumi-resource-logzio-siem");
         expect(fs.existsSync(launcher), "npm install puts the plugin on node_modules/.bin").to.equal(true);
