@@ -73,19 +73,20 @@ command -v go >/dev/null || { log "Go is not installed: cannot build the Pulumi 
 start=$(date +%s)
 mkdir -p "$bin" "$dir/cli" "$dir/lang" "$dir/yaml" "$dir/python"
 flags=(-trimpath -tags osusergo,grpcnotrace)
-# The version is a link-time variable; left empty, `pulumi version` prints nothing.
-ldflags() { printf -- '-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=%s' "$1"; }
+# The version is a link-time variable; left empty, `pulumi version` prints nothing. The YAML host has its own.
+sdk_version_var=github.com/pulumi/pulumi/sdk/v3/go/common/version.Version
+ldflags() { printf -- '-s -w -X %s=%s' "${2:-$sdk_version_var}" "$1"; }
 
 # Both modules have replace directives, so `go install module@version` refuses them; a scratch module that
 # requires one builds it (a dependency's replace directives are ignored, and none matters off Windows).
-# build <folder> <what> <module@version> <package> <output> <version it reports>
+# build <folder> <what> <module@version> <package> <output> <version it reports> [<its version variable>]
 build() {
     local log_file="$dir/$1.log"
     cd "$dir/$1"
     [ -f go.mod ] || printf 'module pulumi-logzio-siem.invalid/%s\n\ngo 1.25\n' "$1" >go.mod
     local t0; t0=$(date +%s)
     log "building $2 from the Go module proxy"
-    if ! { go get "$3" && CGO_ENABLED=0 go build "${flags[@]}" -ldflags "$(ldflags "$6")" -o "$5.tmp" "$4" && mv "$5.tmp" "$5"; } >"$log_file" 2>&1; then
+    if ! { go get "$3" && CGO_ENABLED=0 go build "${flags[@]}" -ldflags "$(ldflags "$6" "${7:-}")" -o "$5.tmp" "$4" && mv "$5.tmp" "$5"; } >"$log_file" 2>&1; then
         tail -n 20 "$log_file" >&2
         log "building $2 failed (whole log: $log_file)"
         exit 1
@@ -137,7 +138,8 @@ if ! yaml_ok; then
     yaml_version=${PULUMI_LANGUAGE_YAML_VERSION:-$(cd "$dir/yaml" && go list -m -versions github.com/pulumi/pulumi-yaml 2>/dev/null | awk '{ print $NF }')}
     case "$yaml_version" in v*) ;; *) log "the Go module proxy lists no version of github.com/pulumi/pulumi-yaml"; exit 1 ;; esac
     build yaml "the YAML language host $yaml_version" "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml@$yaml_version" \
-        github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml "$bin/pulumi-language-yaml" "$yaml_version"
+        github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml "$bin/pulumi-language-yaml" "$yaml_version" \
+        github.com/pulumi/pulumi-yaml/pkg/version.Version
 fi
 if ! python_ok; then
     [ -f "$dir/python/go.mod" ] || printf 'module pulumi-logzio-siem.invalid/python\n\ngo 1.25\n' >"$dir/python/go.mod"
