@@ -13,9 +13,19 @@
 # lacks). The dynamic-provider launcher (`pulumi-resource-pulumi-nodejs`) ships inside the @pulumi/pulumi npm
 # package and is copied in.
 #
+# The YAML and Python language hosts go beside them, for the programs that use the resource provider plugin
+# (pulumi-resource-logzio-siem). YAML's host is its own module, github.com/pulumi/pulumi-yaml, at the newest version
+# the proxy serves. Python's host is looked for, in order, where it lives for the CLI's version: in the
+# github.com/pulumi/pulumi/sdk/v3 module itself (up to v3.68.0), in its own module
+# github.com/pulumi/pulumi/sdk/python/cmd/pulumi-language-python/v3 (later; untagged, so the proxy may refuse it),
+# else sdk/v3's v3.68.0. The v3.68 Python host ignores `runtime.options.virtualenv`: put the venv's bin first on
+# PATH. Its `pulumi-language-python-exec` script is copied from the same version.
+#
 # Environment: PULUMI_CLI_VERSION (default: the pinned @pulumi/pulumi), PULUMI_LOGZIO_SIEM_CACHE (default
 # ${XDG_CACHE_HOME:-~/.cache}/pulumi-logzio-siem), PULUMI_LANGUAGE_NODEJS_SDK (the sdk/v3 version whose language
-# host is built; default v3.68.0, the last one that carries it).
+# host is built; default v3.68.0, the last one that carries it), PULUMI_LANGUAGE_YAML_VERSION (default: the newest
+# pulumi-yaml the proxy serves), PULUMI_LANGUAGE_PYTHON_FALLBACK (the sdk/v3 version whose Python host is built
+# when the CLI's own is not served; default v3.68.0).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,12 +38,16 @@ dir="$cache/pulumi-cli/v$version"
 bin="$dir/bin"
 
 lang_sdk=${PULUMI_LANGUAGE_NODEJS_SDK:-v3.68.0}
+python_fallback=${PULUMI_LANGUAGE_PYTHON_FALLBACK:-v3.68.0}
 
 cli_ok() { [ -x "$bin/pulumi" ] && [ "$("$bin/pulumi" version 2>/dev/null)" = "v$version" ]; }
 host_ok() { [ -x "$bin/pulumi-language-nodejs" ]; }
+yaml_ok() { [ -x "$bin/pulumi-language-yaml" ]; }
+python_ok() { [ -x "$bin/pulumi-language-python" ] && [ -x "$bin/pulumi-language-python-exec" ]; }
+all_ok() { cli_ok && host_ok && yaml_ok && python_ok; }
 
 if [ "${1:-}" = "--check" ]; then
-    cli_ok && host_ok && { echo "$bin"; exit 0; }
+    all_ok && { echo "$bin"; exit 0; }
     exit 1
 fi
 
@@ -48,33 +62,69 @@ provide_launcher() {
     fi
 }
 
-if cli_ok && host_ok; then
+if all_ok; then
     provide_launcher
-    log "reusing the Pulumi CLI v$version and its Node.js language host in $bin"
+    log "reusing the Pulumi CLI v$version and its Node.js, YAML and Python language hosts in $bin"
     echo "$bin"
     exit 0
 fi
 
 command -v go >/dev/null || { log "Go is not installed: cannot build the Pulumi CLI"; exit 3; }
 start=$(date +%s)
-mkdir -p "$bin" "$dir/cli" "$dir/lang"
+mkdir -p "$bin" "$dir/cli" "$dir/lang" "$dir/yaml" "$dir/python"
 flags=(-trimpath -tags osusergo,grpcnotrace)
-# The version is a link-time variable; left empty, `pulumi version` prints nothing.
-ldflags() { printf -- '-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=%s' "$1"; }
+# The version is a link-time variable; left empty, `pulumi version` prints nothing. The YAML host has its own.
+sdk_version_var=github.com/pulumi/pulumi/sdk/v3/go/common/version.Version
+ldflags() { printf -- '-s -w -X %s=%s' "${2:-$sdk_version_var}" "$1"; }
 
 # Both modules have replace directives, so `go install module@version` refuses them; a scratch module that
 # requires one builds it (a dependency's replace directives are ignored, and none matters off Windows).
-# build <folder> <what> <module@version> <package> <output> <version it reports>
+# build <folder> <what> <module@version> <package> <output> <version it reports> [<its version variable>]
 build() {
     local log_file="$dir/$1.log"
     cd "$dir/$1"
     [ -f go.mod ] || printf 'module pulumi-logzio-siem.invalid/%s\n\ngo 1.25\n' "$1" >go.mod
+    local t0; t0=$(date +%s)
     log "building $2 from the Go module proxy"
-    if ! { go get "$3" && CGO_ENABLED=0 go build "${flags[@]}" -ldflags "$(ldflags "$6")" -o "$5.tmp" "$4" && mv "$5.tmp" "$5"; } >"$log_file" 2>&1; then
+    if ! { go get "$3" && CGO_ENABLED=0 go build "${flags[@]}" -ldflags "$(ldflags "$6" "${7:-}")" -o "$5.tmp" "$4" && mv "$5.tmp" "$5"; } >"$log_file" 2>&1; then
         tail -n 20 "$log_file" >&2
         log "building $2 failed (whole log: $log_file)"
         exit 1
     fi
+    log "built $2 in $(($(date +%s) - t0)) s"
+}
+
+# Where a module version lies in the module cache (downloading it), or nothing if the proxy does not serve it.
+module_dir() {
+    local json
+    json=$( (cd "$dir/python" && GOFLAGS=-mod=mod go mod download -json "$1") 2>/dev/null || true)
+    printf '%s\n' "$json" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p'
+}
+
+# The Python host for this CLI: sdk/v3 at the CLI's version if it still carries it, else the host's own module at
+# that version, else sdk/v3 at the fallback version. Sets py_mod (module@version), py_pkg and py_exec (the exec script).
+python_host_source() {
+    local sdk own
+    sdk=$(module_dir "github.com/pulumi/pulumi/sdk/v3@v$version")
+    if [ -n "$sdk" ] && [ -d "$sdk/python/cmd/pulumi-language-python" ]; then
+        py_mod="github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python@v$version"
+        py_pkg=github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python py_ver="v$version"
+        py_exec="$sdk/python/cmd/pulumi-language-python-exec"
+        return
+    fi
+    own=$(module_dir "github.com/pulumi/pulumi/sdk/python/cmd/pulumi-language-python/v3@v$version")
+    if [ -n "$own" ] && [ -n "$sdk" ]; then
+        py_mod="github.com/pulumi/pulumi/sdk/python/cmd/pulumi-language-python/v3@v$version"
+        py_pkg=github.com/pulumi/pulumi/sdk/python/cmd/pulumi-language-python/v3 py_ver="v$version"
+        py_exec="$sdk/python/cmd/pulumi-language-python-exec"
+        return
+    fi
+    sdk=$(module_dir "github.com/pulumi/pulumi/sdk/v3@$python_fallback")
+    [ -n "$sdk" ] || { log "the Go module proxy serves no Python language host (tried v$version and $python_fallback)"; exit 1; }
+    log "the Python language host of v$version is not served; building sdk/$python_fallback's"
+    py_mod="github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python@$python_fallback"
+    py_pkg=github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python py_ver=$python_fallback
+    py_exec="$sdk/python/cmd/pulumi-language-python-exec"
 }
 
 cli_ok || build cli "the Pulumi CLI v$version (first build: a few minutes)" \
@@ -84,8 +134,21 @@ host_ok || build lang "the Node.js language host of sdk/$lang_sdk" \
     "github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs@$lang_sdk" \
     github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs "$bin/pulumi-language-nodejs" "$lang_sdk"
 rm -f "$bin/language-host-unavailable"
+if ! yaml_ok; then
+    yaml_version=${PULUMI_LANGUAGE_YAML_VERSION:-$(cd "$dir/yaml" && go list -m -versions github.com/pulumi/pulumi-yaml 2>/dev/null | awk '{ print $NF }')}
+    case "$yaml_version" in v*) ;; *) log "the Go module proxy lists no version of github.com/pulumi/pulumi-yaml"; exit 1 ;; esac
+    build yaml "the YAML language host $yaml_version" "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml@$yaml_version" \
+        github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml "$bin/pulumi-language-yaml" "$yaml_version" \
+        github.com/pulumi/pulumi-yaml/pkg/version.Version
+fi
+if ! python_ok; then
+    [ -f "$dir/python/go.mod" ] || printf 'module pulumi-logzio-siem.invalid/python\n\ngo 1.25\n' >"$dir/python/go.mod"
+    python_host_source
+    build python "the Python language host $py_ver" "$py_mod" "$py_pkg" "$bin/pulumi-language-python" "$py_ver"
+    install -m 755 "$py_exec" "$bin/pulumi-language-python-exec"
+fi
 
 provide_launcher
 cli_ok || { log "the built CLI does not report v$version"; exit 1; }
-log "Pulumi CLI v$version and the Node.js language host of sdk/$lang_sdk ready in $(($(date +%s) - start)) s: $bin"
+log "Pulumi CLI v$version and its Node.js (sdk/$lang_sdk), YAML and Python language hosts ready in $(($(date +%s) - start)) s: $bin"
 echo "$bin"
