@@ -55,8 +55,12 @@ export function snapshotRepo(label: string): string {
         .split("\0")
         .filter((f) => f && fs.existsSync(path.join(REPO_ROOT, f)));
     for (const f of files) {
+        const from = path.join(REPO_ROOT, f);
         fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
-        fs.cpSync(path.join(REPO_ROOT, f), path.join(dir, f), { verbatimSymlinks: true });
+        // A committed symlink (examples/node_modules/pulumi-logzio-siem -> ../..) is made anew: fs.cpSync of a link to
+        // a folder fails on Node.js 22 and later without `recursive`, which would copy the folder it points at.
+        if (fs.lstatSync(from).isSymbolicLink()) fs.symlinkSync(fs.readlinkSync(from), path.join(dir, f));
+        else fs.copyFileSync(from, path.join(dir, f));
     }
     return dir;
 }
