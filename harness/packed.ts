@@ -55,8 +55,12 @@ export function snapshotRepo(label: string): string {
         .split("\0")
         .filter((f) => f && fs.existsSync(path.join(REPO_ROOT, f)));
     for (const f of files) {
+        const from = path.join(REPO_ROOT, f);
         fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
-        fs.cpSync(path.join(REPO_ROOT, f), path.join(dir, f), { verbatimSymlinks: true });
+        // A committed symlink (examples/node_modules/pulumi-logzio-siem -> ../..) is made anew: fs.cpSync of a link to
+        // a folder fails on Node.js 22 and later without `recursive`, which would copy the folder it points at.
+        if (fs.lstatSync(from).isSymbolicLink()) fs.symlinkSync(fs.readlinkSync(from), path.join(dir, f));
+        else fs.copyFileSync(from, path.join(dir, f));
     }
     return dir;
 }
@@ -65,10 +69,23 @@ export function git(dir: string, ...args: string[]): void {
     execFileSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.com", ...args], { cwd: dir, stdio: "ignore" });
 }
 
+/**
+ * The @pulumi/pulumi the e2e programs run on: the one pinned here, or LOGZIO_SIEM_E2E_PULUMI_VERSION (an exact
+ * version: CI sets the oldest the peer range admits), so the same tests prove each end of the range.
+ */
+export function e2ePulumiVersion(): string {
+    const wanted = process.env.LOGZIO_SIEM_E2E_PULUMI_VERSION?.trim();
+    if (!wanted) return versionOf("@pulumi/pulumi");
+    if (!/^\d+\.\d+\.\d+$/.test(wanted)) {
+        throw new Error(`LOGZIO_SIEM_E2E_PULUMI_VERSION "${wanted}" is not an exact version.\nSet it to one such as 3.139.0, or unset it.`);
+    }
+    return wanted;
+}
+
 let installed: string | undefined;
 /**
- * One folder per process whose node_modules holds the packed package next to the pinned @pulumi/pulumi, TypeScript
- * and ts-node; each e2e project links its node_modules to it. Removed when the process exits.
+ * One folder per process whose node_modules holds the packed package next to @pulumi/pulumi (e2ePulumiVersion),
+ * TypeScript and ts-node; each e2e project links its node_modules to it. Removed when the process exits.
  */
 export function consumerInstall(): string {
     if (installed) return installed;
@@ -76,7 +93,7 @@ export function consumerInstall(): string {
     process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
     npmInstall(dir, [
         packedTarball(),
-        `@pulumi/pulumi@${versionOf("@pulumi/pulumi")}`,
+        `@pulumi/pulumi@${e2ePulumiVersion()}`,
         `typescript@${versionOf("typescript")}`,
         `ts-node@${versionOf("ts-node")}`,
     ]);

@@ -7,8 +7,9 @@
 #   bash scripts/pulumi-cli.sh --check   print that folder if a usable build is cached, exit 1 otherwise
 #
 # Next to `pulumi` it puts the Node.js language host (`pulumi-language-nodejs`), which runs a program from its
-# Pulumi.yaml as `pulumi up` does for every user. Since sdk/v3.69.0 that host is a module of its own with no
-# version tags, which the proxy does not serve; up to sdk/v3.68.0 it is a package of the tagged
+# Pulumi.yaml as `pulumi up` does for every user. Since sdk/v3.69.0 that host is a module of its own
+# (github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3) with no version tags, which the proxy does not
+# serve (403, at v3.276.0 too, and by commit); up to sdk/v3.68.0 it is a package of the tagged
 # github.com/pulumi/pulumi/sdk/v3 module, so that is the one built (CONTRIBUTING.md says what this older host
 # lacks). The dynamic-provider launcher (`pulumi-resource-pulumi-nodejs`) ships inside the @pulumi/pulumi npm
 # package and is copied in.

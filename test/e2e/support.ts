@@ -1,10 +1,11 @@
 // Fixtures for the end-to-end suites: the real Pulumi CLI (skipped with its reason where it cannot be had), the
 // package installed from its tarball, project folders and the stack config that points them at an emulator.
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
 import { LogzioEmulator } from "../../emulator";
-import { consumerInstall } from "../../harness/packed";
+import { consumerInstall, e2ePulumiVersion } from "../../harness/packed";
 import { CliLookup, PulumiCli, providePulumiCli } from "../../harness/e2e/pulumiCli";
 import { E2EStack, RunResult, StackOptions } from "../../harness/e2e/stack";
 import { REPO_ROOT, startEmulator } from "../helpers/support";
@@ -39,14 +40,21 @@ export function e2eDescribe(title: string, body: (ctx: E2EContext) => void): voi
                 this.skip();
             }
             ctx.cli = lookup.cli;
+            ctx.consumer = consumerInstall();
             if (!announced) {
                 announced = true;
+                const sdk = (
+                    JSON.parse(fs.readFileSync(path.join(ctx.consumer, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8")) as {
+                        version: string;
+                    }
+                ).version;
+                // A run meant for one end of the peer range must not quietly run on another @pulumi/pulumi.
+                expect(sdk, "the @pulumi/pulumi the e2e programs run on").to.equal(e2ePulumiVersion());
                 console.log(
                     `      Pulumi CLI ${ctx.cli.version} from ${ctx.cli.binDir}; programs run through \`pulumi preview\`/\`pulumi up\` ` +
-                        `and the Node.js language host ${ctx.cli.languageHost}`,
+                        `and the Node.js language host ${ctx.cli.languageHost}, on @pulumi/pulumi ${sdk} and Node.js ${nodeOnPath()}`,
                 );
             }
-            ctx.consumer = consumerInstall();
         });
         ctx.project = (program, opts = {}) => {
             const stack = new E2EStack({ cli: ctx.cli, consumer: ctx.consumer, files: programFiles(program, opts.name), ...opts });
@@ -60,6 +68,12 @@ export function e2eDescribe(title: string, body: (ctx: E2EContext) => void): voi
         });
         body(ctx);
     });
+}
+
+/** The Node.js the language host runs programs on: the first `node` on PATH (not necessarily mocha's). */
+function nodeOnPath(): string {
+    const r = spawnSync("node", ["--version"], { encoding: "utf8" });
+    return r.status === 0 ? r.stdout.trim() : `unknown (${r.error?.message ?? r.stderr.trim()})`;
 }
 
 /** index.ts (and tsconfig.json) of a program folder, plus a Pulumi.yaml naming the project. */
