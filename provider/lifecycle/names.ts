@@ -20,7 +20,7 @@ const IGNORABLE = /\p{Default_Ignorable_Code_Point}/gu;
  *    case folding joins, and a few more (dotless `ı` and `i`): more false alarms, never fewer;
  * 4. NFKC again (case mapping can leave a letter decomposed);
  * 5. surrounding whitespace removed, runs of whitespace as one space.
- * Every code point's key is its own key, and the key of its upper and lower case (test/names.test.ts).
+ * Every code point's key is its own key, and the key of its upper and lower case (test/unit/nameKey.test.ts).
  */
 export function nameKey(name: string): string {
     if (ASCII.test(name)) return name.trim().replace(/\s+/g, " ").toLowerCase();
