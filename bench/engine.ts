@@ -160,8 +160,9 @@ async function runOp(side: Side, op: EngineOp, count: number, engineEnv?: Record
 }
 
 /**
- * Interleaved rounds: each round resets both emulators, then runs up, preview, refresh and destroy; for each
- * command the two sides run back to back, the order alternating from one command and one round to the next.
+ * Interleaved rounds: each round resets the emulators, then runs up, preview, refresh and destroy; for each
+ * command the three sides (dynamic, minimal, plugin) run back to back, the first rotating from one command and one
+ * round to the next.
  * destroy leaves the stacks empty (the accounts stay in the emulator, retained), so every round starts alike.
  */
 export async function measureEngine(
