@@ -10,6 +10,9 @@
 //                   wall time / floor, 429s, requests per account, RSS per worker; AIMD against a fixed cap (fleet.ts)
 //   engine*         pulumi up / preview / refresh / destroy (retained) of n SiemAccounts / n minimal resources,
 //                   through the real CLI and engine (skipped, with the reason, where the CLI is not there)
+//   pluginUp        pulumi up / pulumi refresh of n SiemAccounts through the resource provider plugin / the same
+//   pluginRefresh   through the dynamic provider, same CLI, program, language host and latency (engine.ts)
+//   pluginColdStart spawn to the first RPC answered (GetPluginInfo), the plugin / the dynamic-provider host (stated)
 //
 // Ratios come from A/B runs interleaved in this one process, after a warm-up, as ratios of medians; each
 // side's median and min-max are kept so a reader can see the spread. Nothing here asserts: the numbers
@@ -20,9 +23,16 @@ import { performance } from "node:perf_hooks";
 import { DEFAULTS } from "../provider/config/settings";
 import { RefreshResult, ScalePlan, ScaleResult, measureRefresh, measureScale } from "./atScale";
 import { Comparison, bytes } from "./common";
-import { EngineOp, EnginePlan, EngineRun, EngineSkipped, measureEngine } from "./engine";
+import { EngineOp, EnginePlan, EngineRun, EngineSkipped, PluginOp, measureEngine } from "./engine";
 import { FleetPlan, FleetResult, FleetVariant, measureFleet } from "./fleet";
-import { ABPlan, measureColdStart, measureCreateOverhead, measureHostOverhead, serializeProviders } from "./perCreate";
+import {
+    ABPlan,
+    measureColdStart,
+    measureCreateOverhead,
+    measureHostOverhead,
+    measurePluginColdStart,
+    serializeProviders,
+} from "./perCreate";
 import { ProfileSummary } from "./profiling/profile";
 import { profileScale } from "./profiling/scaleProfile";
 import { GoalRow, evaluateGoals } from "./report";
@@ -31,7 +41,7 @@ export { REPO_ROOT } from "./common";
 export { stats } from "./common";
 export type { Comparison, Stats } from "./common";
 export type { CpuUse, RefreshResult, ScaleResult } from "./atScale";
-export type { EngineComparison, EngineOp, EngineRun, EngineSkipped } from "./engine";
+export type { EngineComparison, EngineOp, EngineRun, EngineSkipped, PluginOp } from "./engine";
 export type { FleetFigure, FleetResult, FleetVariant } from "./fleet";
 export { GOALS, evaluateGoals, formatTable } from "./report";
 export type { GoalRow } from "./report";
@@ -53,6 +63,7 @@ interface Plan {
     createOverhead: ABPlan;
     hostOverhead: ABPlan;
     coldStart: ABPlan;
+    pluginColdStart: ABPlan;
     scale: ScalePlan;
     refresh: ScalePlan;
     engine: EnginePlan;
@@ -73,6 +84,7 @@ const FULL: Plan = {
     createOverhead: { warmup: 100, samples: 400 },
     hostOverhead: { warmup: 50, samples: 300 },
     coldStart: { warmup: 2, samples: 12 },
+    pluginColdStart: { warmup: 2, samples: 12 },
     scale: { n: 500, runs: 3, latencyMs: 30, maxInFlight: 100 },
     refresh: { n: 500, runs: 3, latencyMs: 30, maxInFlight: 100 },
     engine: { count: 100, warmup: 1, samples: 5, latenciesMs: [30, 150], maxInFlight: 100 },
@@ -84,6 +96,7 @@ const QUICK: Plan = {
     createOverhead: { warmup: 10, samples: 30 },
     hostOverhead: { warmup: 5, samples: 20 },
     coldStart: { warmup: 0, samples: 2 },
+    pluginColdStart: { warmup: 0, samples: 2 },
     scale: { n: 100, runs: 1, latencyMs: 30, maxInFlight: 100 },
     refresh: { n: 100, runs: 1, latencyMs: 30, maxInFlight: 100 },
     engine: { count: 5, warmup: 0, samples: 1, latenciesMs: [30, 150], maxInFlight: 100 },
@@ -111,6 +124,14 @@ export interface BenchResults {
     engineRefresh: number | null;
     enginePreview: number | null;
     engineDestroyRetained: number | null;
+    /**
+     * pulumi up / pulumi refresh through the plugin ÷ the same through the dynamic provider (median over median,
+     * same latency), the worse of the latencies; null when the engine part did not run.
+     */
+    pluginUp: number | null;
+    pluginRefresh: number | null;
+    /** Spawn → GetPluginInfo answered: the plugin ÷ the dynamic-provider host (details.pluginColdStart has both). */
+    pluginColdStart: number;
     /** The engine comparisons in full (medians, min-max, requests per command), or why they were skipped. */
     engine: EngineRun | EngineSkipped;
     details: {
@@ -120,6 +141,8 @@ export interface BenchResults {
         /** Informational: ours against a provider that only POSTs (no duplicate guard), through the host. */
         hostOverheadVsPostOnly: Comparison;
         coldStart: Comparison;
+        /** ours = the plugin, baseline = the dynamic-provider host: spawn to GetPluginInfo answered. */
+        pluginColdStart: Comparison;
     };
     /** Summaries of the CPU profiles (only with BenchOptions.profileDir). */
     profiles?: {
@@ -156,6 +179,10 @@ export async function runBenchmarks(opts: BenchOptions = {}): Promise<BenchResul
     const host = await measureHostOverhead(providers, plan.hostOverhead, plan.seededAccounts);
     log(`coldStart: ${plan.coldStart.warmup} + ${plan.coldStart.samples} interleaved pairs of fresh hosts ...`);
     const coldStart = await measureColdStart(providers, plan.coldStart);
+    log(
+        `pluginColdStart: ${plan.pluginColdStart.warmup} + ${plan.pluginColdStart.samples} interleaved pairs of fresh plugin and host processes ...`,
+    );
+    const pluginColdStart = await measurePluginColdStart(plan.pluginColdStart);
     log(`scale: ${plan.scale.runs} run(s) of ${plan.scale.n} concurrent creates, each paired with the floor capped at ${cap} ...`);
     const scale = await measureScale(providers, plan.scale, opts.scaleConcurrency, cap);
     log(`refresh: ${plan.refresh.runs} run(s) of ${plan.refresh.n} concurrent reads ...`);
@@ -183,7 +210,7 @@ export async function runBenchmarks(opts: BenchOptions = {}): Promise<BenchResul
     if (opts.engine === false) engine = { available: false, reason: "left out (--no-engine)" };
     else {
         log(
-            `engine: at ${plan.engine.latenciesMs.join(" and ")} ms latency, ${plan.engine.warmup} + ${plan.engine.samples} interleaved round(s) each of up, preview, refresh, destroy of ${plan.engine.count} resources per side ...`,
+            `engine: at ${plan.engine.latenciesMs.join(" and ")} ms latency, ${plan.engine.warmup} + ${plan.engine.samples} interleaved round(s) each of up, preview, refresh, destroy of ${plan.engine.count} resources per side (dynamic, minimal, plugin) ...`,
         );
         const r = await measureEngine(plan.engine, { log, profileDir: opts.profileDir && path.resolve(opts.profileDir) });
         if (r.available) {
@@ -196,6 +223,7 @@ export async function runBenchmarks(opts: BenchOptions = {}): Promise<BenchResul
         }
     }
     const ratio = (op: EngineOp): number | null => (engine.available ? engine.worst[op] : null);
+    const pluginRatio = (op: PluginOp): number | null => (engine.available ? engine.pluginWorst[op] : null);
 
     const cpus = os.cpus();
     const partial: Omit<BenchResults, "goals"> = {
@@ -211,6 +239,9 @@ export async function runBenchmarks(opts: BenchOptions = {}): Promise<BenchResul
         engineRefresh: ratio("engineRefresh"),
         enginePreview: ratio("enginePreview"),
         engineDestroyRetained: ratio("engineDestroyRetained"),
+        pluginUp: pluginRatio("pluginUp"),
+        pluginRefresh: pluginRatio("pluginRefresh"),
+        pluginColdStart: pluginColdStart.ratio,
         engine,
         details: {
             minimalProviderBytes: bytes(providers.minimal),
@@ -218,6 +249,7 @@ export async function runBenchmarks(opts: BenchOptions = {}): Promise<BenchResul
             hostOverhead: host.main,
             hostOverheadVsPostOnly: host.postOnly,
             coldStart,
+            pluginColdStart,
         },
         ...(scaleProfiles ? { profiles: { scale: scaleProfiles, ...(engineProfiles ? { engineUp: engineProfiles } : {}) } } : {}),
         meta: {

@@ -1,7 +1,10 @@
 // The engine figures: `pulumi up`, a no-change `pulumi preview`, `pulumi refresh` and `pulumi destroy` (every
 // resource with retainOnDelete) of n SiemAccounts, each divided by the same command for n resources of the
 // minimal provider. Same CLI, same engine, same dynamic-provider host, an emulator of its own per side with the
-// same settings. It uses the e2e harness (harness/e2e): the package as a user installs it (npm pack), a local
+// same settings. A third side runs the same commands for n SiemAccounts through the resource provider plugin
+// (bin/pulumi-resource-logzio-siem from the packed install, named by Pulumi.yaml's plugins.providers path), from the
+// same Node.js program (a raw CustomResource of type logzio-siem:index:SiemAccount): the same language host as the
+// dynamic side, so plugin / dynamic provider (pluginUp, pluginRefresh) differ by the provider alone. It uses the e2e harness (harness/e2e): the package as a user installs it (npm pack), a local
 // backend, and `pulumi up` in a project folder through the CLI's Node.js language host, as users run it.
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -28,6 +31,10 @@ export interface EnginePlan {
 
 export const ENGINE_OPS = ["engineUp", "enginePreview", "engineRefresh", "engineDestroyRetained"] as const;
 export type EngineOp = (typeof ENGINE_OPS)[number];
+/** The plugin's figures with a goal: its command / the dynamic provider's (SiemAccount), same latency. */
+export const PLUGIN_OPS = { pluginUp: "engineUp", pluginRefresh: "engineRefresh" } as const;
+export type PluginOp = keyof typeof PLUGIN_OPS;
+export const PLUGIN_TYPE = "logzio-siem:index:SiemAccount";
 
 /** Requests one command made to its emulator; the most any kept round made. */
 export interface Calls {
@@ -55,6 +62,13 @@ export interface EngineRun {
     figures: Record<string, Record<EngineOp, EngineComparison>>;
     /** Per command, the worse ratio of the latencies. */
     worst: Record<EngineOp, number>;
+    /**
+     * Per latency: each command through the plugin / the same command through the dynamic provider (SiemAccount);
+     * `ours` is the plugin, `baseline` the dynamic provider. Only up and refresh have goals (PLUGIN_OPS).
+     */
+    plugin: Record<string, Record<EngineOp, EngineComparison>>;
+    /** pluginUp and pluginRefresh: the worse ratio of the latencies. */
+    pluginWorst: Record<PluginOp, number>;
 }
 export interface EngineSkipped {
     available: false;
@@ -69,17 +83,24 @@ const LABELS: Record<EngineOp, string> = {
     engineDestroyRetained: "pulumi destroy (retainOnDelete)",
 };
 
-/** The project folder of one side: the program, the minimal provider next to it, and a Pulumi.yaml pointing at it. */
-function projectFiles(): Record<string, string> {
+/**
+ * The project folder of one side: the program, the minimal provider next to it, and a Pulumi.yaml pointing at it;
+ * the plugin side's also names the folder of the installed launcher, as docs/plugin.md tells users to.
+ */
+function projectFiles(kind: Side["kind"], consumer: string): Record<string, string> {
+    const plugins =
+        kind === "plugin"
+            ? `plugins:\n  providers:\n    - name: logzio-siem\n      path: ${path.join(consumer, "node_modules", ".bin")}\n`
+            : "";
     return {
-        "Pulumi.yaml": "name: bench-engine\nruntime: nodejs\nmain: engine-program/index.ts\n",
+        "Pulumi.yaml": `name: bench-engine\nruntime: nodejs\nmain: engine-program/index.ts\n${plugins}`,
         "engine-program/index.ts": fs.readFileSync(path.join(REPO_ROOT, "bench", "engine-program", "index.ts"), "utf8"),
         "minimalProvider.ts": fs.readFileSync(path.join(REPO_ROOT, "bench", "minimalProvider.ts"), "utf8"),
     };
 }
 
 interface Side {
-    kind: "siem" | "minimal";
+    kind: "siem" | "minimal" | "plugin";
     type: string;
     stack: E2EStack;
     emulator: LogzioEmulator;
@@ -139,8 +160,9 @@ async function runOp(side: Side, op: EngineOp, count: number, engineEnv?: Record
 }
 
 /**
- * Interleaved rounds: each round resets both emulators, then runs up, preview, refresh and destroy; for each
- * command the two sides run back to back, the order alternating from one command and one round to the next.
+ * Interleaved rounds: each round resets the emulators, then runs up, preview, refresh and destroy; for each
+ * command the three sides (dynamic, minimal, plugin) run back to back, the first rotating from one command and one
+ * round to the next.
  * destroy leaves the stacks empty (the accounts stay in the emulator, retained), so every round starts alike.
  */
 export async function measureEngine(
@@ -158,12 +180,12 @@ export async function measureEngine(
     const traces = traceDir();
     const tracing = tracingEngineEnv(traces);
     try {
-        for (const kind of ["siem", "minimal"] as const) {
+        for (const kind of ["siem", "minimal", "plugin"] as const) {
             const emulator = await LogzioEmulator.start({ token: emulatorToken(), maxInFlight: plan.maxInFlight });
-            const stack = new E2EStack({ cli, consumer, files: projectFiles(), stack: kind, timeoutMs: 600_000 });
+            const stack = new E2EStack({ cli, consumer, files: projectFiles(kind, consumer), stack: kind, timeoutMs: 600_000 });
             const side: Side = {
                 kind,
-                type: kind === "siem" ? SIEM_TYPE : MINIMAL_TYPE,
+                type: kind === "siem" ? SIEM_TYPE : kind === "minimal" ? MINIMAL_TYPE : PLUGIN_TYPE,
                 stack,
                 emulator,
                 samples: perOp(() => []),
@@ -171,9 +193,15 @@ export async function measureEngine(
                 lookups: perOp(() => []),
             };
             sides.push(side);
-            await stack.init({ kind, count: String(plan.count), [URL_KEY]: emulator.url }, { "logzio:apiToken": emulator.token });
+            // The plugin reads the plugin's namespace (logzio-siem:), the dynamic provider its own (logzio:).
+            const ns = kind === "plugin" ? "logzio-siem" : "logzio";
+            await stack.init(
+                { kind, count: String(plan.count), [kind === "plugin" ? `${ns}:customApiUrl` : URL_KEY]: emulator.url },
+                { [`${ns}:apiToken`]: emulator.token },
+            );
         }
-        const [ours, minimal] = sides;
+        const [ours, minimal, plugin] = sides;
+        const pluginByLatency: Record<string, Record<EngineOp, EngineComparison>> = {};
         const figuresByLatency: Record<string, Record<EngineOp, EngineComparison>> = {};
         for (const latencyMs of plan.latenciesMs) {
             for (const side of sides) {
@@ -187,7 +215,9 @@ export async function measureEngine(
                 log(`engine: ${latencyMs} ms latency, round ${round + 1} of ${plan.warmup + plan.samples}${keep ? "" : " (warm-up)"} ...`);
                 for (const side of sides) side.emulator.reset();
                 for (const [k, op] of ENGINE_OPS.entries()) {
-                    const order = (round + k) % 2 === 0 ? [ours, minimal] : [minimal, ours];
+                    // The three sides back to back, the first one rotating from one command and one round to the next.
+                    const first = (round + k) % 3;
+                    const order = [0, 1, 2].map((i) => sides[(first + i) % 3]);
                     for (const side of order) {
                         takeTrace(traces);
                         const r = await runOp(side, op, plan.count, tracing);
@@ -214,8 +244,26 @@ export async function measureEngine(
                 };
             }
             figuresByLatency[String(latencyMs)] = figures;
+            const viaPlugin = {} as Record<EngineOp, EngineComparison>;
+            for (const op of ENGINE_OPS) {
+                const c = compare(
+                    plugin.samples[op],
+                    ours.samples[op],
+                    `${LABELS[op]}, ${plan.count} SiemAccounts through the plugin, ${latencyMs} ms latency`,
+                    `${LABELS[op]}, ${plan.count} SiemAccounts through the dynamic provider, ${latencyMs} ms latency`,
+                );
+                viaPlugin[op] = {
+                    ...c,
+                    calls: { ours: plugin.calls[op], baseline: ours.calls[op] },
+                    lookups: summarizeLookups(plugin.lookups[op]),
+                };
+            }
+            pluginByLatency[String(latencyMs)] = viaPlugin;
         }
         const worst = perOp((op) => Math.max(...Object.values(figuresByLatency).map((f) => f[op].ratio)));
+        const pluginWorst = Object.fromEntries(
+            Object.entries(PLUGIN_OPS).map(([name, op]) => [name, Math.max(...Object.values(pluginByLatency).map((f) => f[op].ratio))]),
+        ) as Record<PluginOp, number>;
         let profiles: { siem: ProfileSummary; minimal: ProfileSummary } | undefined;
         if (opts.profileDir) {
             log("engine: one more pulumi up of each side with the provider host under the CPU profiler ...");
@@ -245,6 +293,8 @@ export async function measureEngine(
             warmup: plan.warmup,
             figures: figuresByLatency,
             worst,
+            plugin: pluginByLatency,
+            pluginWorst,
             ...(profiles ? { profiles } : {}),
         };
     } finally {

@@ -1,16 +1,20 @@
 // Per-create costs, one resource at a time: the provider's code in-process against bare node-fetch
 // (createOverhead), through Pulumi's dynamic-provider host against the minimal provider (hostOverhead), and
-// a fresh host's first Check (coldStart). Zero emulator latency, so the ratios are the strictest they can be.
+// a fresh host's first Check (coldStart), and the resource provider plugin's cold start beside the dynamic host's
+// (pluginColdStart: spawn to the first RPC answered). Zero emulator latency, so the ratios are the strictest they can be.
 import { randomUUID } from "node:crypto";
+import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import fetch from "node-fetch";
 import { LogzioEmulator } from "../emulator";
 import { captureResources } from "../testing/runner/providerCapture";
-import { urnFor } from "../testing/runner/hostDriver";
+import { ProviderHost, urnFor } from "../testing/runner/hostDriver";
 import { SiemAccount } from "../provider";
 import * as runtime from "../provider/host/runtime";
 import {
     Comparison,
+    REPO_ROOT,
+    hostEnv,
     MINIMAL_TYPE,
     SIEM_TYPE,
     compare,
@@ -196,4 +200,28 @@ export async function measureColdStart(providers: SerializedProviders, plan: ABP
     } finally {
         await emulator.close();
     }
+}
+
+/**
+ * The plugin's cold start beside the dynamic host's: spawn of the process to the answer of its first RPC,
+ * GetPluginInfo (the engine's first call to any plugin; both answer it without config). The plugin is the launcher
+ * bin/pulumi-resource-logzio-siem (node + the compiled plugin), the dynamic host @pulumi/pulumi's
+ * cmd/dynamic-provider (node + the SDK), each started as the engine starts it.
+ */
+export async function measurePluginColdStart(plan: ABPlan): Promise<Comparison> {
+    const launcher = path.join(REPO_ROOT, "bin", "pulumi-resource-logzio-siem");
+    const first = (plugin: string | undefined) => async () => {
+        const t0 = performance.now();
+        const host = await ProviderHost.start({ cwd: REPO_ROOT, env: hostEnv(), ...(plugin ? { plugin } : {}) });
+        try {
+            const info = await host.pluginInfo();
+            const t = performance.now() - t0;
+            if (typeof info.version !== "string") throw new Error("GetPluginInfo answered without a version");
+            return t;
+        } finally {
+            await host.stop();
+        }
+    };
+    const r = await interleave(first(launcher), first(undefined), plan);
+    return compare(r.a, r.b, "spawn → GetPluginInfo answered, plugin", "spawn → GetPluginInfo answered, dynamic-provider host");
 }

@@ -4,20 +4,21 @@
 import { expect } from "chai";
 import { BenchResults, GOALS, formatTable, runBenchmarks } from "../../bench/benchmarks";
 import { engineRefreshListLimit } from "../../bench/report";
-import { ENGINE_OPS } from "../../bench/engine";
+import { ENGINE_OPS, PLUGIN_OPS, PluginOp } from "../../bench/engine";
 
 describe("bench: quick mode of npm run bench", function () {
     this.timeout(120_000);
     let results: BenchResults;
 
     before(async function () {
-        // The engine part (5 resources per side, one round) installs the packed package once and runs 8 commands.
+        // The engine part (5 resources per side, one round per latency) installs the packed package once and runs
+        // 12 commands per latency: the dynamic provider, the minimal one and the plugin.
         this.timeout(600_000);
         results = await runBenchmarks({ quick: true });
     });
 
     it("returns every key of bench/results.json, as finite numbers, and survives JSON", () => {
-        for (const key of ["providerBytes", "createOverhead", "hostOverhead", "coldStart"] as const) {
+        for (const key of ["providerBytes", "createOverhead", "hostOverhead", "coldStart", "pluginColdStart"] as const) {
             expect(results[key], key).to.be.a("number").and.satisfy(Number.isFinite).and.be.greaterThan(0);
         }
         for (const key of ["n", "wallMs", "floorMs", "ratioToFloor", "idealMs", "maxInFlight", "requests", "listCalls"] as const) {
@@ -37,12 +38,28 @@ describe("bench: quick mode of npm run bench", function () {
                 expect(results[op], op).to.equal(Math.max(...per));
             } else expect(results[op], op).to.equal(null);
         }
+        for (const name of Object.keys(PLUGIN_OPS) as PluginOp[]) {
+            if (results.engine.available) {
+                expect(results[name], name).to.be.a("number").and.satisfy(Number.isFinite).and.be.greaterThan(0);
+                expect(Object.keys(results.engine.plugin)).to.deep.equal(["30", "150"]);
+                const per = Object.values(results.engine.plugin).map((f) => f[PLUGIN_OPS[name]].ratio);
+                expect(results[name], name).to.equal(Math.max(...per));
+            } else expect(results[name], name).to.equal(null);
+        }
         expect(results.meta.mode).to.equal("quick");
         // Ratios are ratios of the medians that are reported with them.
-        const comparisons = [results.details.createOverhead, results.details.hostOverhead, results.details.coldStart];
+        const comparisons = [
+            results.details.createOverhead,
+            results.details.hostOverhead,
+            results.details.coldStart,
+            results.details.pluginColdStart,
+        ];
+        expect(results.pluginColdStart).to.equal(results.details.pluginColdStart.ratio);
         if (results.engine.available)
             comparisons.push(
-                ...Object.values(results.engine.available ? results.engine.figures : {}).flatMap((f) => ENGINE_OPS.map((op) => f[op])),
+                ...[...Object.values(results.engine.figures), ...Object.values(results.engine.plugin)].flatMap((f) =>
+                    ENGINE_OPS.map((op) => f[op]),
+                ),
             );
         for (const c of comparisons) {
             expect(c.ratio).to.be.closeTo(c.ours.median / c.baseline.median, 1e-9);
@@ -63,12 +80,15 @@ describe("bench: quick mode of npm run bench", function () {
             ...ENGINE_OPS,
             "engineRefreshCalls",
             "enginePreviewCalls",
+            ...Object.keys(PLUGIN_OPS),
         ]);
         // A goal that was not measured is never reported as met.
         for (const g of results.goals)
-            if (!results.engine.available && g.metric.startsWith("engine")) expect(g.met, g.metric).to.equal(null);
+            if (!results.engine.available && (g.metric.startsWith("engine") || g.metric.startsWith("plugin")))
+                expect(g.met, g.metric).to.equal(null);
         const table = formatTable(results);
         for (const g of results.goals) expect(table).to.include(g.metric);
+        expect(table).to.include("pluginColdStart");
     });
 
     it(`keeps the serialized provider at ${GOALS.providerBytes} bytes or less`, () => {
@@ -133,6 +153,24 @@ describe("bench: quick mode of npm run bench", function () {
             // Every lookup of refresh was traced, with its wait beyond its own list's round trip.
             expect(f.engineRefresh.lookups.lookups, at).to.equal(e.count);
             expect(f.engineRefresh.lookups.waitBeyondMs, at).to.not.equal(null);
+        }
+    });
+
+    it("through the plugin, at each latency: every create reached Logz.io exactly once, destroy (retainOnDelete) called nothing", function () {
+        if (!results.engine.available) {
+            console.log(`      (skipped: ${results.engine.reason})`);
+            this.skip();
+        }
+        const e = results.engine;
+        for (const [latency, f] of Object.entries(e.plugin)) {
+            const at = `${latency} ms`;
+            // ours = the plugin, baseline = the dynamic provider: both created each account once.
+            expect(f.engineUp.calls.ours.create, at).to.equal(e.count);
+            expect(f.engineUp.calls.baseline.create, at).to.equal(e.count);
+            expect(f.engineRefresh.calls.ours.create, at).to.equal(0);
+            expect(f.engineRefresh.calls.ours.list, at).to.be.at.least(1);
+            expect(f.enginePreview.calls.ours.create, at).to.equal(0);
+            expect(f.engineDestroyRetained.calls.ours, at).to.deep.equal({ list: 0, create: 0, whoami: 0, other: 0 });
         }
     });
 });

@@ -74,6 +74,7 @@ interface Stubs {
     prov: Js;
     provGrpc: Js;
     status: Js;
+    empty: Js;
 }
 const stubCache = new Map<string, Stubs>();
 // Load grpc-js/google-protobuf relative to the host's @pulumi/pulumi: its message classes and Struct must be the
@@ -89,6 +90,7 @@ function stubsFor(hostScript: string): Stubs {
             prov: req("./proto/provider_pb"),
             provGrpc: req("./proto/provider_grpc_pb"),
             status: req("./proto/status_pb"),
+            empty: req("google-protobuf/google/protobuf/empty_pb"),
         };
         stubCache.set(dir, s);
     }
@@ -243,6 +245,12 @@ export class ProviderHost {
         req.setType?.("pulumi:providers:pulumi-nodejs");
         req.setName?.("default");
         await this.rpc("configure", req);
+    }
+
+    /** GetPluginInfo, the engine's first call to a plugin (the benchmark's cold start ends at its answer). */
+    async pluginInfo(): Promise<{ version: string }> {
+        const res = await this.rpc("getPluginInfo", new this.s.empty.Empty());
+        return { version: res.getVersion() as string };
     }
 
     /** A provider's config as the engine checks it (keys without their namespace: `apiToken`). */
