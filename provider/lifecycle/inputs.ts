@@ -4,7 +4,7 @@
 import { ACCOUNT_NAME_PATTERN, EMAIL_PATTERN } from "../logzio/codecs";
 import { accountNameProblem } from "./names";
 import { SECRET_INPUTS } from "../program/state";
-import { tokenKey } from "./messages";
+import { tokenKey } from "./wording";
 import { MAX_MESSAGE_CHARS, SECRET_SHOWN, bounded, excerpt, sentence, summarise } from "../logzio/text";
 
 /** The engine's placeholder for a value not known until apply (preview). */

@@ -9,33 +9,11 @@ import { createdAtMs } from "./evidence";
 import { Settings, tuningKey } from "../config/settings";
 import { sameName } from "./names";
 import { headline, summarise } from "../logzio/text";
+import { aliasOption, args, neutralWording, property, retainOption } from "./wording";
 
 type Props = Record<string, unknown>;
 
 export const refused = (message: string): Failure => ({ kind: "refused", message });
-
-// --- wording: the dynamic provider's users write TypeScript; the plugin's write any language -------------------
-
-let neutral = false;
-/** For the plugin (plugin/main.ts): advice names options and properties as every language reads them, not as TypeScript. */
-export function useNeutralWording(on = true): void {
-    neutral = on;
-}
-/** Python spells properties and options in snake_case, Go and .NET in PascalCase. */
-const spellings = (name: string) =>
-    `${name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)} in Python, ${name[0].toUpperCase()}${name.slice(1)} in Go and .NET`;
-/** "set the resource option ..." */
-const retainOption = () =>
-    neutral ? `the resource option retainOnDelete (${spellings("retainOnDelete")}) to true` : "the resource option `retainOnDelete: true`";
-/** "give the new one ..." */
-const aliasOption = () =>
-    neutral ? "the resource option aliases with an alias of its old name" : 'the resource option  aliases: [{ name: "<its old name>" }]';
-/** A resource's property with a value, as advice writes it. */
-const property = (name: string, value: string | number) => (neutral ? `${name} (${spellings(name)}) set to ${value}` : `${name}: ${value}`);
-/** The config key of the token: the plugin's package is `logzio-siem`; the dynamic provider shares `logzio:`. */
-export const tokenKey = (): string => (neutral ? "logzio-siem:apiToken" : "logzio:apiToken");
-/** What the program gives a resource. */
-const args = () => (neutral ? "properties" : "args");
 
 /** The config key of the provisioning grace. */
 export const graceKey = (settings: Settings): string => tuningKey(settings.namespace, "provisioningGraceMinutes");
@@ -58,15 +36,15 @@ export function duplicateName(existing: AccountView): string {
     return (
         `a SIEM account named "${shortName(existing.accountName)}" already exists (accountId ${existing.accountId}), so none was created: ` +
         `another would be a second billed account with the same name.\n` +
-        `If this stack already manages it as a resource you renamed in the program, add ${aliasOption()}${neutral ? " " : "  "}` +
-        `to this resource instead. To manage the existing account with this resource, add to its ${args()}:  ${property("existingAccountId", existing.accountId)}${neutral ? ";" : ","}  ` +
+        `If this stack already manages it as a resource you renamed in the program, add ${aliasOption()}${neutralWording() ? " " : "  "}` +
+        `to this resource instead. To manage the existing account with this resource, add to its ${args()}:  ${property("existingAccountId", existing.accountId)}${neutralWording() ? ";" : ","}  ` +
         `or choose another accountName.`
     );
 }
 
 /** Appended to a duplicate refusal's advice: the other SiemAccounts of the run whose names Logz.io already lists. */
 export function alsoListed(others: readonly AccountView[]): string {
-    const names = others.map((a) => `"${a.accountName}" (${neutral ? "id" : "existingAccountId:"} ${a.accountId})`);
+    const names = others.map((a) => `"${a.accountName}" (${neutralWording() ? "id" : "existingAccountId:"} ${a.accountId})`);
     return (
         `Logz.io also lists accounts under the names of other SiemAccounts of this stack, found in this run: ` +
         `${summarise(names)}; adopt them the same way in this change, so that one \`pulumi up\` takes them all.`

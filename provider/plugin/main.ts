@@ -2,7 +2,7 @@
 // address as its first argument and reads the port of its gRPC service from the first line of its stdout. Nothing
 // else is written to stdout, and nothing with a value in it to stderr: the token never reaches a log.
 import { connectEngine } from "../host/engineLog";
-import { useNeutralWording } from "../lifecycle/messages";
+import { useNeutralWording } from "../lifecycle/wording";
 import { serve } from "./server";
 
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {

@@ -4,6 +4,7 @@ import { expect } from "chai";
 import * as t from "io-ts";
 import { Failure, describeFailure, toError } from "../../provider/logzio/errors";
 import * as msg from "../../provider/lifecycle/messages";
+import { useNeutralWording } from "../../provider/lifecycle/wording";
 import { Settings } from "../../provider/config/settings";
 import { SiemAccountInputs } from "../../provider/logzio/codecs";
 import { headline, sentence } from "../../provider/logzio/text";
@@ -102,11 +103,11 @@ const sentencesOf = (text: string) =>
 describe("messages: neutral wording for the plugin, read from every language", () => {
     let neutral: Record<string, string> = {};
     before(() => {
-        msg.useNeutralWording(true);
+        useNeutralWording(true);
         try {
             neutral = allMessages();
         } finally {
-            msg.useNeutralWording(false);
+            useNeutralWording(false);
         }
     });
 
