@@ -355,9 +355,11 @@ export function unknownOutcome(name: string, mainAccountId: number, record: { fi
     const sent = `a create of SIEM account "${shortName(name)}" under main account ${mainAccountId} was sent from this machine at ${record.sentAt}`;
     if (record.accountId !== undefined) {
         return (
-            `${sent} and made account ${record.accountId}, but the run that sent it may have ended before Pulumi recorded it, and ` +
+            `${sent} and made account ${record.accountId}, but the run that sent it may still be recording it, or have ended before ` +
+            `Pulumi recorded it, and ` +
             `Logz.io does not list it yet (a new account can take minutes to be listed), so none was sent.\n` +
-            `Check Logz.io under Settings > Manage accounts: if account ${record.accountId} exists and no other resource manages it, add ` +
+            `Wait until no other run on this machine is creating it, then check Logz.io under Settings > Manage accounts: if account ` +
+            `${record.accountId} exists and no other resource manages it, add ` +
             `${property("existingAccountId", record.accountId)} to the resource ${args()} and run \`pulumi up\` again; if it does not, remove the record with ` +
             `\`${remove}\` and run \`pulumi up\` again.`
         );
