@@ -135,7 +135,10 @@ if (dir && /dynamic-provider/.test(process.argv[1] ?? "")) {
             fs.writeFileSync(path.join(dir, `started-${segment}`), "");
         } else {
             recording = false;
-            fs.writeFileSync(path.join(dir, `segment-${segment}.json`), JSON.stringify(entries));
+            // Written whole, then renamed: the reader polls for the name and must never see a half-written file.
+            const final = path.join(dir, `segment-${segment}.json`);
+            fs.writeFileSync(`${final}.partial`, JSON.stringify(entries));
+            fs.renameSync(`${final}.partial`, final);
             segment++;
         }
     });
