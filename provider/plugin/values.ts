@@ -2,7 +2,8 @@
 // markers. The plugin accepts secrets (Configure), so inputs arrive with their secret markers; the lifecycle core
 // works on plain values and learns which inputs were secret from SECRET_INPUTS (as it does in the dynamic provider),
 // and every output derived from a secret input leaves the plugin marked secret again.
-import { SECRET_INPUTS } from "../program/state";
+import { DERIVED_SECRET_FIELDS, SECRET_INPUTS } from "../program/state";
+import { secretKeysOf } from "../lifecycle/secrecy";
 
 export type Props = Record<string, unknown>;
 
@@ -58,28 +59,18 @@ export const conceal = (value: unknown): Props => ({ [SIG_KEY]: SECRET_SIG, valu
  */
 export function forCore(props: Props | undefined): Props {
     const { props: plain, secret } = revealProps(props);
-    const recorded = Array.isArray(plain[SECRET_INPUTS]) ? (plain[SECRET_INPUTS] as unknown[]).filter((n) => typeof n === "string") : [];
-    const names = [...new Set([...recorded, ...secret.filter((k) => k !== SECRET_INPUTS)])];
+    const names = [...new Set([...secretKeysOf(plain), ...secret.filter((k) => k !== SECRET_INPUTS)])];
     if (names.length > 0) plain[SECRET_INPUTS] = names;
     else delete plain[SECRET_INPUTS];
     return plain;
 }
 
-/** The state fields derived from each input under another name (siemAccount.ts marks the same ones in a program). */
-const DERIVED: Readonly<Record<string, readonly string[]>> = {
-    accountName: ["requested", "storedName"],
-    email: ["requested"],
-    accountsToScan: ["requested"],
-    isUsingRepositoryAccount: ["requested"],
-};
-
 /** Which keys of `props` (inputs or state) must leave secret: the secret inputs and what is derived from them. */
 export function secretKeys(props: Props): Set<string> {
-    const names = Array.isArray(props[SECRET_INPUTS]) ? (props[SECRET_INPUTS] as unknown[]).filter((n) => typeof n === "string") : [];
     const keys = new Set<string>();
-    for (const n of names) {
+    for (const n of secretKeysOf(props)) {
         keys.add(n);
-        for (const d of DERIVED[n] ?? []) keys.add(d);
+        for (const d of DERIVED_SECRET_FIELDS[n] ?? []) keys.add(d);
     }
     return keys;
 }

@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 // One shim for every resource (the same object): Pulumi serializes it once and the host configures it once.
 import { siemAccountProviderShim as provider } from "./shim";
-import { OUTPUT_NAMES, SECRET_INPUTS, SiemAccountOutputs } from "./state";
+import { DERIVED_SECRET_FIELDS, OUTPUT_NAMES, SECRET_INPUTS, SiemAccountOutputs } from "./state";
 
 export interface SiemAccountArgs {
     /** Letters, digits, `-`, `.`, `_` and spaces. Changing it replaces the account. */
@@ -97,20 +97,15 @@ export class SiemAccount extends pulumi.dynamic.Resource {
     }
 }
 
-/**
- * The state fields the provider derives from each input under another name: `requested` holds what the program asked
- * for, `storedName` the name Logz.io stored. The engine makes an output secret only when an input of the same name
- * was, so these are marked through `additionalSecretOutputs`.
- */
+/** Every input, with the state fields derived from it (state.ts): each may be a secret Output. */
 const DERIVED: Readonly<Record<keyof SiemAccountArgs, readonly string[]>> = {
-    accountName: ["requested", "storedName"],
-    email: ["requested"],
-    accountsToScan: ["requested"],
-    isUsingRepositoryAccount: ["requested"],
+    accountName: DERIVED_SECRET_FIELDS.accountName,
+    email: DERIVED_SECRET_FIELDS.email,
+    accountsToScan: DERIVED_SECRET_FIELDS.accountsToScan,
+    isUsingRepositoryAccount: DERIVED_SECRET_FIELDS.isUsingRepositoryAccount,
     existingAccountId: [],
     configNamespace: [],
 };
-
 const DERIVED_KEYS = Object.keys(DERIVED) as (keyof SiemAccountArgs)[];
 const isOutput = (v: unknown): v is pulumi.Output<unknown> => pulumi.Output.isInstance(v);
 

@@ -11,6 +11,18 @@
  */
 export const SECRET_INPUTS = "__secretInputs";
 
+/**
+ * The state fields the provider derives from each input under another name: `requested` holds what the program asked
+ * for, `storedName` the name Logz.io stored. The engine makes an output secret only when an input of the same name
+ * was, so these are marked secret with it (siemAccount.ts through `additionalSecretOutputs`, the plugin itself).
+ */
+export const DERIVED_SECRET_FIELDS: Readonly<Record<string, readonly string[]>> = {
+    accountName: ["requested", "storedName"],
+    email: ["requested"],
+    accountsToScan: ["requested"],
+    isUsingRepositoryAccount: ["requested"],
+};
+
 export interface SiemAccountState {
     accountId: number;
     accountName: string;
