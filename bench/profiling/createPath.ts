@@ -1,7 +1,12 @@
 // `node dist/bench/profiling/createPath.js [--seeded N]`: which provider/ files one create goes through, in order,
-// and how many separate visits each gets. A visit is control entering a file from another provider/ file, or from
-// outside provider/ by a call (the host calling the provider); a return to a caller is not one, nor is a promise
-// callback resuming a file's own chain (fp-ts's TaskEither and `await` alike). Diagnosis only: no goal, no test.
+// and how often it touches each. A visit is control entering a file from another provider/ file, or from outside
+// provider/ by a call (the host calling the provider); a return to a caller is not one, nor is a promise callback
+// resuming a file's own chain (fp-ts's TaskEither and `await` alike), nor a call into a file that is still on the
+// synchronous stack beneath its caller (the limiter running the task the client handed it: the client was never left).
+// A touch is a pass of visits: a caller's visits to one file in a row, with no visit into the caller in between (a
+// loop over a helper, two questions asked of one list), are one touch. A step file hands control on to other provider/
+// files; a helper file calls none (names, codecs, the clock). "A create touches each file of its path once": each step
+// file once, and the wire's step files once per request (test/bench/createPath.test.ts).
 //
 // It runs the real code path: Pulumi's dynamic-provider host, configured as the engine configures it, the serialized
 // SiemAccount, the loopback emulator (N existing accounts, 25 by default, as in createOverhead). Per resource, as the
@@ -22,11 +27,13 @@ const PROVIDER_SRC = path.resolve(__dirname, "..", "..", "..", "provider");
 export interface FileVisits {
     file: string;
     visits: number;
-    /** Visits with those in a row from the same caller counted once (a loop over a helper, a curried call). */
-    passes: number;
+    /** Passes of visits: a caller's visits in a row, with no visit into the caller in between, are one touch. */
+    touches: number;
     /** Function entries in the file, its own calls included. */
     entries: number;
-    /** Where each visit came from ("(host)" for a call from outside provider/). */
+    /** Whether the file hands control on to another provider/ file (a step of the path) or calls none (a helper). */
+    step: boolean;
+    /** Where each touch came from ("(host)" for a call from outside provider/). */
     from: string[];
 }
 
@@ -36,13 +43,16 @@ export interface CreatePath {
     files: FileVisits[];
     /** Promise callbacks and other entries with no caller in provider/ nor in the host: a file's own chain resuming. */
     resumptions: number;
+    /** Calls into a file still on the synchronous stack beneath the caller: a callback it handed over, run for it. */
+    continuations: number;
     requests: string[];
 }
 
-/** Visits from the recorded entries: a new visit whenever the nearest provider/ caller is another file. */
+/** Visits and touches from the recorded entries. */
 export function visitsOf(entries: PathEntry[]): Omit<CreatePath, "requests"> {
     const visits: CreatePath["visits"] = [];
     let resumptions = 0;
+    let continuations = 0;
     for (const e of entries) {
         if (e.from === e.file) continue;
         if (e.from === null) {
@@ -52,24 +62,33 @@ export function visitsOf(entries: PathEntry[]): Omit<CreatePath, "requests"> {
                 resumptions++;
                 continue;
             }
+        } else if (e.beneath?.includes(e.file)) {
+            continuations++;
+            continue;
         }
         visits.push({ file: e.file, from: e.from ?? "(host)", fn: e.fn });
     }
     const byFile = new Map<string, FileVisits>();
     for (const e of entries) {
-        const f = byFile.get(e.file) ?? { file: e.file, visits: 0, passes: 0, entries: 0, from: [] };
+        const f = byFile.get(e.file) ?? { file: e.file, visits: 0, touches: 0, entries: 0, step: false, from: [] };
         f.entries++;
         byFile.set(e.file, f);
     }
-    visits.forEach((v, i) => {
+    // Per caller, the file its last visit went to; a visit into the caller ends that pass.
+    const lastOut = new Map<string, string>();
+    for (const v of visits) {
         const f = byFile.get(v.file)!;
         f.visits++;
-        const last = visits[i - 1];
-        if (!last || last.file !== v.file || last.from !== v.from) f.passes++;
-        f.from.push(v.from);
-    });
+        if (v.from !== "(host)") byFile.get(v.from)!.step = true;
+        if (lastOut.get(v.from) !== v.file) {
+            f.touches++;
+            f.from.push(v.from);
+        }
+        lastOut.set(v.from, v.file);
+        lastOut.delete(v.file);
+    }
     // In the order each file was first entered.
-    return { visits, files: [...byFile.values()], resumptions };
+    return { visits, files: [...byFile.values()], resumptions, continuations };
 }
 
 function providerFiles(): number {
@@ -136,12 +155,12 @@ export function formatCreatePath(label: string, p: CreatePath, total: number, in
         return [...m].map(([k, n]) => (n > 1 ? `${k} ×${n}` : k)).join(", ");
     };
     return [
-        `${label}: ${p.files.length} of ${total} provider files, ${p.visits.length} visits (${p.files.reduce((n, f) => n + f.passes, 0)} passes), ` +
-            `${p.resumptions} resumptions; requests: ${p.requests.join(", ")}`,
-        `  ${"file".padEnd(width)}  visits  passes  entries  from`,
+        `${label}: ${p.files.length} of ${total} provider files, ${p.visits.length} visits (${p.files.reduce((n, f) => n + f.touches, 0)} touches), ` +
+            `${p.resumptions} resumptions, ${p.continuations} continuations; requests: ${p.requests.join(", ")}`,
+        `  ${"file".padEnd(width)}  kind    visits  touches  entries  touched from`,
         ...p.files.map(
             (f) =>
-                `  ${f.file.padEnd(width)}  ${String(f.visits).padStart(6)}  ${String(f.passes).padStart(6)}  ${String(f.entries).padStart(7)}  ${count(f.from)}`,
+                `  ${f.file.padEnd(width)}  ${(f.step ? "step" : "helper").padEnd(6)}  ${String(f.visits).padStart(6)}  ${String(f.touches).padStart(7)}  ${String(f.entries).padStart(7)}  ${count(f.from)}`,
         ),
         ...(inOrder
             ? ["  in order:", ...p.visits.map((v, i) => `  ${String(i + 1).padStart(3)}. ${v.file} (${v.fn}) from ${v.from}`)]

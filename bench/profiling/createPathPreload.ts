@@ -21,6 +21,8 @@ export interface PathEntry {
     from: string | null;
     /** When `from` is null: the first synchronous frame outside node's internals, if any (the host, a library). */
     outside?: string;
+    /** The other provider/ files on the synchronous stack beneath `from`: a file among them has not been left. */
+    beneath?: string[];
 }
 
 const PROBE = "__benchCreatePathProbe";
@@ -103,18 +105,27 @@ if (dir && /dynamic-provider/.test(process.argv[1] ?? "")) {
         // sites[0] is the instrumented function itself.
         let from: string | null = null;
         let outside: string | undefined;
+        const beneath: string[] = [];
         for (const site of sites.slice(1)) {
             // Async frames (an `await` waiting for this chain) are no caller: from there on, this entry runs from a
             // promise job, a resumption, not a call.
             if (site.isAsync()) break;
             const name = site.getFileName() ?? "";
             if (name.startsWith(PROVIDER_DIST)) {
-                from = relative(name);
-                break;
+                const f = relative(name);
+                if (from === null) from = f;
+                else if (f !== from && !beneath.includes(f)) beneath.push(f);
+                continue;
             }
-            if (outside === undefined && name !== "" && !name.startsWith("node:")) outside = name;
+            if (from === null && outside === undefined && name !== "" && !name.startsWith("node:")) outside = name;
         }
-        entries.push({ file, fn, from, ...(from === null && outside !== undefined ? { outside } : {}) });
+        entries.push({
+            file,
+            fn,
+            from,
+            ...(from === null && outside !== undefined ? { outside } : {}),
+            ...(beneath.length > 0 ? { beneath } : {}),
+        });
     };
     (globalThis as Record<string, unknown>)[PROBE] = probe;
 

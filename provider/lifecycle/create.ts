@@ -10,7 +10,8 @@ import { AccountView, SECURITY_ACCOUNT, SiemAccountInputs, SiemAccountState, Who
 import { CreateJournal, JournalRecord } from "./createJournal";
 import { Deadline } from "../logzio/deadline";
 import { Failure } from "../logzio/errors";
-import { Owner, findSiem, findSiemNamed, notWhole, ownerOf, publicUrl, requestedOf, stateFromLookup, stateFromResponse } from "./evidence";
+import { Owner, ownerOf, publicUrl, requestedOf, stateFromLookup, stateFromResponse } from "./accountState";
+import { findSiem, findSiemNamed, notWhole } from "../lookups/listingIndex";
 import { duplicateRefusal } from "./duplicates";
 import * as msg from "./messages";
 import { nameKey, sameName } from "./names";
@@ -87,7 +88,7 @@ function claimAndCreate(
             if (existing) {
                 // Its outcome is known now: a record of an earlier create of this name has done its work.
                 return pipe(
-                    TE.fromTask(() => forgetCreates(journal, main.accountId, name)),
+                    TE.fromTask(() => forgetCreates(journal, main.accountId, key)),
                     TE.chain(() =>
                         TE.left<Failure, SiemAccountState>({
                             kind: "refused",
@@ -101,9 +102,9 @@ function claimAndCreate(
             if (why !== undefined) return TE.left(msg.refused(msg.listNotWhole(why, `a SIEM account named "${name}"`, "guard")));
             if (!journal) return postUntilSettled(account, inputs, owner, deadline, 1);
             return pipe(
-                TE.fromTask(() => unknownOutcomes(account, journal, main.accountId, name, listing)),
+                TE.fromTask(() => unknownOutcomes(account, journal, main.accountId, key, listing)),
                 TE.chain((pending) => {
-                    if (pending.length === 0) return recordedPost(account, journal, inputs, owner, deadline);
+                    if (pending.length === 0) return recordedPost(account, journal, inputs, key, owner, deadline);
                     // A record of an account another resource of this stack manages: named as such, never offered for adoption.
                     const held = pending.find((r) => r.accountId !== undefined && account.managed.has(r.accountId));
                     return TE.left(
@@ -140,10 +141,10 @@ function claimAndCreate(
 
 // --- the journal of creates whose outcome is unknown (createJournal.ts) --------------------------------------
 
-/** Logz.io lists the name: every record of a create of it has its answer. */
-async function forgetCreates(journal: CreateJournal | undefined, mainAccountId: number, name: string): Promise<void> {
+/** Logz.io lists the name (`key`: names.ts's nameKey): every record of a create of it has its answer. */
+async function forgetCreates(journal: CreateJournal | undefined, mainAccountId: number, key: string): Promise<void> {
     if (!journal) return;
-    for (const r of await journal.find(mainAccountId, name)) await journal.clear(r.file);
+    for (const r of await journal.find(mainAccountId, key)) await journal.clear(r.file);
 }
 
 /**
@@ -155,13 +156,13 @@ async function unknownOutcomes(
     account: Account,
     journal: CreateJournal,
     mainAccountId: number,
-    name: string,
+    key: string,
     listing: Listing,
 ): Promise<JournalRecord[]> {
     const { logzioNow } = listing;
     const grace = account.settings.provisioningGraceMs;
     const pending: JournalRecord[] = [];
-    for (const r of await journal.find(mainAccountId, name)) {
+    for (const r of await journal.find(mainAccountId, key)) {
         // A Date header has whole seconds: the record's time may be up to a second early.
         // The account it made is listed (under another name, renamed in the UI): its outcome is in plain sight.
         const settled =
@@ -179,11 +180,12 @@ function recordedPost(
     account: Account,
     journal: CreateJournal,
     inputs: SiemAccountInputs,
+    key: string,
     owner: Owner,
     deadline: Deadline,
 ): TE.TaskEither<Failure, SiemAccountState> {
     return pipe(
-        TE.fromTask(() => journal.record(owner.mainAccountId, inputs.accountName, owner.apiUrl, account.client.clock.now())),
+        TE.fromTask(() => journal.record(owner.mainAccountId, key, owner.apiUrl, account.client.clock.now())),
         TE.chain((file) => {
             // Created: the record keeps the id until Pulumi hands it back (the engine that asked may be gone). Unsettled:
             // it stays as it is. Certainly not created: it goes.

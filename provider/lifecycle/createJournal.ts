@@ -17,7 +17,6 @@ import { createHash, randomUUID } from "node:crypto";
 import { promises as fs } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { nameKey } from "./names";
 
 export const JOURNAL_DIR_ENV = "PULUMI_LOGZIO_SIEM_JOURNAL_DIR";
 
@@ -45,12 +44,12 @@ export function journalDir(env: NodeJS.ProcessEnv = process.env): string {
     return path.join(home, "logzio-siem", "unsettled-creates");
 }
 
-/** The part of a record's file name that names the create: main account and name, the name only as a hash. */
-function prefixOf(mainAccountId: number, name: string): string {
-    const hash = createHash("sha256")
-        .update(`pulumi-logzio-siem\0${nameKey(name)}`)
-        .digest("hex")
-        .slice(0, 32);
+/**
+ * The part of a record's file name that names the create: main account and name, the name only as a hash of its key
+ * (names.ts's nameKey, which the caller gives: "Prod" and " prod" are one create to Logz.io).
+ */
+function prefixOf(mainAccountId: number, key: string): string {
+    const hash = createHash("sha256").update(`pulumi-logzio-siem\0${key}`).digest("hex").slice(0, 32);
     return `${mainAccountId}-${hash}-`;
 }
 
@@ -72,8 +71,8 @@ export class CreateJournal {
      * Writes the record of a create about to be sent; resolves once it is on disk (renamed into place) with its file,
      * or undefined when the folder cannot be written (said once per host; the create goes on without a record).
      */
-    async record(mainAccountId: number, name: string, apiUrl: string, logzioNowMs: number | undefined): Promise<string | undefined> {
-        const file = path.join(this.dir, `${prefixOf(mainAccountId, name)}${Date.now()}-${randomUUID()}.json`);
+    async record(mainAccountId: number, key: string, apiUrl: string, logzioNowMs: number | undefined): Promise<string | undefined> {
+        const file = path.join(this.dir, `${prefixOf(mainAccountId, key)}${Date.now()}-${randomUUID()}.json`);
         const body: Omit<JournalRecord, "file"> = {
             mainAccountId,
             apiUrl,
@@ -93,7 +92,7 @@ export class CreateJournal {
             // The folder was removed since it was made (a user clearing records by hand): make it again, once.
             if (this.made && errorCode(e) === "ENOENT") {
                 this.made = false;
-                return this.record(mainAccountId, name, apiUrl, logzioNowMs);
+                return this.record(mainAccountId, key, apiUrl, logzioNowMs);
             }
             this.warnOnce(`cannot write the record of a create to ${this.dir} (${errorCode(e)})`);
             return undefined;
@@ -156,8 +155,8 @@ export class CreateJournal {
         }
     }
 
-    /** The records of creates of this name (by its key) under this main account; none when the folder cannot be read. */
-    async find(mainAccountId: number, name: string): Promise<JournalRecord[]> {
+    /** The records of creates of a name, by its key, under this main account; none when the folder cannot be read. */
+    async find(mainAccountId: number, key: string): Promise<JournalRecord[]> {
         let files: string[];
         try {
             files = await fs.readdir(this.dir);
@@ -165,7 +164,7 @@ export class CreateJournal {
             if (errorCode(e) !== "ENOENT") this.warnOnce(`cannot read ${this.dir} (${errorCode(e)})`);
             return [];
         }
-        const prefix = prefixOf(mainAccountId, name);
+        const prefix = prefixOf(mainAccountId, key);
         const records: JournalRecord[] = [];
         for (const f of files) {
             if (!f.startsWith(prefix) || !f.endsWith(".json")) continue;

@@ -5,7 +5,7 @@
 // line), what is known and what to do on the next, said once.
 import { AccountView, SiemAccountInputs } from "../logzio/codecs";
 import { Failure, describeFailure } from "../logzio/errors";
-import { createdAtMs } from "./evidence";
+import { createdAtMs } from "../lookups/absence";
 import { Settings, tuningKey } from "../config/settings";
 import { sameName } from "./names";
 import { headline, summarise } from "../logzio/text";

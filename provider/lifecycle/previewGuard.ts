@@ -5,7 +5,7 @@ import * as E from "fp-ts/Either";
 import { Account } from "./account";
 import { deadlineIn } from "../logzio/deadline";
 import { toError } from "../logzio/errors";
-import { findSiemNamed } from "./evidence";
+import { findSiemNamed } from "../lookups/listingIndex";
 import { isUnknown } from "./inputs";
 import { duplicateRefusal, managedName } from "./duplicates";
 import * as msg from "./messages";

@@ -2,9 +2,10 @@
 // GET /v1/associated-accounts and GET /v2/whoami. There is no GET, PUT or DELETE for one SIEM account, so:
 // every input change is a replacement, refresh reads the list, delete only succeeds when the account is
 // already gone, and a create whose answer is lost is settled by looking the account up (create.ts).
-// Absence is concluded only from a whole list of the owning main account, past the set-up grace by
-// Logz.io's clock (evidence.ts). Failures stay values (TaskEither) until `runWith`, the Pulumi boundary,
+// Absence is concluded only from a whole list (listingIndex.ts) of the owning main account, past the set-up
+// grace by Logz.io's clock (absence.ts). Failures stay values (TaskEither) until `runWith`, the Pulumi boundary,
 // throws one clear Error.
+import { performance } from "node:perf_hooks";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type * as t from "io-ts";
 import * as E from "fp-ts/Either";
@@ -17,7 +18,9 @@ import { createOrAdopt } from "./create";
 import { Deadline, deadlineIn } from "../logzio/deadline";
 import { changedProperties, driftInputs } from "./diff";
 import { Failure, toError } from "../logzio/errors";
-import { Owner, findSiem, graceOf, listedAsOther, notWhole, ownedElsewhere, ownerOf } from "./evidence";
+import { Owner, ownerOf } from "./accountState";
+import { graceOf, ownedElsewhere } from "../lookups/absence";
+import { findSiem, listedAsOther, notWhole } from "../lookups/listingIndex";
 import { checkInputs, isUnknown } from "./inputs";
 import * as msg from "./messages";
 import { hasLooseSpaces, sameName } from "./names";
@@ -278,8 +281,9 @@ export class SiemAccountProvider implements dynamic.ResourceProvider<Props, Siem
         }
         const account = this.resolve(namespace ?? DEFAULT_NAMESPACE);
         if (E.isLeft(account)) throw toError(account.left, [], undefined, hidden.values);
-        const { settings, directory } = account.right;
-        const result = await op(account.right, directory.now(), deadlineIn(settings.requestTimeoutMs))();
+        const { settings } = account.right;
+        // Asked now, on the monotonic clock the account directory times its lists with (accountDirectory.ts).
+        const result = await op(account.right, performance.now(), deadlineIn(settings.requestTimeoutMs))();
         if (E.isLeft(result)) {
             const f = result.left;
             // A name Logz.io lists for the account (the duplicate, a rename in the UI) stands for the secret name too.

@@ -2,7 +2,10 @@
 // multiplicative decrease (AIMD), as TCP shares a link. Logz.io counts 100 requests in flight per account over every
 // client of the account, which no host can see; a 429 is the only sign that others are using the room. So on a 429 the
 // window halves (never below 1), and each answered request grows it by 1/window (about one more slot per round trip),
-// up to logzio-siem:maxConcurrency. Pure functions: limiter.ts applies them to its slots.
+// up to logzio-siem:maxConcurrency. Pure functions: limiter.ts applies them to its slots, and the client hands the
+// limiter signalOf to read each attempt's outcome with.
+import * as E from "fp-ts/Either";
+import type { Failure } from "./errors";
 
 /** The adaptive cap: `size` (fractional; whole slots are its floor) and the epoch it was last halved in. */
 export interface Window {
@@ -13,6 +16,13 @@ export interface Window {
 
 /** What an exchange says about Logz.io's room: 429 (too many), answered, or nothing either way (a 500, a timeout). */
 export type Signal = "tooMany" | "answered" | "neutral";
+
+/** What an attempt's outcome says of Logz.io's room: a 429, an answer, or neither (a 500, a network failure). */
+export function signalOf<A>(result: E.Either<Failure, A>): Signal {
+    if (E.isRight(result)) return "answered";
+    const f = result.left;
+    return f.kind === "http" && f.status === 429 ? "tooMany" : "neutral";
+}
 
 /**
  * Where a host starts: half of the ceiling. A fleet of hosts that each start at their ceiling oversubscribes the

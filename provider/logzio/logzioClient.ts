@@ -13,7 +13,7 @@ import { AssociatedAccounts, AccountView, CreateSiemRequest, CreateSiemResponse,
 import { Deadline } from "./deadline";
 import { Failure, isTransient } from "./errors";
 import { scrub } from "./text";
-import { Signal } from "./aimd";
+import { signalOf } from "./aimd";
 import { Limiter, LimiterOptions } from "./limiter";
 import { safeToRepeatPost } from "./postRepeat";
 import { Proxy, agentFor, proxyFor } from "./proxy";
@@ -63,13 +63,6 @@ export function capAdaptation(value: string | undefined): LimiterOptions {
     if (value === "fixed") return { adaptive: false };
     if (value === "fromCeiling") return { startAtCeiling: true };
     return {};
-}
-
-/** What an attempt's outcome says of Logz.io's room: a 429, an answer, or neither (a 500, a network failure). */
-function signalOf<A>(result: E.Either<Failure, A>): Signal {
-    if (E.isRight(result)) return "answered";
-    const f = result.left;
-    return f.kind === "http" && f.status === 429 ? "tooMany" : "neutral";
 }
 
 export class LogzioClient {

@@ -103,7 +103,10 @@ export class AccountDirectory {
         private readonly fetchList: () => TE.TaskEither<Failure, Listing>,
         /** At most this many lists in flight at once; lowered with the cap when a namespace lowers it (hostAccounts.ts). */
         public maxInFlight: number = LISTS_IN_FLIGHT,
-        /** Monotonic milliseconds: "when a caller asked" must not move with the wall clock. */
+        /**
+         * Monotonic milliseconds: "when a caller asked" must not move with the wall clock. The lifecycle takes `asked`
+         * from performance.now() too (siemAccountProvider.ts's runWith); another clock is for tests that pass their own.
+         */
         readonly now: () => number = () => performance.now(),
     ) {}
 

@@ -1,8 +1,10 @@
-// Lookups in one list of accounts. One list answers many lookups (every create and read of a burst shares it), so
-// scanning it once per lookup would make a burst of n lookups on a list of n accounts cost n²: the list is indexed
+// What one list of accounts says: the SIEM account of an id or a name, an id listed under another type, and whether
+// the list can be the whole truth at all. One list answers many lookups (every create and read of a burst shares it),
+// so scanning it once per lookup would make a burst of n lookups on a list of n accounts cost n²: the list is indexed
 // once, on the first lookup that needs each index, and the index lives as long as the list.
 import { AccountView, SECURITY_ACCOUNT } from "../logzio/codecs";
 import { nameKey } from "../lifecycle/names";
+import type { Listing } from "./accountDirectory";
 
 type Accounts = readonly AccountView[];
 
@@ -47,29 +49,47 @@ function byId(accounts: Accounts): NonNullable<Index["byId"]> {
 }
 
 /** The SIEM account listed with this id. */
-export function siemWithId(accounts: Accounts, id: number): AccountView | undefined {
+export function findSiem(accounts: Accounts, id: number): AccountView | undefined {
     return byId(accounts).siem.get(id);
 }
 
-/** The account listed with this id under another type than SECURITY_ACCOUNT. */
-export function otherWithId(accounts: Accounts, id: number): AccountView | undefined {
+/** The id listed with another type than SECURITY_ACCOUNT: no evidence either way about a SIEM account. */
+export function listedAsOther(accounts: Accounts, id: number): AccountView | undefined {
     return byId(accounts).other.get(id);
 }
 
 /** Whether any account of this id is listed. */
-export function listsId(accounts: Accounts, id: number): boolean {
+function listsId(accounts: Accounts, id: number): boolean {
     const ids = byId(accounts);
     return ids.siem.has(id) || ids.other.has(id);
 }
 
 /** The SIEM account listed with exactly this name. */
-export function siemNamedExactly(accounts: Accounts, name: string): AccountView | undefined {
+function siemNamedExactly(accounts: Accounts, name: string): AccountView | undefined {
     const index = indexOf(accounts);
     return (index.byName ??= firstBy(accounts, isSiem, (a) => a.accountName)).get(name);
 }
 
 /** The SIEM account whose name has this comparison key (names.ts). */
-export function siemWithNameKey(accounts: Accounts, key: string): AccountView | undefined {
+function siemWithNameKey(accounts: Accounts, key: string): AccountView | undefined {
     const index = indexOf(accounts);
     return (index.byKey ??= firstBy(accounts, isSiem, (a) => nameKey(a.accountName))).get(key);
+}
+
+/** A SIEM account whose name Logz.io may hold as `name`: exactly, else one equal but for case and spaces (names.ts). */
+export function findSiemNamed(accounts: Accounts, name: string): AccountView | undefined {
+    return siemNamedExactly(accounts, name) ?? siemWithNameKey(accounts, nameKey(name));
+}
+
+/**
+ * Why a list cannot be the whole truth, or undefined when it can. Logz.io's list always includes the main
+ * account itself, so an empty list or one without it was cut short somewhere (a proxy, a bug, a hostile host).
+ */
+export function notWhole(listing: Listing, mainAccountId: number): string | undefined {
+    if (listing.accounts.length === 0)
+        return `Logz.io answered an empty list of accounts (it always includes main account ${mainAccountId})`;
+    if (!listsId(listing.accounts, mainAccountId)) {
+        return `Logz.io's list of ${listing.accounts.length} account(s) does not include main account ${mainAccountId} itself`;
+    }
+    return undefined;
 }

@@ -1,7 +1,7 @@
 // Lookups in one list of accounts answer as a scan of the list in its order would, however many lookups share it.
 import { expect } from "chai";
 import { AccountView } from "../../provider/logzio/codecs";
-import { findSiem, findSiemNamed, listedAsOther, notWhole } from "../../provider/lifecycle/evidence";
+import { findSiem, findSiemNamed, listedAsOther, notWhole } from "../../provider/lookups/listingIndex";
 
 const account = (accountId: number, accountName: string, type = "SECURITY_ACCOUNT") => ({ accountId, accountName, type }) as AccountView;
 

@@ -1,8 +1,8 @@
-// The small rules behind evidence and names: when two names are one, what a zone-less createdAt means,
+// The small rules behind absence and names: when two names are one, what a zone-less createdAt means,
 // which misspelt key was meant, and scrubbing across the decoded view's slices.
 import { expect } from "chai";
 import { probablyMeant } from "../../provider/config/configKeys";
-import { createdAtMs } from "../../provider/lifecycle/evidence";
+import { createdAtMs } from "../../provider/lookups/absence";
 import { hasLooseSpaces, nameKey, sameName } from "../../provider/lifecycle/names";
 import { REDACTED, scrub } from "../../provider/logzio/text";
 
