@@ -2,7 +2,8 @@
 // engine's address as its first argument but never connects @pulumi/pulumi/log to it (pulumi/pulumi#6065), so a
 // dynamic provider's log reaches the CLI at best as plain output. This sends the engine a Log request itself, with the
 // host's own gRPC modules. Outside that host, or when the engine does not take it in time, it goes to stderr.
-import { createRequire } from "node:module";
+import * as path from "node:path";
+import { pulumiProtos } from "./pulumiProtos";
 
 interface LogRequest {
     setSeverity(s: number): void;
@@ -26,8 +27,9 @@ let engine: Engine | null | undefined;
 function connect(): Engine | null {
     const [script, address] = process.argv.slice(1);
     if (!script || !/dynamic-provider/.test(script)) return null;
-    // The host's own copies: the modules it already loaded, whatever this package's node_modules holds.
-    return engineAt(address, script);
+    // The host's own copies (it runs from @pulumi/pulumi/cmd/dynamic-provider/): the modules it already loaded,
+    // whatever this package's node_modules holds.
+    return engineAt(address, path.resolve(path.dirname(script), "..", "..", "package.json"));
 }
 
 /** The plugin (plugin/main.ts) names the engine itself: its first argument too, with @pulumi/pulumi's modules. */
@@ -35,13 +37,13 @@ export function connectEngine(address: string): void {
     engine = engineAt(address, require.resolve("@pulumi/pulumi/package.json"));
 }
 
-function engineAt(address: string | undefined, from: string): Engine | null {
+function engineAt(address: string | undefined, pulumiPackageJson: string): Engine | null {
     if (!address || !/^[\w.[\]:-]+:\d+$/.test(address)) return null;
     try {
-        const load = createRequire(from);
-        const grpc = load("@grpc/grpc-js") as { credentials: { createInsecure(): unknown } };
-        const rpc = load("@pulumi/pulumi/proto/engine_grpc_pb") as { EngineClient: new (a: string, c: unknown) => EngineClient };
-        const proto = load("@pulumi/pulumi/proto/engine_pb") as {
+        const load = pulumiProtos(pulumiPackageJson);
+        const grpc = load("grpc") as { credentials: { createInsecure(): unknown } };
+        const rpc = load("engineGrpc") as { EngineClient: new (a: string, c: unknown) => EngineClient };
+        const proto = load("engine") as {
             LogRequest: new () => LogRequest;
             LogSeverity: { WARNING: number };
         };

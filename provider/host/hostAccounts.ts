@@ -1,8 +1,9 @@
-// How a provider host builds the Account each resource runs with (account.ts): the one way, used by runtime.ts and
-// by the tests alike. Per main account (URL and token) one concurrency cap, one list directory and one whoami;
+// How a provider host builds the Account each resource runs with (account.ts): the one way, used by runtime.ts, the
+// plugin and the tests alike, after refusing a proxy that cannot carry the token. Per main account (URL and token) one concurrency cap, one list directory and one whoami;
 // per host one set of claimed names, one map of managed accounts and, when given, one journal of creates whose
 // outcome is unknown. A namespace keeps its own settings and client over those shared parts.
 import { createHash } from "node:crypto";
+import * as E from "fp-ts/Either";
 import * as TE from "fp-ts/TaskEither";
 import { pipe } from "fp-ts/function";
 import { Account, Claims, ManagedAccounts } from "../lifecycle/account";
@@ -11,6 +12,7 @@ import { CreateJournal } from "../lifecycle/createJournal";
 import { deadlineIn } from "../logzio/deadline";
 import { LogzioClient, Transport, newTransport } from "../logzio/logzioClient";
 import { MainAccount, MainAccountCache } from "../lookups/mainAccount";
+import { proxyFor } from "../logzio/proxy";
 import { Settings } from "../config/settings";
 
 /** What every namespace reaching one main account shares: only what must be shared. */
@@ -35,6 +37,18 @@ export class HostAccounts {
 
     /** `journal`: where creates whose outcome is unknown are recorded; none kept without one. */
     constructor(private readonly journal?: CreateJournal) {}
+
+    /**
+     * The Account for these settings, or why it cannot reach Logz.io safely: a proxy from the environment that cannot
+     * carry the token (or is not a URL) is refused here, before any request. The one way a host turns settings into an
+     * Account (runtime.ts for the dynamic provider, the plugin's configure).
+     */
+    reach(settings: Settings): E.Either<string, Account> {
+        return pipe(
+            proxyFor(settings.apiUrl),
+            E.map(() => this.accountOf(settings)),
+        );
+    }
 
     /** The namespace's own view of its main account: its settings and client, the main account's shared parts. */
     accountOf(settings: Settings): Account {

@@ -11,7 +11,6 @@ import { CreateJournal, journalDir } from "../lifecycle/createJournal";
 import { Failure } from "../logzio/errors";
 import { quietHostEchoes } from "./hostEcho";
 import { HostAccounts } from "./hostAccounts";
-import { proxyFor } from "../logzio/proxy";
 import type { ShimRuntime } from "../program/shim";
 import { ConfigLookup, envPrefix, resolveSettings } from "../config/settings";
 import { Account, SiemAccountProvider } from "../lifecycle/siemAccountProvider";
@@ -49,18 +48,8 @@ export function accountFor(namespace: string): E.Either<Failure, Account> {
                               `(${envPrefix(namespace)}_API_TOKEN): give each main account a namespace of its own`,
                       ]);
             }),
-            // A proxy from the environment that cannot carry the token safely (or is not a URL): refused before any request.
-            E.chain((settings) =>
-                pipe(
-                    proxyFor(settings.apiUrl),
-                    E.bimap(
-                        (reason) => [reason],
-                        () => settings,
-                    ),
-                ),
-            ),
+            E.chain((settings) => E.mapLeft((reason: string) => [reason])(accounts.reach(settings))),
             E.mapLeft((problems): Failure => ({ kind: "config", problems })),
-            E.map((settings) => accounts.accountOf(settings)),
         );
         byNamespace.set(namespace, account);
     }

@@ -2,6 +2,7 @@
 // replaces the account (Logz.io has no update), so a change is counted only where the program's intention changed:
 // never where Logz.io stored another form of the same thing (its default list, a normalised name), and never for an
 // optional input left out (Logz.io's default). siemAccountProvider.ts's diff and read call these.
+import * as t from "io-ts";
 import { isUnknown } from "./inputs";
 import { sameName } from "./names";
 import { SECRET_INPUTS } from "../program/state";
@@ -18,7 +19,7 @@ type Props = Record<string, unknown>;
  */
 export function changedProperties(id: string, olds: Props, news: Props): string[] {
     const changed: string[] = [];
-    const requested = isRecord(olds.requested) ? olds.requested : undefined;
+    const requested = t.UnknownRecord.is(olds.requested) ? olds.requested : undefined;
     const differs = (key: string, same: (next: unknown) => boolean) => {
         const next = news[key];
         // An omitted optional input means "Logz.io's default": leaving it out never replaces a billed account.
@@ -64,8 +65,6 @@ export function changedProperties(id: string, olds: Props, news: Props): string[
     return changed;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-
 function sameSet(a: unknown, b: unknown): boolean {
     if (!Array.isArray(a) || !Array.isArray(b)) return false;
     const left = new Set(a);
@@ -85,7 +84,7 @@ function sameScan(stored: unknown, next: unknown, main: number | undefined): boo
 
 /** The inputs a drifted read hands the engine: the program's as last asked for, with the name Logz.io lists now. */
 export function driftInputs(state: Props): Props {
-    const requested = isRecord(state.requested) ? state.requested : {};
+    const requested = t.UnknownRecord.is(state.requested) ? state.requested : {};
     const inputs: Props = {
         email: requested.email ?? state.email,
         ...(requested.accountsToScan === undefined ? {} : { accountsToScan: requested.accountsToScan }),

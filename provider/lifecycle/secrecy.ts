@@ -2,11 +2,10 @@
 // no secrets, so the engine strips their markers before the provider sees inputs or state; the SiemAccount
 // constructor names them in the plain input SECRET_INPUTS instead, and create echoes it into state, where read and
 // delete find it. The engine itself keeps the values secret in state (same-named outputs, additionalSecretOutputs).
+import * as t from "io-ts";
 import { SECRET_INPUTS } from "../program/state";
 
 type Props = Record<string, unknown>;
-
-const isRecord = (v: unknown): v is Props => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** The input names `props` (inputs or state) says were secret; none for state written before this was recorded. */
 export function secretKeysOf(props: Props): ReadonlySet<string> {
@@ -19,7 +18,7 @@ const NO_KEYS: ReadonlySet<string> = new Set();
 export function hiddenValues(props: Props): (string | number)[] {
     const keys = secretKeysOf(props);
     if (keys.size === 0) return [];
-    const requested = isRecord(props.requested) ? props.requested : {};
+    const requested = t.UnknownRecord.is(props.requested) ? props.requested : {};
     const values: unknown[] = [];
     for (const key of keys) {
         values.push(props[key], requested[key]);

@@ -5,7 +5,6 @@
 // is the plugin's own: provider config (config.ts), secrets on the wire (values.ts), the schema (schema.ts), and what
 // an import records (read with no state). One process serves one provider (the default or an explicit instance),
 // so one Account: several main accounts are several provider instances.
-import { createRequire } from "node:module";
 import * as E from "fp-ts/Either";
 import { CreateJournal, journalDir } from "../lifecycle/createJournal";
 import { Failure } from "../logzio/errors";
@@ -17,23 +16,20 @@ import { PACKAGE, configValues, fromVariables, keyOf, pluginSettings } from "./c
 import { packageSchema } from "./schema";
 import { Props, conceal, forCore, forEngine, revealProps, secretKeys } from "./values";
 import { bounded } from "../logzio/text";
-
-// The stubs are plain JS generated for google-protobuf; typed loosely on purpose, at this one boundary.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Js = any;
+import { Js, pulumiProtos } from "../host/pulumiProtos";
 
 /** @pulumi/pulumi's gRPC modules: its stubs and the grpc-js and google-protobuf they were generated against. */
 function stubs() {
-    const load = createRequire(require.resolve("@pulumi/pulumi/package.json"));
+    const load = pulumiProtos(require.resolve("@pulumi/pulumi/package.json"));
     return {
-        grpc: load("@grpc/grpc-js") as Js,
-        struct: load("google-protobuf/google/protobuf/struct_pb") as Js,
-        any: load("google-protobuf/google/protobuf/any_pb") as Js,
-        empty: load("google-protobuf/google/protobuf/empty_pb") as Js,
-        prov: load("./proto/provider_pb") as Js,
-        provGrpc: load("./proto/provider_grpc_pb") as Js,
-        plugin: load("./proto/plugin_pb") as Js,
-        status: load("./proto/status_pb") as Js,
+        grpc: load("grpc"),
+        struct: load("struct"),
+        any: load("any"),
+        empty: load("empty"),
+        prov: load("prov"),
+        provGrpc: load("provGrpc"),
+        plugin: load("plugin"),
+        status: load("status"),
     };
 }
 type Stubs = ReturnType<typeof stubs>;
@@ -76,10 +72,7 @@ export class PluginProvider {
 
     configure(values: ReadonlyMap<string, string>): void {
         const settings: E.Either<Failure, Settings> = E.mapLeft(configFailure)(pluginSettings(values, this.env));
-        this.account = E.chain((s: Settings) => {
-            const proxy = proxyFor(s.apiUrl);
-            return E.isLeft(proxy) ? E.left(configFailure([proxy.left])) : E.right(this.accounts.accountOf(s));
-        })(settings);
+        this.account = E.chain((s: Settings) => E.mapLeft((reason: string) => configFailure([reason]))(this.accounts.reach(s)))(settings);
     }
 }
 

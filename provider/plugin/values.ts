@@ -2,6 +2,7 @@
 // markers. The plugin accepts secrets (Configure), so inputs arrive with their secret markers; the lifecycle core
 // works on plain values and learns which inputs were secret from SECRET_INPUTS (as it does in the dynamic provider),
 // and every output derived from a secret input leaves the plugin marked secret again.
+import * as t from "io-ts";
 import { DERIVED_SECRET_FIELDS, SECRET_INPUTS } from "../program/state";
 import { secretKeysOf } from "../lifecycle/secrecy";
 
@@ -11,8 +12,7 @@ export type Props = Record<string, unknown>;
 export const SIG_KEY = "4dabf18193072939515e22adb298388d";
 export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
-const isRecord = (v: unknown): v is Props => typeof v === "object" && v !== null && !Array.isArray(v);
-export const isSecret = (v: unknown): v is Props => isRecord(v) && v[SIG_KEY] === SECRET_SIG;
+export const isSecret = (v: unknown): v is Props => t.UnknownRecord.is(v) && v[SIG_KEY] === SECRET_SIG;
 
 /** The value with every secret marker taken off, and whether there was one anywhere inside. */
 export function reveal(v: unknown): { value: unknown; secret: boolean } {
@@ -26,7 +26,7 @@ export function reveal(v: unknown): { value: unknown; secret: boolean } {
         });
         return { value, secret };
     }
-    if (isRecord(v)) {
+    if (t.UnknownRecord.is(v)) {
         let secret = false;
         const value: Props = {};
         for (const [k, x] of Object.entries(v)) {

@@ -3,10 +3,10 @@
 // google.protobuf.Struct values that carry `__provider` as an ordinary string property.
 import { randomBytes } from "crypto";
 import { ChildProcess, spawn } from "child_process";
-import { createRequire } from "module";
 import { rmSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
+import { Js, pulumiProtos } from "../../provider/host/pulumiProtos";
 
 /** The engine's marker for unknown values (preview). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -17,9 +17,6 @@ export const DEFAULT_PROJECT = "logzio-siem";
 export const DEFAULT_STACK = "dev";
 
 type Obj = Record<string, unknown>;
-// The stubs are plain JS loaded from whichever @pulumi/pulumi the host comes from; typed loosely on purpose.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Js = any;
 
 export interface HostOptions {
     cwd: string;
@@ -68,29 +65,22 @@ export function resolveHostScript(cwd: string): string {
     }
 }
 
-interface Stubs {
-    grpc: Js;
-    struct: Js;
-    prov: Js;
-    provGrpc: Js;
-    status: Js;
-    empty: Js;
-}
+type Stubs = Record<"grpc" | "struct" | "prov" | "provGrpc" | "status" | "empty", Js>;
 const stubCache = new Map<string, Stubs>();
-// Load grpc-js/google-protobuf relative to the host's @pulumi/pulumi: its message classes and Struct must be the
-// very instances its stubs were generated against, or serialization silently mismatches.
+// Loaded relative to the host's @pulumi/pulumi: its message classes and Struct must be the very instances its stubs
+// were generated against, or serialization silently mismatches (pulumiProtos.ts).
 function stubsFor(hostScript: string): Stubs {
     const dir = path.resolve(path.dirname(hostScript), "..", "..");
     let s = stubCache.get(dir);
     if (!s) {
-        const req = createRequire(path.join(dir, "package.json"));
+        const load = pulumiProtos(path.join(dir, "package.json"));
         s = {
-            grpc: req("@grpc/grpc-js"),
-            struct: req("google-protobuf/google/protobuf/struct_pb"),
-            prov: req("./proto/provider_pb"),
-            provGrpc: req("./proto/provider_grpc_pb"),
-            status: req("./proto/status_pb"),
-            empty: req("google-protobuf/google/protobuf/empty_pb"),
+            grpc: load("grpc"),
+            struct: load("struct"),
+            prov: load("prov"),
+            provGrpc: load("provGrpc"),
+            status: load("status"),
+            empty: load("empty"),
         };
         stubCache.set(dir, s);
     }
