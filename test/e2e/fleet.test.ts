@@ -7,7 +7,7 @@
 import { ChildProcess, spawn } from "node:child_process";
 import * as path from "node:path";
 import { expect } from "chai";
-import { LogzioEmulator } from "../../emulator";
+import { EmulatorOptions, LogzioEmulator } from "../../emulator";
 import { ROUTES } from "../../emulator/server";
 import { E2EStack } from "../../harness/e2e/stack";
 import { PostgresServer, startPostgres } from "../../harness/e2e/postgres";
@@ -217,23 +217,29 @@ e2eDescribe("fleet: Automation API workers on one PostgreSQL backend", (ctx) => 
     });
 
     describe("two workers given one tenant by mistake (two stacks, one accountName)", () => {
-        it("the second, started after the first account is listed, is stopped by the duplicate guard with the adopt line: one account", async () => {
-            emulator = await startEmulator({ latencyMs: 30 });
+        /** One worker given the tenant acme, on the runner whose Pulumi home is `home` (beside the project), in `stack`. */
+        const acmeWorker = (project: E2EStack, main: LogzioEmulator, home: string, stack: string) =>
+            runWorker(project, main, path.join(project.dir, "..", home), ["--stack", stack, ...tenantArgs(["acme"])]);
+
+        /**
+         * On an emulator (30 ms per request, and `opts`): a worker on one runner (stack worker-a) creates acme's account;
+         * then another runner (its own Pulumi home), another stack (worker-b), the same tenant. Returns what Logz.io
+         * listed between the two runs and the second run.
+         */
+        async function firstThenAnotherRunner(opts: EmulatorOptions) {
+            emulator = await startEmulator({ latencyMs: 30, ...opts });
             const main = emulator;
             const { project } = await service();
-            const first = await runWorker(project, main, path.join(project.dir, "..", "home-a"), [
-                "--stack",
-                "worker-a",
-                ...tenantArgs(["acme"]),
-            ]).done;
+            const first = await acmeWorker(project, main, "home-a", "worker-a").done;
             expect(first.code, first.output).to.equal(0);
-            const [account] = main.siemAccounts();
-            // Another runner (its own Pulumi home), another stack, the same tenant.
-            const second = await runWorker(project, main, path.join(project.dir, "..", "home-b"), [
-                "--stack",
-                "worker-b",
-                ...tenantArgs(["acme"]),
-            ]).done;
+            const listedAfterFirst = main.siemAccounts();
+            const second = await acmeWorker(project, main, "home-b", "worker-b").done;
+            return { main, project, listedAfterFirst, second };
+        }
+
+        it("the second, started after the first account is listed, is stopped by the duplicate guard with the adopt line: one account", async () => {
+            const { main, project, listedAfterFirst, second } = await firstThenAnotherRunner({});
+            const [account] = listedAfterFirst;
             expect(second.code, second.output).to.not.equal(0);
             expect(second.output).to.include(`existingAccountId: ${account.accountId},`);
             expect(main.siemAccounts().map((a) => a.accountId)).to.deep.equal([account.accountId]);
@@ -246,10 +252,9 @@ e2eDescribe("fleet: Automation API workers on one PostgreSQL backend", (ctx) => 
             const main = emulator;
             main.injectFaults(ROUTES.create, { kind: "delay", ms: 5000 });
             const { project } = await service();
-            const home = path.join(project.dir, "..", "home-shared");
-            const first = runWorker(project, main, home, ["--stack", "worker-a", ...tenantArgs(["acme"])]);
+            const first = acmeWorker(project, main, "home-shared", "worker-a");
             await waitFor("the first worker's POST", () => main.inFlightOn(ROUTES.create) === 1, 120_000);
-            const second = await runWorker(project, main, home, ["--stack", "worker-b", ...tenantArgs(["acme"])]).done;
+            const second = await acmeWorker(project, main, "home-shared", "worker-b").done;
             expect(second.code, second.output).to.not.equal(0);
             expect(second.output).to.include('a create of SIEM account "siem-acme" under main account');
             expect(second.output).to.include("was sent from this machine");
@@ -265,20 +270,7 @@ e2eDescribe("fleet: Automation API workers on one PostgreSQL backend", (ctx) => 
         it("the limit: on another runner (its own Pulumi home), before Logz.io lists the first account, nothing can stop a second one", async () => {
             // What docs/behaviour.md and the example's README state: the guard sees another runner's account only
             // once Logz.io lists it. Logz.io lists new accounts 10 minutes late here.
-            emulator = await startEmulator({ latencyMs: 30, provisioningMs: 600_000 });
-            const main = emulator;
-            const { project } = await service();
-            const first = await runWorker(project, main, path.join(project.dir, "..", "home-a"), [
-                "--stack",
-                "worker-a",
-                ...tenantArgs(["acme"]),
-            ]).done;
-            expect(first.code, first.output).to.equal(0);
-            const second = await runWorker(project, main, path.join(project.dir, "..", "home-b"), [
-                "--stack",
-                "worker-b",
-                ...tenantArgs(["acme"]),
-            ]).done;
+            const { main, second } = await firstThenAnotherRunner({ provisioningMs: 600_000 });
             expect(second.code, second.output).to.equal(0);
             expect(main.siemAccounts().map((a) => a.accountName)).to.deep.equal(["siem-acme", "siem-acme"]);
         });

@@ -10,12 +10,12 @@ import * as path from "node:path";
 import { expect } from "chai";
 import { LogzioEmulator } from "../../emulator";
 import { ROUTES } from "../../emulator/server";
-import { E2EStack, stepsFor } from "../../harness/e2e/stack";
+import { E2EStack } from "../../harness/e2e/stack";
 import { providePython } from "../../harness/e2e/python";
 import { REPO_ROOT } from "../helpers/support";
-import { GRACE_KEY, e2eDescribe, emulatorPerTest, expectFailed, expectOk, startEmulator } from "./support";
+import { expectAdoptedWithNoChange, expectEachOnItsOwnAccount, importById, renameRefreshThenDestroy } from "./journeySupport";
+import { GRACE_KEY, e2eDescribe, emulatorPerTest, expectOk, startEmulator } from "./support";
 
-const TYPE = "logzio-siem:index:SiemAccount";
 const PROGRAM = fs.readFileSync(path.join(REPO_ROOT, "test", "e2e", "programs", "python", "__main__.py"), "utf8");
 
 /** Pulumi.yaml of a Python project using the plugin from `pluginDir`. */
@@ -63,17 +63,6 @@ e2eDescribe("a Python program through the resource provider plugin and the gener
         return stack;
     }
 
-    /** Nothing the CLI printed or the backend holds has a token in clear. */
-    async function expectNoToken(stack: E2EStack, ...tokens: string[]): Promise<void> {
-        const exported = JSON.stringify(await stack.exportState());
-        const files = stack.backendFiles();
-        for (const token of tokens) {
-            expect(exported, "pulumi stack export").to.not.include(token);
-            expect(stack.printed, "what the CLI printed").to.not.include(token);
-            for (const [file, text] of Object.entries(files)) expect(text, file).to.not.include(token);
-        }
-    }
-
     it("up, a no-change preview, a UI rename seen by refresh, destroy refused while the account lives and clean after", async () => {
         const stack = await pythonStack();
         expectOk(await stack.up(), "pulumi up");
@@ -87,25 +76,10 @@ e2eDescribe("a Python program through the resource provider plugin and the gener
 
         expectOk(await stack.preview({ expectNoChanges: true }), "pulumi preview --expect-no-changes");
 
-        emulator.renameAccount(account.accountId, "Renamed In UI");
-        const refresh = await stack.refresh();
-        expectOk(refresh, "pulumi refresh");
-        expect(stepsFor(refresh, TYPE)).to.deep.equal(["refresh"]);
-        const state = await stack.exportState();
-        const resource = state.deployment.resources.find((r: { type: string }) => r.type === TYPE);
-        expect(resource.outputs.accountName).to.equal("Renamed In UI");
-
-        const refused = await stack.destroy();
-        expectFailed(refused, "pulumi destroy while the account lives");
-        expect(refused.output).to.include("still exists");
-        // Advice a Python user can follow: the option as Python spells it.
-        expect(refused.output).to.include("retain_on_delete");
-        expect(emulator.siemAccounts()).to.have.length(1);
-
-        emulator.deleteAccount(account.accountId);
-        expectOk(await stack.destroy(), "pulumi destroy once the account is deleted");
-        expect(emulator.count(ROUTES.create)).to.equal(1);
-        await expectNoToken(stack, emulator.token);
+        await renameRefreshThenDestroy(stack, emulator, account.accountId, (refusal) => {
+            // Advice a Python user can follow: the option as Python spells it.
+            expect(refusal).to.include("retain_on_delete");
+        });
     });
 
     it("`pulumi import` adopts by id with no POST, and a Python program declaring it, with the email added, previews with no change", async () => {
@@ -113,20 +87,7 @@ e2eDescribe("a Python program through the resource provider plugin and the gener
         const stack = await pythonStack("import pulumi\n");
         // The v3.68 Python host built here has no GenerateProgram, so the CLI cannot print the Python: the program
         // below declares the recorded inputs (test/e2e/yaml.test.ts checks the code the CLI prints), with the email added.
-        const imported = await stack.pulumi([
-            "import",
-            TYPE,
-            "imported",
-            String(existing.accountId),
-            "--yes",
-            "--protect=false",
-            "--generate-code=false",
-        ]);
-        expectOk(imported, "pulumi import");
-        expect(emulator.count(ROUTES.create)).to.equal(0);
-        const state = await stack.exportState();
-        const resource = state.deployment.resources.find((r: { type: string }) => r.type === TYPE);
-        expect(resource.inputs).to.deep.equal({ accountName: "Imported SIEM", existingAccountId: existing.accountId });
+        await importById(stack, emulator, existing, ["--generate-code=false"]);
 
         stack.writeFile(
             "__main__.py",
@@ -138,10 +99,7 @@ imported = logzio_siem.SiemAccount(
 )
 `,
         );
-        expectOk(await stack.preview({ expectNoChanges: true }), "pulumi preview --expect-no-changes after import");
-        expectOk(await stack.up(), "pulumi up after import");
-        expect(emulator.count(ROUTES.create)).to.equal(0);
-        await expectNoToken(stack, emulator.token);
+        await expectAdoptedWithNoChange(stack, emulator);
     });
 
     it("an explicit provider with its own token reaches its own main account; neither token is in clear anywhere", async () => {
@@ -160,11 +118,7 @@ away = logzio_siem.SiemAccount(
             const stack = await pythonStack(main);
             await stack.setConfig("euToken", other.token, true);
             await stack.setConfig("euUrl", other.url);
-            expectOk(await stack.up(), "pulumi up");
-            expect(emulator.siemAccounts().map((a) => a.accountName)).to.deep.equal(["Home SIEM"]);
-            expect(other.siemAccounts().map((a) => a.accountName)).to.deep.equal(["Away SIEM"]);
-            expectOk(await stack.preview({ expectNoChanges: true }), "pulumi preview --expect-no-changes");
-            await expectNoToken(stack, emulator.token, other.token);
+            await expectEachOnItsOwnAccount(stack, emulator, other);
         } finally {
             await other.close();
         }

@@ -9,12 +9,17 @@ import { spawnSync } from "node:child_process";
 import { expect } from "chai";
 import { LogzioEmulator } from "../../emulator";
 import { ROUTES } from "../../emulator/server";
-import { E2EStack, stepsFor } from "../../harness/e2e/stack";
+import { E2EStack } from "../../harness/e2e/stack";
 import { pluginBundle } from "../../scripts/pluginBundle";
 import { tempDir, versionOf } from "../../harness/packed";
+import {
+    PLUGIN_TYPE as TYPE,
+    expectAdoptedWithNoChange,
+    expectEachOnItsOwnAccount,
+    importById,
+    renameRefreshThenDestroy,
+} from "./journeySupport";
 import { GRACE_KEY, e2eDescribe, emulatorPerTest, expectFailed, expectOk, startEmulator } from "./support";
-
-const TYPE = "logzio-siem:index:SiemAccount";
 
 /** The YAML language host: beside `pulumi` (scripts/pulumi-cli.sh's cache) or on PATH. */
 function yamlHost(binDir: string): string | undefined {
@@ -80,16 +85,6 @@ e2eDescribe("a YAML program through the resource provider plugin", (ctx) => {
         return stack;
     }
 
-    /** Nothing the CLI printed or the backend holds has the token in clear. */
-    async function expectNoToken(stack: E2EStack, ...tokens: string[]): Promise<void> {
-        const exported = JSON.stringify(await stack.exportState());
-        for (const token of tokens) {
-            expect(exported, "pulumi stack export").to.not.include(token);
-            expect(stack.printed, "what the CLI printed").to.not.include(token);
-            for (const [file, text] of Object.entries(stack.backendFiles())) expect(text, file).to.not.include(token);
-        }
-    }
-
     it("up, a no-change preview, a UI rename seen by refresh, destroy refused while the account lives and clean after", async () => {
         const stack = await yamlStack(ONE_ACCOUNT);
         expectOk(await stack.up(), "pulumi up");
@@ -106,26 +101,11 @@ e2eDescribe("a YAML program through the resource provider plugin", (ctx) => {
         expect(created.outputs.requested).to.have.property("ciphertext");
         expect(JSON.stringify(created)).to.not.include("ops@example.com");
 
-        emulator.renameAccount(account.accountId, "Renamed In UI");
-        const refresh = await stack.refresh();
-        expectOk(refresh, "pulumi refresh");
-        expect(stepsFor(refresh, TYPE)).to.deep.equal(["refresh"]);
-        const state = await stack.exportState();
-        const resource = state.deployment.resources.find((r: { type: string }) => r.type === TYPE);
-        expect(resource.outputs.accountName).to.equal("Renamed In UI");
-
-        const refused = await stack.destroy();
-        expectFailed(refused, "pulumi destroy while the account lives");
-        expect(refused.output).to.include("still exists");
-        // Advice a YAML user can follow: no TypeScript syntax.
-        expect(refused.output).to.include("retainOnDelete (retain_on_delete in Python, RetainOnDelete in Go and .NET) to true");
-        expect(refused.output).to.not.include("`retainOnDelete: true`");
-        expect(emulator.siemAccounts()).to.have.length(1);
-
-        emulator.deleteAccount(account.accountId);
-        expectOk(await stack.destroy(), "pulumi destroy once the account is deleted");
-        expect(emulator.count(ROUTES.create)).to.equal(1);
-        await expectNoToken(stack, emulator.token);
+        await renameRefreshThenDestroy(stack, emulator, account.accountId, (refusal) => {
+            // Advice a YAML user can follow: no TypeScript syntax.
+            expect(refusal).to.include("retainOnDelete (retain_on_delete in Python, RetainOnDelete in Go and .NET) to true");
+            expect(refusal).to.not.include("`retainOnDelete: true`");
+        });
     });
 
     it("a bad config value fails the preview naming its key, before any call to Logz.io", async () => {
@@ -165,11 +145,7 @@ resources:
 `;
             const stack = await yamlStack(body);
             await stack.setConfig("euToken", other.token, true);
-            expectOk(await stack.up(), "pulumi up");
-            expect(emulator.siemAccounts().map((a) => a.accountName)).to.deep.equal(["Home SIEM"]);
-            expect(other.siemAccounts().map((a) => a.accountName)).to.deep.equal(["Away SIEM"]);
-            expectOk(await stack.preview({ expectNoChanges: true }), "pulumi preview --expect-no-changes");
-            await expectNoToken(stack, emulator.token, other.token);
+            await expectEachOnItsOwnAccount(stack, emulator, other);
         } finally {
             await other.close();
         }
@@ -179,18 +155,7 @@ resources:
         const existing = emulator.addAccount({ accountName: "Imported SIEM", type: "SECURITY_ACCOUNT" });
         const stack = await yamlStack("resources: {}\n");
         const out = path.join(stack.dir, "imported.yaml");
-        const imported = await stack.pulumi([
-            "import",
-            TYPE,
-            "imported",
-            String(existing.accountId),
-            "--yes",
-            "--protect=false",
-            "--out",
-            out,
-        ]);
-        expectOk(imported, "pulumi import");
-        expect(emulator.count(ROUTES.create)).to.equal(0);
+        const { imported, resource } = await importById(stack, emulator, existing, ["--out", out]);
         const code = fs.readFileSync(out, "utf8");
         expect(code).to.include("accountName: Imported SIEM");
         expect(code).to.include(`existingAccountId: ${existing.accountId}`);
@@ -198,18 +163,12 @@ resources:
         // for the user to fill in.
         expect(code).to.match(/\n\s+email: ""\n/);
         expect(imported.output).to.not.include("failed to validate");
-        const state = await stack.exportState();
-        const resource = state.deployment.resources.find((r: { type: string }) => r.type === TYPE);
         expect(resource.outputs).to.not.have.property("email");
-        expect(resource.inputs).to.deep.equal({ accountName: "Imported SIEM", existingAccountId: existing.accountId });
 
         // The printed resource, with the user's email filled in, is the program.
         const program = code.replace(/email: ""/, "email: owner@example.com");
         stack.writeFile("Pulumi.yaml", project("yaml-siem", pluginDir, program));
-        expectOk(await stack.preview({ expectNoChanges: true }), "pulumi preview --expect-no-changes after import");
-        expectOk(await stack.up(), "pulumi up after import");
-        expect(emulator.count(ROUTES.create)).to.equal(0);
-        await expectNoToken(stack, emulator.token);
+        await expectAdoptedWithNoChange(stack, emulator);
     });
 
     it("installed by `pulumi plugin install --file` from the bundle `npm run plugin-bundle` makes, it runs a program with no plugin path", async () => {

@@ -26,8 +26,7 @@ async function closedPort(): Promise<number> {
 
 /**
  * Registers a suite's hooks and returns its fixtures. The hosts, the emulator and the provider are set by the suite's
- * `before`: read them in the suite's own `before` (`before(() => ({ provider, emulator, host, tight } = fx))`); the
- * helpers may be taken at once.
+ * `before`: read them in tests, through the returned object (`fx.host`, `fx.emulator`); the helpers may be taken at once.
  */
 export function faultHosts() {
     const fx = {

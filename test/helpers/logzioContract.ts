@@ -27,6 +27,11 @@ interface Operation {
 
 export const SPEC = JSON.parse(fs.readFileSync(SUBSET_FILE, "utf8")) as Obj;
 
+/** AccountViewV3.type's values as the document lists them: samples written from Logz.io's word, not the emulator's. */
+export const DOCUMENTED_ACCOUNT_TYPES = (
+    (SPEC.definitions as Record<string, { properties: Record<string, { enum?: string[] }> }>).AccountViewV3.properties.type.enum ?? []
+).slice();
+
 function compileOperations(spec: Obj): Map<string, Operation> {
     // Swagger 2.0 schema objects are JSON Schema plus a few annotations of their own; `example` is the one used.
     const ajv = new Ajv({ strict: true, allErrors: true });

@@ -105,13 +105,14 @@ export async function startHost(emulator: LogzioEmulator | undefined, setup: Hos
 }
 
 /**
- * A host-level suite's fixtures: the serialized shim, an emulator (one for the suite, reset before each test; or a new
- * one per test) handed to `use`, and the returned `host(setup)`, which starts a provider host on that emulator and
- * stops it with the emulator.
+ * A host-level suite's fixtures: the serialized shim, an emulator started with `emulatorOptions` (one for the suite,
+ * reset before each test; or a new one per test) handed to `use`, and the returned `host(setup)`, which starts a
+ * provider host on that emulator and stops it with the emulator.
  */
 export function hostFixtures(
     per: "suite" | "test",
     use: (fixtures: { provider: string; emulator: LogzioEmulator }) => void,
+    emulatorOptions: EmulatorOptions = {},
 ): (setup?: HostSetup) => Promise<ProviderHost> {
     const hosts: ProviderHost[] = [];
     let provider = "";
@@ -121,7 +122,7 @@ export function hostFixtures(
         await emulator?.close();
     };
     const start = async () => {
-        emulator = await startEmulator();
+        emulator = await startEmulator(emulatorOptions);
         use({ provider, emulator });
     };
     before(async () => {

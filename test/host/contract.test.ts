@@ -9,9 +9,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
-import { LogzioEmulator, ROUTES, type RequestRecord } from "../../emulator";
+import { type AccountType, LogzioEmulator, ROUTES, type RequestRecord } from "../../emulator";
 import { ProviderHost, urnFor } from "../../testing/runner/hostDriver";
 import {
+    DOCUMENTED_ACCOUNT_TYPES,
     OPERATIONS,
     SPEC,
     SUBSET_FILE,
@@ -197,15 +198,10 @@ describe("contract: a stack's flows through Pulumi's dynamic-provider host", fun
 
     it("the emulator's own answers meet the document beyond what the provider asks: empty and long lists, odd names", async () => {
         emulator.reset();
-        for (const type of [
-            "SUB_ACCOUNT",
-            "TIMELESS_INDEX",
-            "METRICS_ACCOUNT",
-            "RESTORE_ACCOUNT",
-            "SECURITY_ACCOUNT",
-            "TRACING_ACCOUNT",
-        ] as const)
-            emulator.addAccount({ accountName: `a ${type}`, type });
+        // Every type the document lists, beside the one owner account the emulator always has.
+        const others = DOCUMENTED_ACCOUNT_TYPES.filter((type) => type !== "OWNER_ACCOUNT") as AccountType[];
+        expect(others, "the document's AccountViewV3.type values").to.include("SECURITY_ACCOUNT");
+        for (const type of others) emulator.addAccount({ accountName: `a ${type}`, type });
         const call = async (route: keyof typeof ROUTES, body?: unknown) => {
             const [method, p] = ROUTES[route].split(" ");
             await fetch(`${emulator.url}${p}`, {

@@ -4,31 +4,26 @@
 // twice), accounts still provisioning, the default provisioning grace, connection failures, and other 4xx (one
 // request, no account). Each test counts the accounts and the requests that reached Logz.io.
 import { expect } from "chai";
-import { Fault, LogzioEmulator } from "../../emulator";
-import { ProviderHost, urnFor } from "../../testing/runner/hostDriver";
+import { Fault } from "../../emulator";
+import { urnFor } from "../../testing/runner/hostDriver";
 import { createVia, hostError } from "../helpers/support";
 import { CREATE, LIST, OWNER_ID, faultHosts } from "../helpers/faultHosts";
 
 describe("faults on create, through Pulumi's dynamic-provider host", function () {
     this.timeout(30_000);
     const fx = faultHosts();
-    let provider: string;
-    let emulator: LogzioEmulator;
-    let host: ProviderHost;
-    let tight: ProviderHost;
-    before(() => ({ provider, emulator, host, tight } = fx));
     const { args, counts, posts, expectFullBodies, expectOneAccount, expectClearError } = fx;
 
     describe("429 on create: retried, the same body every time", () => {
         it("without Retry-After: backs off and repeats the POST until it is accepted", async () => {
             const a = args("429");
-            emulator.injectFaults(
+            fx.emulator.injectFaults(
                 CREATE,
                 { kind: "status", status: 429 },
                 { kind: "status", status: 429 },
                 { kind: "status", status: 429 },
             );
-            const created = await createVia(host, provider, "r429", a);
+            const created = await createVia(fx.host, fx.provider, "r429", a);
             expect(counts()).to.deep.equal({ posts: 4, lists: 1, accounts: 1 });
             expectOneAccount(created, a.accountName);
             expectFullBodies(a);
@@ -36,8 +31,8 @@ describe("faults on create, through Pulumi's dynamic-provider host", function ()
 
         it("Retry-After in seconds is honoured", async () => {
             const a = args("429s");
-            emulator.injectFaults(CREATE, { kind: "status", status: 429, headers: { "retry-after": "1" } });
-            const created = await createVia(host, provider, "r429s", a);
+            fx.emulator.injectFaults(CREATE, { kind: "status", status: 429, headers: { "retry-after": "1" } });
+            const created = await createVia(fx.host, fx.provider, "r429s", a);
             expect(counts()).to.deep.equal({ posts: 2, lists: 1, accounts: 1 });
             expectOneAccount(created, a.accountName);
             const [first, second] = posts();
@@ -50,8 +45,8 @@ describe("faults on create, through Pulumi's dynamic-provider host", function ()
         it("Retry-After as an HTTP date is honoured", async () => {
             const a = args("429d");
             const at = new Date(Date.now() + 2000).toUTCString(); // whole seconds: between 1 and 2 s from now
-            emulator.injectFaults(CREATE, { kind: "status", status: 429, headers: { "retry-after": at } });
-            const created = await createVia(host, provider, "r429d", a);
+            fx.emulator.injectFaults(CREATE, { kind: "status", status: 429, headers: { "retry-after": at } });
+            const created = await createVia(fx.host, fx.provider, "r429d", a);
             expect(counts()).to.deep.equal({ posts: 2, lists: 1, accounts: 1 });
             expectOneAccount(created, a.accountName);
             const [first, second] = posts();
@@ -63,9 +58,9 @@ describe("faults on create, through Pulumi's dynamic-provider host", function ()
 
         it("a Retry-After beyond logzio-siem:requestTimeoutSeconds fails at once with a clear error and no account", async () => {
             const a = args("429far");
-            emulator.injectFaults(CREATE, { kind: "status", status: 429, headers: { "retry-after": "60" } });
+            fx.emulator.injectFaults(CREATE, { kind: "status", status: 429, headers: { "retry-after": "60" } });
             const started = Date.now();
-            const err = await hostError(createVia(host, provider, "r429far", a));
+            const err = await hostError(createVia(fx.host, fx.provider, "r429far", a));
             expect(Date.now() - started).to.be.below(2000);
             expectClearError(err, "HTTP 429", "Too Many Requests");
             expect(err.partialCreate).to.equal(undefined);
@@ -74,8 +69,8 @@ describe("faults on create, through Pulumi's dynamic-provider host", function ()
 
         it("429 past logzio-siem:maxRetries: maxRetries+1 POSTs, each with the full body, then a clear error and no account", async () => {
             const a = args("429x");
-            emulator.injectFaults(CREATE, ...Array.from({ length: 5 }, (): Fault => ({ kind: "status", status: 429 })));
-            const err = await hostError(createVia(tight, provider, "r429x", a));
+            fx.emulator.injectFaults(CREATE, ...Array.from({ length: 5 }, (): Fault => ({ kind: "status", status: 429 })));
+            const err = await hostError(createVia(fx.tight, fx.provider, "r429x", a));
             expectClearError(err, `POST /v2/account-management/siem failed: HTTP 429`, "Too Many Requests", "after 3 attempts");
             expect(err.partialCreate).to.equal(undefined);
             expect(counts()).to.deep.equal({ posts: 3, lists: 1, accounts: 0 });
@@ -84,9 +79,9 @@ describe("faults on create, through Pulumi's dynamic-provider host", function ()
 
         it("after an exhausted 429 the same resource can be created on the next run", async () => {
             const a = args("429again");
-            emulator.injectFaults(CREATE, ...Array.from({ length: 3 }, (): Fault => ({ kind: "status", status: 429 })));
-            await hostError(createVia(tight, provider, "r429again", a));
-            const created = await createVia(tight, provider, "r429again", a);
+            fx.emulator.injectFaults(CREATE, ...Array.from({ length: 3 }, (): Fault => ({ kind: "status", status: 429 })));
+            await hostError(createVia(fx.tight, fx.provider, "r429again", a));
+            const created = await createVia(fx.tight, fx.provider, "r429again", a);
             expect(counts().posts).to.equal(4);
             expect(counts().accounts).to.equal(1);
             expect(counts().lists, "a guard list per try: the second sees Logz.io as of its own moment").to.equal(2);
@@ -98,11 +93,11 @@ describe("faults on create, through Pulumi's dynamic-provider host", function ()
         for (const status of [500, 502, 503, 504]) {
             it(`${status}: one lookup, a second POST with the same body, one account`, async () => {
                 const a = args(`s${status}`);
-                emulator.injectFaults(CREATE, { kind: "status", status });
-                const created = await createVia(host, provider, `s${status}`, a);
+                fx.emulator.injectFaults(CREATE, { kind: "status", status });
+                const created = await createVia(fx.host, fx.provider, `s${status}`, a);
                 // guard list, POST (status), lookup list (nothing), POST (created)
                 expect(counts()).to.deep.equal({ posts: 2, lists: 2, accounts: 1 });
-                expect(emulator.requests.map((r) => `${r.method} ${r.path}`)).to.deep.equal([LIST, CREATE, LIST, CREATE]);
+                expect(fx.emulator.requests.map((r) => `${r.method} ${r.path}`)).to.deep.equal([LIST, CREATE, LIST, CREATE]);
                 expectOneAccount(created, a.accountName);
                 expectFullBodies(a);
             });
@@ -110,8 +105,8 @@ describe("faults on create, through Pulumi's dynamic-provider host", function ()
 
         it("5xx on every round: a clear error naming the account, and no account", async () => {
             const a = args("s503x");
-            emulator.injectFaults(CREATE, ...Array.from({ length: 5 }, (): Fault => ({ kind: "status", status: 503 })));
-            const err = await hostError(createVia(host, provider, "s503x", a));
+            fx.emulator.injectFaults(CREATE, ...Array.from({ length: 5 }, (): Fault => ({ kind: "status", status: 503 })));
+            const err = await hostError(createVia(fx.host, fx.provider, "s503x", a));
             expectClearError(err, a.accountName, "HTTP 503", "could not be created", "up to 3 may exist");
             expect(err.partialCreate).to.equal(undefined);
             // Three rounds of POST then lookup, after the guard list.
@@ -123,8 +118,8 @@ describe("faults on create, through Pulumi's dynamic-provider host", function ()
     describe("Logz.io acted but the answer was lost: the lookup finds the account, no second POST", () => {
         it("statusAfterCommit 502: the id comes from the lookup", async () => {
             const a = args("c502");
-            emulator.injectFaults(CREATE, { kind: "statusAfterCommit", status: 502 });
-            const created = await createVia(host, provider, "c502", a);
+            fx.emulator.injectFaults(CREATE, { kind: "statusAfterCommit", status: 502 });
+            const created = await createVia(fx.host, fx.provider, "c502", a);
             expect(counts()).to.deep.equal({ posts: 1, lists: 2, accounts: 1 });
             expectOneAccount(created, a.accountName);
             expect(created.properties).to.include({ email: a.email, isUsingRepositoryAccount: true });
@@ -133,26 +128,26 @@ describe("faults on create, through Pulumi's dynamic-provider host", function ()
 
         it("resetAfterCommit: the connection drops after Logz.io created the account", async () => {
             const a = args("rac");
-            emulator.injectFaults(CREATE, { kind: "resetAfterCommit" });
-            const created = await createVia(host, provider, "rac", a);
+            fx.emulator.injectFaults(CREATE, { kind: "resetAfterCommit" });
+            const created = await createVia(fx.host, fx.provider, "rac", a);
             expect(counts()).to.deep.equal({ posts: 1, lists: 2, accounts: 1 });
             expectOneAccount(created, a.accountName);
         });
 
         it("malformed200: a 200 whose body is not JSON", async () => {
             const a = args("m200");
-            emulator.injectFaults(CREATE, { kind: "malformed200" });
-            const created = await createVia(host, provider, "m200", a);
+            fx.emulator.injectFaults(CREATE, { kind: "malformed200" });
+            const created = await createVia(fx.host, fx.provider, "m200", a);
             expect(counts()).to.deep.equal({ posts: 1, lists: 2, accounts: 1 });
             expectOneAccount(created, a.accountName);
         });
 
         it("a lookup list that cannot be the whole truth is no proof of absence: no second POST (provisioningGraceMinutes 0)", async () => {
             const a = args("c502hostile");
-            emulator.injectFaults(CREATE, { kind: "statusAfterCommit", status: 502 });
+            fx.emulator.injectFaults(CREATE, { kind: "statusAfterCommit", status: 502 });
             // The guard list is whole; the lookup after the 502 lacks the main account (and the new account).
-            emulator.injectFaults(LIST, { kind: "delay", ms: 0 }, { kind: "hostileList", shape: "empty" });
-            const err = await hostError(createVia(host, provider, "c502hostile", a));
+            fx.emulator.injectFaults(LIST, { kind: "delay", ms: 0 }, { kind: "hostileList", shape: "empty" });
+            const err = await hostError(createVia(fx.host, fx.provider, "c502hostile", a));
             expectClearError(
                 err,
                 `could not establish whether SIEM account "${a.accountName}" was created`,
@@ -164,16 +159,16 @@ describe("faults on create, through Pulumi's dynamic-provider host", function ()
 
         it("schemaViolating200: a 200 whose body fails the codec (accountName a number, no id)", async () => {
             const a = args("v200");
-            emulator.injectFaults(CREATE, { kind: "schemaViolating200", body: { accountName: 17 } });
-            const created = await createVia(host, provider, "v200", a);
+            fx.emulator.injectFaults(CREATE, { kind: "schemaViolating200", body: { accountName: 17 } });
+            const created = await createVia(fx.host, fx.provider, "v200", a);
             expect(counts()).to.deep.equal({ posts: 1, lists: 2, accounts: 1 });
             expectOneAccount(created, a.accountName);
         });
 
         it("a 200 whose accountId is a numeric string: that id is the result, no lookup needed", async () => {
             const a = args("v200str");
-            emulator.injectFaults(CREATE, { kind: "schemaViolating200" });
-            const created = await createVia(host, provider, "v200str", a);
+            fx.emulator.injectFaults(CREATE, { kind: "schemaViolating200" });
+            const created = await createVia(fx.host, fx.provider, "v200str", a);
             expect(counts()).to.deep.equal({ posts: 1, lists: 1, accounts: 1 });
             expectOneAccount(created, a.accountName);
         });
@@ -182,14 +177,14 @@ describe("faults on create, through Pulumi's dynamic-provider host", function ()
     describe("Logz.io acted but the list does not show the account yet (provisioning)", () => {
         it("schemaViolating200 with an integer accountId: a partial create that keeps the id in Pulumi's state", async () => {
             const a = args("v200hidden");
-            emulator.setProvisioningMs(60_000);
+            fx.emulator.setProvisioningMs(60_000);
             // After reset the next id is OWNER_ID + 1; the body lacks accountName, so the codec refuses it.
-            emulator.injectFaults(CREATE, {
+            fx.emulator.injectFaults(CREATE, {
                 kind: "schemaViolating200",
                 body: { accountId: OWNER_ID + 1, createdAt: "2024-01-01T00:00:00Z" },
             });
-            const err = await hostError(createVia(host, provider, "v200hidden", a));
-            const [account] = emulator.siemAccounts();
+            const err = await hostError(createVia(fx.host, fx.provider, "v200hidden", a));
+            const [account] = fx.emulator.siemAccounts();
             expect(account.accountId).to.equal(OWNER_ID + 1);
             expect(err.partialCreate, "ErrorResourceInitFailed").to.not.equal(undefined);
             expect(err.partialCreate!.id).to.equal(String(account.accountId));
@@ -197,20 +192,20 @@ describe("faults on create, through Pulumi's dynamic-provider host", function ()
             expectClearError(err, a.accountName, `accountId ${account.accountId}`, "accountName", "pulumi refresh");
             expect(counts()).to.deep.equal({ posts: 1, lists: 2, accounts: 1 });
             // The engine stores these properties as the outputs and refreshes from them: they must load the provider.
-            expect(err.partialCreate!.properties.__provider).to.equal(provider);
+            expect(err.partialCreate!.properties.__provider).to.equal(fx.provider);
             // Once Logz.io lists it, `pulumi refresh` completes it (this host's grace is 0: unlisted would mean gone).
-            emulator.setProvisioningMs(0);
-            const refreshed = await host.read(err.partialCreate!.id, urnFor("v200hidden"), err.partialCreate!.properties);
+            fx.emulator.setProvisioningMs(0);
+            const refreshed = await fx.host.read(err.partialCreate!.id, urnFor("v200hidden"), err.partialCreate!.properties);
             expect(refreshed.id).to.equal(String(account.accountId));
             expect(refreshed.properties).to.include({ accountName: a.accountName, mainAccountId: OWNER_ID });
         });
 
         it("malformed200 (JSON cut after the id): a partial create that keeps the id in Pulumi's state", async () => {
             const a = args("m200cut");
-            emulator.setProvisioningMs(60_000);
-            emulator.injectFaults(CREATE, { kind: "malformed200" });
-            const err = await hostError(createVia(host, provider, "m200cut", a));
-            const [account] = emulator.siemAccounts();
+            fx.emulator.setProvisioningMs(60_000);
+            fx.emulator.injectFaults(CREATE, { kind: "malformed200" });
+            const err = await hostError(createVia(fx.host, fx.provider, "m200cut", a));
+            const [account] = fx.emulator.siemAccounts();
             expect(err.partialCreate, "ErrorResourceInitFailed").to.not.equal(undefined);
             expect(err.partialCreate!.id).to.equal(String(account.accountId));
             expect(counts()).to.deep.equal({ posts: 1, lists: 2, accounts: 1 });
@@ -218,9 +213,14 @@ describe("faults on create, through Pulumi's dynamic-provider host", function ()
 
         it("a 200 with no id anywhere: never posts again, fails naming the account and what to check", async () => {
             const a = args("m200hidden");
-            emulator.setProvisioningMs(60_000);
-            emulator.injectFaults(CREATE, { kind: "statusAfterCommit", status: 200, body: '{"accountNa', contentType: "application/json" });
-            const err = await hostError(createVia(host, provider, "m200hidden", a));
+            fx.emulator.setProvisioningMs(60_000);
+            fx.emulator.injectFaults(CREATE, {
+                kind: "statusAfterCommit",
+                status: 200,
+                body: '{"accountNa',
+                contentType: "application/json",
+            });
+            const err = await hostError(createVia(fx.host, fx.provider, "m200hidden", a));
             expectClearError(
                 err,
                 `could not establish whether SIEM account "${a.accountName}" was created`,
@@ -234,14 +234,14 @@ describe("faults on create, through Pulumi's dynamic-provider host", function ()
 
         it("the lookup itself fails: a clear error naming the account, and no second POST", async () => {
             const a = args("lookupfail");
-            emulator.injectFaults(CREATE, { kind: "statusAfterCommit", status: 502 });
+            fx.emulator.injectFaults(CREATE, { kind: "statusAfterCommit", status: 502 });
             // The guard list passes; the lookup meets a 401 (not retried).
-            emulator.injectFaults(
+            fx.emulator.injectFaults(
                 LIST,
                 { kind: "delay", ms: 0 },
                 { kind: "status", status: 401, body: JSON.stringify({ message: "Unauthorized" }) },
             );
-            const err = await hostError(createVia(host, provider, "lookupfail", a));
+            const err = await hostError(createVia(fx.host, fx.provider, "lookupfail", a));
             expectClearError(err, `could not establish whether SIEM account "${a.accountName}" was created`, "HTTP 502", "HTTP 401");
             expect(counts()).to.deep.equal({ posts: 1, lists: 2, accounts: 1 });
         });
@@ -250,8 +250,8 @@ describe("faults on create, through Pulumi's dynamic-provider host", function ()
     describe("with the default logzio-siem:provisioningGraceMinutes, a lookup miss never repeats the POST", () => {
         it("503 before Logz.io acted: one POST, a clear error that says what to check, no account", async () => {
             const a = args("g503");
-            emulator.injectFaults(CREATE, { kind: "status", status: 503 });
-            const err = await hostError(createVia(tight, provider, "g503", a));
+            fx.emulator.injectFaults(CREATE, { kind: "status", status: 503 });
+            const err = await hostError(createVia(fx.tight, fx.provider, "g503", a));
             expectClearError(
                 err,
                 `could not establish whether SIEM account "${a.accountName}" was created`,
@@ -265,9 +265,9 @@ describe("faults on create, through Pulumi's dynamic-provider host", function ()
 
         it("502 after commit while Logz.io still hides the new account: one account, not two", async () => {
             const a = args("g502hidden");
-            emulator.setProvisioningMs(60_000);
-            emulator.injectFaults(CREATE, { kind: "statusAfterCommit", status: 502 });
-            const err = await hostError(createVia(tight, provider, "g502hidden", a));
+            fx.emulator.setProvisioningMs(60_000);
+            fx.emulator.injectFaults(CREATE, { kind: "statusAfterCommit", status: 502 });
+            const err = await hostError(createVia(fx.tight, fx.provider, "g502hidden", a));
             expectClearError(
                 err,
                 `could not establish whether SIEM account "${a.accountName}" was created`,
@@ -279,8 +279,8 @@ describe("faults on create, through Pulumi's dynamic-provider host", function ()
 
         it("resetBeforeCommit: one POST, a clear error, no account", async () => {
             const a = args("grbc");
-            emulator.injectFaults(CREATE, { kind: "resetBeforeCommit" });
-            const err = await hostError(createVia(tight, provider, "grbc", a));
+            fx.emulator.injectFaults(CREATE, { kind: "resetBeforeCommit" });
+            const err = await hostError(createVia(fx.tight, fx.provider, "grbc", a));
             expectClearError(err, `could not establish whether SIEM account "${a.accountName}" was created`, "ECONNRESET");
             expect(counts()).to.deep.equal({ posts: 1, lists: 2, accounts: 0 });
         });
@@ -289,8 +289,8 @@ describe("faults on create, through Pulumi's dynamic-provider host", function ()
     describe("connection failures", () => {
         it("resetBeforeCommit: dropped before Logz.io acted; looked up, posted again, one account", async () => {
             const a = args("rbc");
-            emulator.injectFaults(CREATE, { kind: "resetBeforeCommit" });
-            const created = await createVia(host, provider, "rbc", a);
+            fx.emulator.injectFaults(CREATE, { kind: "resetBeforeCommit" });
+            const created = await createVia(fx.host, fx.provider, "rbc", a);
             expect(counts()).to.deep.equal({ posts: 2, lists: 2, accounts: 1 });
             expectOneAccount(created, a.accountName);
             expectFullBodies(a);
@@ -298,9 +298,9 @@ describe("faults on create, through Pulumi's dynamic-provider host", function ()
 
         it("hang: the POST times out (1 s of a 3 s budget); never repeated; a clear error and no account", async () => {
             const a = args("hang");
-            emulator.injectFaults(CREATE, { kind: "hang" });
+            fx.emulator.injectFaults(CREATE, { kind: "hang" });
             const started = Date.now();
-            const err = await hostError(createVia(host, provider, "hang", a));
+            const err = await hostError(createVia(fx.host, fx.provider, "hang", a));
             // The rest of the budget goes to looking for the account, not to a second POST.
             expect(Date.now() - started)
                 .to.be.at.least(2500)
@@ -319,9 +319,9 @@ describe("faults on create, through Pulumi's dynamic-provider host", function ()
 
         it("delay beyond the attempt timeout: Logz.io creates the account after the client gave up; found, not posted again", async () => {
             const a = args("delay");
-            emulator.injectFaults(CREATE, { kind: "delay", ms: 1500 });
+            fx.emulator.injectFaults(CREATE, { kind: "delay", ms: 1500 });
             const started = Date.now();
-            const created = await createVia(host, provider, "delay", a);
+            const created = await createVia(fx.host, fx.provider, "delay", a);
             // The delayed POST is recorded when the server finishes it (1.5 s after it arrived): wait for that.
             await new Promise((r) => setTimeout(r, Math.max(0, started + 1800 - Date.now())));
             const c = counts();
@@ -332,11 +332,11 @@ describe("faults on create, through Pulumi's dynamic-provider host", function ()
 
         it("an API that refuses connections: retried up to maxRetries, then a clear 'could not connect' error", async () => {
             const a = { ...args("down"), configNamespace: "logzio-down" };
-            const err = await hostError(createVia(host, provider, "down", a));
+            const err = await hostError(createVia(fx.host, fx.provider, "down", a));
             // The first request of an operation asks who the main account is; it never connects either.
             expectClearError(err, "GET /v2/whoami failed", "could not connect", "ECONNREFUSED", "after 3 attempts");
-            expect(emulator.requests).to.have.length(0);
-            expect(emulator.siemAccounts()).to.have.length(0);
+            expect(fx.emulator.requests).to.have.length(0);
+            expect(fx.emulator.siemAccounts()).to.have.length(0);
         });
     });
 
@@ -354,8 +354,8 @@ describe("faults on create, through Pulumi's dynamic-provider host", function ()
         for (const c of cases) {
             it(`${c.status} on create`, async () => {
                 const a = args(`e${c.status}`);
-                emulator.injectFaults(CREATE, { kind: "status", status: c.status, ...(c.body === undefined ? {} : { body: c.body }) });
-                const err = await hostError(createVia(host, provider, `e${c.status}`, a));
+                fx.emulator.injectFaults(CREATE, { kind: "status", status: c.status, ...(c.body === undefined ? {} : { body: c.body }) });
+                const err = await hostError(createVia(fx.host, fx.provider, `e${c.status}`, a));
                 expectClearError(err, "POST /v2/account-management/siem failed", ...c.expect, /requestId [0-9a-f-]{36}/);
                 expect(err.partialCreate).to.equal(undefined);
                 expect(counts()).to.deep.equal({ posts: 1, lists: 1, accounts: 0 });
@@ -363,8 +363,8 @@ describe("faults on create, through Pulumi's dynamic-provider host", function ()
 
             it(`${c.status} on the list before create: no POST at all`, async () => {
                 const a = args(`l${c.status}`);
-                emulator.injectFaults(LIST, { kind: "status", status: c.status, ...(c.body === undefined ? {} : { body: c.body }) });
-                const err = await hostError(createVia(host, provider, `l${c.status}`, a));
+                fx.emulator.injectFaults(LIST, { kind: "status", status: c.status, ...(c.body === undefined ? {} : { body: c.body }) });
+                const err = await hostError(createVia(fx.host, fx.provider, `l${c.status}`, a));
                 expectClearError(err, "GET /v1/associated-accounts failed", ...c.expect);
                 expect(counts()).to.deep.equal({ posts: 0, lists: 1, accounts: 0 });
             });

@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { expect } from "chai";
 import { LogzioEmulator } from "../../emulator";
 import { ProviderHost, urnFor } from "../../testing/runner/hostDriver";
-import { HostSetup, createVia, hostError, serializedProvider, startEmulator, startHost } from "../helpers/support";
+import { HostSetup, createVia, hostError, hostFixtures } from "../helpers/support";
 
 const LATE = 3_600_000; // Logz.io listing new accounts an hour late: the guard's list shows nothing
 
@@ -16,25 +16,8 @@ describe("the journal of creates whose outcome is unknown, through the host", fu
     this.timeout(60_000);
     let emulator: LogzioEmulator;
     let provider: string;
-    const hosts: ProviderHost[] = [];
+    const host = hostFixtures("test", (f) => ({ provider, emulator } = f));
     const posts = () => emulator.count("create");
-
-    before(async () => {
-        provider = await serializedProvider();
-    });
-    beforeEach(async () => {
-        emulator = await startEmulator();
-    });
-    afterEach(async () => {
-        await Promise.all(hosts.splice(0).map((h) => h.stop()));
-        await emulator.close();
-    });
-
-    async function host(setup: HostSetup = {}): Promise<ProviderHost> {
-        const h = await startHost(emulator, setup);
-        hosts.push(h);
-        return h;
-    }
 
     const check = (h: ProviderHost, name: string, args: Record<string, unknown>, olds: Record<string, unknown> = {}) =>
         h.check(urnFor(name), olds, { __provider: provider, ...args });

@@ -4,8 +4,8 @@
 // Logz.io does not list yet is refused as still provisioning; a replacement in one host creates the name again.
 import { expect } from "chai";
 import { LogzioEmulator } from "../../emulator";
-import { ProviderHost } from "../../testing/runner/hostDriver";
-import { lifecycleHosts } from "../helpers/lifecycleHosts";
+import { HostCallError, ProviderHost } from "../../testing/runner/hostDriver";
+import { Managed, lifecycleHosts } from "../helpers/lifecycleHosts";
 import { hostError } from "../helpers/support";
 
 describe("delete through the host: it only confirms the account is gone", function () {
@@ -16,25 +16,34 @@ describe("delete through the host: it only confirms the account is gone", functi
     before(() => ({ emulator, host, graceZero } = lc));
     const { uniqueName, lists, posts, checked, up, seed, stateOf, refresh } = lc;
 
+    /**
+     * `up` of a new account named `${tag}`, then a delete the host refuses: the error names the account, the host does
+     * not print it a second time, it offers retainOnDelete, and the delete looked once (one list) and posted nothing.
+     */
+    async function refusedDelete(tag: string, email: string): Promise<{ m: Managed; err: HostCallError }> {
+        const name = uniqueName(tag);
+        const m = await up(host, tag, { accountName: name, email });
+        const listsAfterCreate = lists();
+        const stderrBefore = host.stderr().length;
+
+        const err = await hostError(host.delete(m.id, m.urn, m.outs));
+
+        expect(err.message).to.include(`SIEM account ${m.id} ("${name}")`);
+        // The host prints a failed delete on its stderr too, which the engine would show under the stack: the
+        // runtime drops that echo of its own error, so the engine shows the failure once. Others' echoes remain.
+        const printed = await stderrUpToForeignFailure(host, stderrBefore);
+        expect(printed).to.not.include(`("${name}")`);
+        expect(err.message).to.include("retainOnDelete: true");
+        expect(lists() - listsAfterCreate).to.equal(1);
+        expect(posts()).to.equal(1);
+        return { m, err };
+    }
+
     describe("delete: no delete call, so it only confirms the account is gone", () => {
         it("a live account: fails naming it, with the UI steps, `pulumi refresh` and retainOnDelete, and changes nothing", async () => {
-            const name = uniqueName("live");
-            const m = await up(host, "live", { accountName: name, email: "live@example.com" });
-            const listsAfterCreate = lists();
-            const stderrBefore = host.stderr().length;
-
-            const err = await hostError(host.delete(m.id, m.urn, m.outs));
-
-            expect(err.message).to.include(`SIEM account ${m.id} ("${name}")`);
-            // The host prints a failed delete on its stderr too, which the engine would show under the stack: the
-            // runtime drops that echo of its own error, so the engine shows the failure once. Others' echoes remain.
-            const printed = await stderrUpToForeignFailure(host, stderrBefore);
-            expect(printed).to.not.include(`("${name}")`);
+            const { m, err } = await refusedDelete("live", "live@example.com");
             expect(err.message).to.include("Settings > Manage accounts");
             expect(err.message).to.include("pulumi refresh");
-            expect(err.message).to.include("retainOnDelete: true");
-            expect(lists() - listsAfterCreate).to.equal(1);
-            expect(posts()).to.equal(1);
             expect(emulator.siemAccounts().map((a) => String(a.accountId))).to.deep.equal([m.id]);
             // Still managed: a refresh keeps it.
             expect((await refresh(host, m)).id).to.equal(m.id);
@@ -63,23 +72,9 @@ describe("delete through the host: it only confirms the account is gone", functi
 
         it("a just-created account Logz.io does not list yet: fails saying it is still provisioning", async () => {
             emulator.setProvisioningMs(10 * 60_000);
-            const name = uniqueName("provisioning");
-            const m = await up(host, "provisioning", { accountName: name, email: "prov@example.com" });
-            const listsAfterCreate = lists();
-            const stderrBefore = host.stderr().length;
-
-            const err = await hostError(host.delete(m.id, m.urn, m.outs));
-
-            expect(err.message).to.include(`SIEM account ${m.id} ("${name}")`);
-            // The host prints a failed delete on its stderr too, which the engine would show under the stack: the
-            // runtime drops that echo of its own error, so the engine shows the failure once. Others' echoes remain.
-            const printed = await stderrUpToForeignFailure(host, stderrBefore);
-            expect(printed).to.not.include(`("${name}")`);
+            const { m, err } = await refusedDelete("provisioning", "prov@example.com");
             expect(err.message).to.include("does not list it yet");
             expect(err.message).to.include(String(m.outs.createdAt));
-            expect(err.message).to.include("retainOnDelete: true");
-            expect(lists() - listsAfterCreate).to.equal(1);
-            expect(posts()).to.equal(1);
             expect(emulator.siemAccounts()).to.have.length(1);
         });
 

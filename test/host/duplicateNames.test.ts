@@ -8,7 +8,7 @@ import { LogzioEmulator, ROUTES } from "../../emulator";
 import { sameName } from "../../provider/lifecycle/names";
 import { ProviderHost, urnFor } from "../../testing/runner/hostDriver";
 import { Managed, lifecycleHosts } from "../helpers/lifecycleHosts";
-import { HostSetup, createVia, hostError, serializedProvider, startEmulator, startHost } from "../helpers/support";
+import { createVia, hostError, hostFixtures } from "../helpers/support";
 
 const LATE = 3_600_000; // Logz.io listing new accounts an hour late: the guard's list shows nothing
 
@@ -16,25 +16,8 @@ describe("duplicate guard: one account per name per main account, through the ho
     this.timeout(60_000);
     let emulator: LogzioEmulator;
     let provider: string;
-    const hosts: ProviderHost[] = [];
+    const host = hostFixtures("test", (f) => ({ provider, emulator } = f), { otherTokens: ["second-token-of-the-main-account"] });
     const posts = () => emulator.count("create");
-
-    before(async () => {
-        provider = await serializedProvider();
-    });
-    beforeEach(async () => {
-        emulator = await startEmulator({ otherTokens: ["second-token-of-the-main-account"] });
-    });
-    afterEach(async () => {
-        await Promise.all(hosts.splice(0).map((h) => h.stop()));
-        await emulator.close();
-    });
-
-    async function host(setup: HostSetup = {}): Promise<ProviderHost> {
-        const h = await startHost(emulator, setup);
-        hosts.push(h);
-        return h;
-    }
 
     const check = (h: ProviderHost, name: string, args: Record<string, unknown>, olds: Record<string, unknown> = {}) =>
         h.check(urnFor(name), olds, { __provider: provider, ...args });

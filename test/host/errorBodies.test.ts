@@ -2,18 +2,13 @@
 // echoes the token) becomes one clear line through Pulumi's real dynamic-provider host over gRPC, with no HTML tags
 // and no token, and no account is made (fixture: test/helpers/faultHosts.ts).
 import { expect } from "chai";
-import { Fault, LogzioEmulator } from "../../emulator";
-import { ProviderHost } from "../../testing/runner/hostDriver";
+import { Fault } from "../../emulator";
 import { createVia, hostError } from "../helpers/support";
 import { CREATE, faultHosts } from "../helpers/faultHosts";
 
 describe("error bodies through Pulumi's dynamic-provider host", function () {
     this.timeout(30_000);
     const fx = faultHosts();
-    let provider: string;
-    let emulator: LogzioEmulator;
-    let host: ProviderHost;
-    before(() => ({ provider, emulator, host } = fx));
     const { args, counts, expectClearError } = fx;
 
     describe("error bodies: one line with the status and whatever the body offered", () => {
@@ -75,13 +70,13 @@ describe("error bodies through Pulumi's dynamic-provider host", function () {
         for (const s of shapes) {
             it(s.title, async () => {
                 const a = args("body");
-                emulator.injectFaults(CREATE, {
+                fx.emulator.injectFaults(CREATE, {
                     kind: "status",
                     status: 400,
                     body: s.body,
                     ...(s.contentType ? { contentType: s.contentType } : {}),
                 });
-                const err = await hostError(createVia(host, provider, "body", a));
+                const err = await hostError(createVia(fx.host, fx.provider, "body", a));
                 expectClearError(err, "POST /v2/account-management/siem failed", ...s.expect);
                 expect(err.details).to.not.match(/<(!doctype|html|head|title|body|h1|p>)/i, "no HTML tags");
                 expect(counts()).to.deep.equal({ posts: 1, lists: 1, accounts: 0 });
@@ -90,25 +85,25 @@ describe("error bodies through Pulumi's dynamic-provider host", function () {
 
         it("a body that echoes the token is scrubbed", async () => {
             const a = args("echo");
-            emulator.injectFaults(CREATE, {
+            fx.emulator.injectFaults(CREATE, {
                 kind: "status",
                 status: 400,
-                body: JSON.stringify({ errorCode: "AUTH/BAD_TOKEN", message: `token ${emulator.token} is not allowed here` }),
+                body: JSON.stringify({ errorCode: "AUTH/BAD_TOKEN", message: `token ${fx.emulator.token} is not allowed here` }),
             });
-            const err = await hostError(createVia(host, provider, "echo", a));
+            const err = await hostError(createVia(fx.host, fx.provider, "echo", a));
             expectClearError(err, "HTTP 400", "AUTH/BAD_TOKEN", "[redacted]");
-            expect(JSON.stringify(err)).to.not.include(emulator.token);
+            expect(JSON.stringify(err)).to.not.include(fx.emulator.token);
             expect(counts()).to.deep.equal({ posts: 1, lists: 1, accounts: 0 });
         });
 
         it("a 5xx body (HTML from a gateway) survives into the error when every round fails", async () => {
             const a = args("html502");
             const page = "<html><head><title>502 Bad Gateway</title></head><body><center>502 Bad Gateway</center></body></html>";
-            emulator.injectFaults(
+            fx.emulator.injectFaults(
                 CREATE,
                 ...Array.from({ length: 3 }, (): Fault => ({ kind: "status", status: 502, body: page, contentType: "text/html" })),
             );
-            const err = await hostError(createVia(host, provider, "html502", a));
+            const err = await hostError(createVia(fx.host, fx.provider, "html502", a));
             expectClearError(err, a.accountName, "HTTP 502", "502 Bad Gateway");
             expect(err.details).to.not.match(/<(html|head|title|body|center)/i);
             expect(counts()).to.deep.equal({ posts: 3, lists: 4, accounts: 0 });
