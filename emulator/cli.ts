@@ -89,6 +89,9 @@ function int(flag: string, raw: string | undefined): number | undefined {
 }
 
 async function serve(values: Values, env: NodeJS.ProcessEnv): Promise<void> {
+    // Who started it, read first: npx may be stopped as soon as the ready lines are out, and a parent read after that
+    // would already be the process that adopted the orphan.
+    const startedBy = process.ppid;
     const stateFile = values.state ?? env.LOGZIO_EMULATOR_STATE;
     // Locked before it is read: a second emulator on the same file refuses to start instead of handing out its ids.
     let release = (): void => undefined;
@@ -181,8 +184,7 @@ async function serve(values: Values, env: NodeJS.ProcessEnv): Promise<void> {
     // to npm reaches the shell, which dies without passing it on: we would run on, orphaned, holding the port and
     // the lock. So there, the parent's end is a stop too.
     if (env.npm_command === "exec" || env.npm_command === "run-script") {
-        const parent = process.ppid;
-        setInterval(() => process.ppid !== parent && stop("the npx (npm) that started it ended"), 200).unref();
+        setInterval(() => process.ppid !== startedBy && stop("the npx (npm) that started it ended"), 200).unref();
     }
 }
 

@@ -250,13 +250,26 @@ describe("packed: the npm package installed into a copied-out example", function
         expect(emulatorPid).to.not.equal(npx.pid);
         npx.kill("SIGTERM"); // as `kill <pid of npx>` does
         await npxExited;
+        // Ended: no such process, or one that has exited and waits to be reaped (a zombie, on Linux): the orphan's new
+        // parent reaps it when it will (an init that reaps lazily kept some for seconds), and it holds no port or lock.
+        const ended = (): boolean => {
+            try {
+                process.kill(emulatorPid, 0);
+            } catch {
+                return true;
+            }
+            try {
+                return fs
+                    .readFileSync(`/proc/${emulatorPid}/stat`, "utf8")
+                    .replace(/^.*\) /s, "")
+                    .startsWith("Z");
+            } catch {
+                return false;
+            }
+        };
         const gone = async (): Promise<boolean> => {
             for (let i = 0; i < 100; i++) {
-                try {
-                    process.kill(emulatorPid, 0);
-                } catch {
-                    return true;
-                }
+                if (ended()) return true;
                 await new Promise((r) => setTimeout(r, 100));
             }
             return false;
