@@ -40,10 +40,10 @@ export function connectEngine(address: string): void {
 function engineAt(address: string | undefined, pulumiPackageJson: string): Engine | null {
     if (!address || !/^[\w.[\]:-]+:\d+$/.test(address)) return null;
     try {
-        const load = pulumiProtos(pulumiPackageJson);
-        const grpc = load("grpc") as { credentials: { createInsecure(): unknown } };
-        const rpc = load("engineGrpc") as { EngineClient: new (a: string, c: unknown) => EngineClient };
-        const proto = load("engine") as {
+        const protos = pulumiProtos(pulumiPackageJson);
+        const grpc = protos.grpc as { credentials: { createInsecure(): unknown } };
+        const rpc = protos.engineGrpc as { EngineClient: new (a: string, c: unknown) => EngineClient };
+        const proto = protos.engine as {
             LogRequest: new () => LogRequest;
             LogSeverity: { WARNING: number };
         };

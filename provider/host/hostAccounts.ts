@@ -1,5 +1,6 @@
 // How a provider host builds the Account each resource runs with (account.ts): the one way, used by runtime.ts, the
-// plugin and the tests alike, after refusing a proxy that cannot carry the token. Per main account (URL and token) one concurrency cap, one list directory and one whoami;
+// plugin and the tests alike, after refusing a proxy that cannot carry the token (reach). Per main account (URL and
+// token) one concurrency cap, one list directory and one whoami;
 // per host one set of claimed names, one map of managed accounts and, when given, one journal of creates whose
 // outcome is unknown. A namespace keeps its own settings and client over those shared parts.
 import { createHash } from "node:crypto";

@@ -21,12 +21,25 @@ const MODULES = {
 } as const;
 export type ProtoModule = keyof typeof MODULES;
 
-/** The modules of the @pulumi/pulumi whose package.json this is, each loaded when first asked for (a host starts fast). */
-export function pulumiProtos(packageJson: string): (name: ProtoModule) => Js {
+export type PulumiProtos = Readonly<Record<ProtoModule, Js>>;
+
+/**
+ * The modules of the @pulumi/pulumi whose package.json this is, each loaded when first read (a host starts fast) and
+ * kept as a plain property from then on (the plugin reads them on every request).
+ */
+export function pulumiProtos(packageJson: string): PulumiProtos {
     const load = createRequire(packageJson);
-    const loaded = new Map<ProtoModule, Js>();
-    return (name) => {
-        if (!loaded.has(name)) loaded.set(name, load(MODULES[name]));
-        return loaded.get(name);
-    };
+    const protos = {} as Record<ProtoModule, Js>;
+    for (const name of Object.keys(MODULES) as ProtoModule[]) {
+        Object.defineProperty(protos, name, {
+            enumerable: true,
+            configurable: true,
+            get: () => {
+                const module: Js = load(MODULES[name]);
+                Object.defineProperty(protos, name, { enumerable: true, value: module });
+                return module;
+            },
+        });
+    }
+    return protos;
 }

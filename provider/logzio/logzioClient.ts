@@ -38,7 +38,7 @@ export interface Transport {
     readonly clock: ServerClock;
     /** The proxy from the environment that requests go through, if any. */
     readonly proxy?: Proxy;
-    /** Why the environment's proxy cannot be used (runtime.ts refuses such settings at check): nothing is sent. */
+    /** Why the environment's proxy cannot be used (HostAccounts.reach refuses such settings first): nothing is sent. */
     readonly refusal?: string;
 }
 

@@ -16,23 +16,7 @@ import { PACKAGE, configValues, fromVariables, keyOf, pluginSettings } from "./c
 import { packageSchema } from "./schema";
 import { Props, conceal, forCore, forEngine, revealProps, secretKeys } from "./values";
 import { bounded } from "../logzio/text";
-import { Js, pulumiProtos } from "../host/pulumiProtos";
-
-/** @pulumi/pulumi's gRPC modules: its stubs and the grpc-js and google-protobuf they were generated against. */
-function stubs() {
-    const load = pulumiProtos(require.resolve("@pulumi/pulumi/package.json"));
-    return {
-        grpc: load("grpc"),
-        struct: load("struct"),
-        any: load("any"),
-        empty: load("empty"),
-        prov: load("prov"),
-        provGrpc: load("provGrpc"),
-        plugin: load("plugin"),
-        status: load("status"),
-    };
-}
-type Stubs = ReturnType<typeof stubs>;
+import { Js, PulumiProtos, pulumiProtos } from "../host/pulumiProtos";
 
 const toJs = (st: Js): Props => (st ? (st.toJavaScript() as Props) : {});
 
@@ -124,7 +108,7 @@ function version(): string {
 }
 
 /** The gRPC service: handlers by method name, as grpc-js takes them; methods left out answer UNIMPLEMENTED. */
-export function service(s: Stubs, provider: PluginProvider, schema: string, pluginVersion: string): Record<string, Js> {
+export function service(s: PulumiProtos, provider: PluginProvider, schema: string, pluginVersion: string): Record<string, Js> {
     const struct = (v: Props) => s.struct.Struct.fromJavaScript(JSON.parse(JSON.stringify(v)));
     const fail = (e: unknown) => {
         const err = e as { message?: string; id?: string; properties?: Props; reasons?: string[] };
@@ -258,7 +242,8 @@ export function service(s: Stubs, provider: PluginProvider, schema: string, plug
 
 /** Starts the service on a loopback port of its own and resolves with the port (which main.ts prints). */
 export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<{ port: number; stop(): void }> {
-    const s = stubs();
+    // @pulumi/pulumi's gRPC modules: its stubs and the grpc-js and google-protobuf they were generated against.
+    const s = pulumiProtos(require.resolve("@pulumi/pulumi/package.json"));
     const provider = new PluginProvider(env);
     const pluginVersion = version();
     const schema = JSON.stringify(packageSchema(pluginVersion));

@@ -6,7 +6,7 @@ import { ChildProcess, spawn } from "child_process";
 import { rmSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import { Js, pulumiProtos } from "../../provider/host/pulumiProtos";
+import { Js, PulumiProtos, pulumiProtos } from "../../provider/host/pulumiProtos";
 
 /** The engine's marker for unknown values (preview). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -65,27 +65,9 @@ export function resolveHostScript(cwd: string): string {
     }
 }
 
-type Stubs = Record<"grpc" | "struct" | "prov" | "provGrpc" | "status" | "empty", Js>;
-const stubCache = new Map<string, Stubs>();
 // Loaded relative to the host's @pulumi/pulumi: its message classes and Struct must be the very instances its stubs
 // were generated against, or serialization silently mismatches (pulumiProtos.ts).
-function stubsFor(hostScript: string): Stubs {
-    const dir = path.resolve(path.dirname(hostScript), "..", "..");
-    let s = stubCache.get(dir);
-    if (!s) {
-        const load = pulumiProtos(path.join(dir, "package.json"));
-        s = {
-            grpc: load("grpc"),
-            struct: load("struct"),
-            prov: load("prov"),
-            provGrpc: load("provGrpc"),
-            status: load("status"),
-            empty: load("empty"),
-        };
-        stubCache.set(dir, s);
-    }
-    return s;
-}
+const stubsFor = (hostScript: string): PulumiProtos => pulumiProtos(path.resolve(path.dirname(hostScript), "..", "..", "package.json"));
 
 // Struct.fromJavaScript rejects undefined; the engine never sends it (absent keys), so drop it like JSON does.
 const plain = (v: unknown): Obj => (v === undefined ? {} : JSON.parse(JSON.stringify(v)));
@@ -108,7 +90,7 @@ export class ProviderHost {
     private constructor(
         private readonly proc: ChildProcess,
         private readonly client: Js,
-        private readonly s: Stubs,
+        private readonly s: PulumiProtos,
         private readonly logs: { out: string; err: string },
         private readonly exited: Promise<void>,
         /** The journal folder made for this host alone, removed by stop(). */
