@@ -301,9 +301,10 @@ describe("faults on create, through Pulumi's dynamic-provider host", function ()
             fx.emulator.injectFaults(CREATE, { kind: "hang" });
             const started = Date.now();
             const err = await hostError(createVia(fx.host, fx.provider, "hang", a));
-            // The rest of the budget goes to looking for the account, not to a second POST.
+            // At least the POST's own 1 s, and within the 3 s budget (with room for a busy machine). How much of the rest
+            // the lookups use depends on where their backoff meets the deadline: they are counted below, not timed.
             expect(Date.now() - started)
-                .to.be.at.least(2500)
+                .to.be.at.least(1000)
                 .and.below(5000);
             expectClearError(
                 err,
